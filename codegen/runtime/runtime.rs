@@ -1,0 +1,428 @@
+//! The client runtime: credentials, constant headers, and turning an HTTP
+//! answer into a typed result. It is the same in every generated crate; the
+//! generator copies it from its own source tree so each crate builds alone.
+
+use std::fmt;
+use std::ops::Deref;
+use std::time::Duration;
+
+use bytes::Bytes;
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+/// A bearer token or API key. Its `Debug` never shows the secret, and the
+/// header built from it is marked sensitive so `reqwest` does not print it.
+#[derive(Clone)]
+pub struct SecretToken(String);
+
+impl SecretToken {
+    pub fn new(token: impl Into<String>) -> Self {
+        SecretToken(token.into())
+    }
+}
+
+impl fmt::Debug for SecretToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretToken(<redacted>)")
+    }
+}
+
+impl From<String> for SecretToken {
+    fn from(token: String) -> Self {
+        SecretToken(token)
+    }
+}
+
+impl From<&str> for SecretToken {
+    fn from(token: &str) -> Self {
+        SecretToken(token.to_owned())
+    }
+}
+
+/// The token as the spec's security scheme sends it: a header and the text
+/// before the token (`Authorization`, `Bearer `).
+#[derive(Clone)]
+pub(crate) struct Credential {
+    header: &'static str,
+    prefix: &'static str,
+    token: SecretToken,
+}
+
+impl Credential {
+    pub(crate) fn new(header: &'static str, prefix: &'static str, token: SecretToken) -> Self {
+        Credential { header, prefix, token }
+    }
+
+    fn to_header(&self) -> Result<(HeaderName, HeaderValue), BuildError> {
+        let name = HeaderName::from_bytes(self.header.as_bytes()).map_err(|_| BuildError::InvalidToken)?;
+        let mut value = HeaderValue::from_str(&format!("{}{}", self.prefix, self.token.0))
+            .map_err(|_| BuildError::InvalidToken)?;
+        value.set_sensitive(true);
+        Ok((name, value))
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Credential({}: <redacted>)", self.header)
+    }
+}
+
+/// What the spec fixes for one operation rather than asking the caller.
+#[derive(Debug)]
+pub(crate) struct OperationHeaders {
+    pub operation_id: &'static str,
+    pub authenticated: bool,
+    /// `(lower-case name, value)` pairs sent on every call.
+    pub constant: &'static [(&'static str, &'static str)],
+}
+
+/// Per-client state the request hook needs.
+#[derive(Debug, Clone)]
+pub(crate) struct Inner {
+    /// Built once; the value is marked sensitive so `reqwest` hides it.
+    credential: Option<(HeaderName, HeaderValue)>,
+    operations: &'static [OperationHeaders],
+}
+
+impl Inner {
+    fn prepare(&self, request: &mut reqwest::Request, operation_id: &str) -> Result<(), String> {
+        let headers = request.headers_mut();
+        // Progenitor sends `api-version: <info.version>` on every request;
+        // no API asked for it, so it never leaves the client.
+        headers.remove("api-version");
+        let Some(operation) = self.operations.iter().find(|op| op.operation_id == operation_id)
+        else {
+            return Ok(());
+        };
+        for (name, value) in operation.constant {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("`{name}` is not a valid header name"))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| format!("the value of header `{name}` is not valid"))?;
+            headers.insert(name, value);
+        }
+        if operation.authenticated {
+            let credential = self
+                .credential
+                .as_ref()
+                .ok_or_else(|| format!("{operation_id} needs a credential"))?;
+            headers.insert(credential.0.clone(), credential.1.clone());
+        }
+        Ok(())
+    }
+}
+
+impl ClientHooks<Inner> for crate::raw::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        self.inner()
+            .prepare(request, info.operation_id)
+            .map_err(progenitor_client::Error::InvalidRequest)
+    }
+}
+
+/// Settings for a [`Client`](crate::Client); start from `Client::builder`.
+#[derive(Debug)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    http: Option<reqwest::Client>,
+    credential: Option<Credential>,
+    operations: &'static [OperationHeaders],
+    timeout: Duration,
+    connect_timeout: Duration,
+}
+
+impl ClientBuilder {
+    pub(crate) fn new(
+        default_base_url: Option<&str>,
+        credential: Option<Credential>,
+        operations: &'static [OperationHeaders],
+    ) -> Self {
+        ClientBuilder {
+            base_url: default_base_url.map(str::to_owned),
+            http: None,
+            credential,
+            operations,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+
+    /// Sends requests to `url` (scheme, host, optional port and path stem)
+    /// instead of the spec's server.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Uses the caller's own `reqwest::Client` (proxies, TLS roots, pools);
+    /// the timeouts set here then do not apply.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Limit for a whole request, from connecting to the last body byte.
+    /// Default: 30 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Limit for establishing a connection. Default: 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    pub fn build(self) -> Result<crate::Client, BuildError> {
+        let base_url = self.base_url.ok_or(BuildError::MissingBaseUrl)?;
+        let parsed =
+            reqwest::Url::parse(&base_url).map_err(|_| BuildError::InvalidBaseUrl(base_url.clone()))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
+            return Err(BuildError::InvalidBaseUrl(base_url));
+        }
+        let credential = self.credential.as_ref().map(Credential::to_header).transpose()?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(BuildError::Http)?,
+        };
+        let inner = Inner { credential, operations: self.operations };
+        Ok(crate::Client::from_parts(base_url.trim_end_matches('/'), http, inner))
+    }
+}
+
+/// Why a client could not be built. Never contains the token.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The spec names no absolute server URL and none was given.
+    MissingBaseUrl,
+    /// The base URL is not an absolute `http`/`https` URL without a query.
+    InvalidBaseUrl(String),
+    /// The token cannot be sent in an HTTP header (control characters or
+    /// non-visible bytes).
+    InvalidToken,
+    /// `reqwest` could not build its client (e.g. no TLS roots).
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingBaseUrl => f.write_str("no base URL: the spec names none, so set one"),
+            BuildError::InvalidBaseUrl(url) => {
+                write!(f, "`{url}` is not an absolute http(s) URL without a query")
+            }
+            BuildError::InvalidToken => f.write_str("the token contains characters a header cannot carry"),
+            BuildError::Http(_) => f.write_str("the HTTP client could not be built"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(source) => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// A successful answer: the decoded body plus the status and headers it came
+/// with (rate-limit headers, trace ids). Derefs to the body.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> Response<T> {
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The value of header `name` when present and visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    pub fn into_body(self) -> T {
+        self.body
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// Why an operation failed. `E` is the operation's own enum of the error
+/// bodies its spec declares, by status.
+///
+/// `Display` names the operation and the status only: never the token, and
+/// never a body, which may carry contact data.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// Refused before anything was sent.
+    InvalidRequest(String),
+    /// Connecting, sending, or reading the answer failed.
+    Transport(reqwest::Error),
+    /// A status the operation declares as an error, with its typed body.
+    Api(ApiError<E>),
+    /// An answer the spec does not declare: an unknown status, or a body
+    /// that does not decode as declared (such as an HTML error page).
+    UnexpectedResponse(UnexpectedResponse),
+    /// The generated client reached a state it does not expect.
+    Internal(String),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(error) => Some(error.status),
+            Error::UnexpectedResponse(response) => Some(response.status),
+            Error::Transport(error) => error.status(),
+            Error::InvalidRequest(_) | Error::Internal(_) => None,
+        }
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
+            Error::Transport(_) => f.write_str("the request could not be completed"),
+            Error::Api(error) => {
+                write!(f, "{} failed: the server answered {}", error.operation, error.status)
+            }
+            Error::UnexpectedResponse(response) => {
+                write!(f, "{}: unexpected answer {}", response.operation, response.status)?;
+                match &response.decode_error {
+                    Some(error) if error.is_syntax() || error.is_eof() => {
+                        f.write_str(" with a body that is not JSON")
+                    }
+                    Some(_) => f.write_str(" with a body that does not match the spec"),
+                    None => Ok(()),
+                }
+            }
+            Error::Internal(reason) => write!(f, "internal client error: {reason}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    // A decode error is not a source: its message can quote body content.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(source) => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// A declared error answer.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError<E> {
+    /// The spec's `operationId`.
+    pub operation: &'static str,
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: E,
+    /// The body exactly as received.
+    pub raw_body: Bytes,
+}
+
+/// An answer the spec does not declare, kept whole.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct UnexpectedResponse {
+    /// The spec's `operationId`.
+    pub operation: &'static str,
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    /// Why the body did not decode, when the status was declared.
+    pub decode_error: Option<serde_json::Error>,
+}
+
+/// Decodes a body for a status, or says the status is not declared (`None`).
+pub(crate) type Decoder<T> = fn(u16, &[u8]) -> Option<Result<T, serde_json::Error>>;
+
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(body)
+}
+
+/// Turns what the raw progenitor method returned into a typed result.
+///
+/// The pre-pass removed every response from the spec progenitor saw, so
+/// each answer reaches us untouched as `UnexpectedResponse`; decoding by
+/// status happens here.
+pub(crate) async fn receive<R, T, E>(
+    operation: &'static str,
+    sent: Result<progenitor_client::ResponseValue<R>, progenitor_client::Error<()>>,
+    decode_success: Decoder<T>,
+    decode_error: Decoder<E>,
+) -> Result<Response<T>, Error<E>> {
+    use progenitor_client::Error as Raw;
+    let response = match sent {
+        Err(Raw::UnexpectedResponse(response)) => response,
+        Err(Raw::InvalidRequest(reason) | Raw::Custom(reason)) => {
+            return Err(Error::InvalidRequest(reason));
+        }
+        Err(
+            Raw::CommunicationError(error)
+            | Raw::ResponseBodyError(error)
+            | Raw::InvalidUpgrade(error),
+        ) => return Err(Error::Transport(error)),
+        Ok(_) | Err(Raw::ErrorResponse(_) | Raw::InvalidResponsePayload(..)) => {
+            return Err(Error::Internal(format!(
+                "{operation}: the raw client decoded a response it was given no schema for"
+            )));
+        }
+    };
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(Error::Transport)?;
+    let unexpected = |headers, body, decode_error| {
+        Error::UnexpectedResponse(UnexpectedResponse { operation, status, headers, body, decode_error })
+    };
+    if let Some(decoded) = decode_success(status.as_u16(), &body) {
+        return match decoded {
+            Ok(value) => Ok(Response { status, headers, body: value }),
+            Err(error) => Err(unexpected(headers, body, Some(error))),
+        };
+    }
+    match decode_error(status.as_u16(), &body) {
+        Some(Ok(value)) => {
+            Err(Error::Api(ApiError { operation, status, headers, body: value, raw_body: body }))
+        }
+        Some(Err(error)) => Err(unexpected(headers, body, Some(error))),
+        None => Err(unexpected(headers, body, None)),
+    }
+}

@@ -1,0 +1,399 @@
+//! Writes the facade (`client.rs`), the crate root and the manifest from the
+//! lowered API and progenitor's raw client.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::lower::{Api, Body, Credential, Operation, ResponseCase, Status};
+use crate::names;
+use crate::progenitor_pass::{ExternalTypes, RawMethod, RawOutput};
+use crate::{Error, Settings};
+
+pub(crate) fn client_module(file: &str, api: &Api, raw: &RawOutput) -> Result<TokenStream, Error> {
+    let operations_table = api.operations.iter().map(|op| {
+        // Hooks see progenitor's method name as the operation id.
+        let id = names::method_name(&op.id);
+        let authenticated = op.authenticated;
+        let constants = op.constant_headers.iter().map(|(name, value)| {
+            let name = name.to_ascii_lowercase();
+            quote!((#name, #value))
+        });
+        quote!(OperationHeaders { operation_id: #id, authenticated: #authenticated, constant: &[#(#constants),*] })
+    });
+
+    let base_url_const = api.default_base_url.as_ref().map(|url| {
+        quote! {
+            /// The server the spec names; [`ClientBuilder::base_url`] overrides it.
+            pub const DEFAULT_BASE_URL: &str = #url;
+        }
+    });
+    let default_base_url = match &api.default_base_url {
+        Some(_) => quote!(Some(DEFAULT_BASE_URL)),
+        None => quote!(None),
+    };
+    let constructors = match &api.credential {
+        Some(credential) => {
+            let (header, prefix) = match credential {
+                Credential::Bearer => ("authorization".to_owned(), "Bearer "),
+                Credential::Header { name } => (name.to_ascii_lowercase(), ""),
+            };
+            let new = api.default_base_url.as_ref().map(|_| quote! {
+                /// A client for [`DEFAULT_BASE_URL`] with default settings.
+                pub fn new(token: impl Into<SecretToken>) -> Result<Self, BuildError> {
+                    Self::builder(token).build()
+                }
+            });
+            quote! {
+                /// Starts configuring a client that authenticates every
+                /// request with `token`.
+                pub fn builder(token: impl Into<SecretToken>) -> ClientBuilder {
+                    ClientBuilder::new(#default_base_url, Some(Credential::new(#header, #prefix, token.into())), OPERATIONS)
+                }
+
+                #new
+            }
+        }
+        None => {
+            let new = api.default_base_url.as_ref().map(|_| quote! {
+                /// A client for [`DEFAULT_BASE_URL`] with default settings.
+                pub fn new() -> Result<Self, BuildError> {
+                    Self::builder().build()
+                }
+            });
+            quote! {
+                /// Starts configuring a client.
+                pub fn builder() -> ClientBuilder {
+                    ClientBuilder::new(#default_base_url, None, OPERATIONS)
+                }
+
+                #new
+            }
+        }
+    };
+
+    let mut methods = Vec::new();
+    let mut enums = Vec::new();
+    for operation in &api.operations {
+        let Some(raw_method) = raw.methods.iter().find(|m| m.operation_id == names::method_name(&operation.id)) else {
+            return Err(Error::new(file, "", format!("progenitor generated no method for `{}`", operation.id)));
+        };
+        let (method, status_enums) = operation_method(file, operation, raw_method, raw)?;
+        methods.push(method);
+        enums.extend(status_enums);
+    }
+
+    let client_doc = doc(&match &api.description {
+        Some(description) => format!("Client for {}.\n\n{description}", api.title),
+        None => format!("Client for {}.", api.title),
+    });
+    // Import only what this spec's code uses, so no import is unused.
+    let mut crate_imports = vec![quote!(ClientBuilder), quote!(Error), quote!(Response)];
+    let mut runtime_imports = vec![quote!(self), quote!(OperationHeaders)];
+    if api.credential.is_some() {
+        crate_imports.push(quote!(SecretToken));
+        runtime_imports.push(quote!(Credential));
+    }
+    if api.default_base_url.is_some() {
+        crate_imports.insert(0, quote!(BuildError));
+    }
+    let types_import = raw.methods.iter().any(|method| {
+        let signature = &method.signature;
+        quote!(#signature).to_string().contains("types ::")
+    })
+        || api.operations.iter().flat_map(|op| &op.responses).any(|case| matches!(case.body, Body::Schema(_)));
+    let types_import = types_import.then(|| quote!(use crate::types;));
+    Ok(quote! {
+        use crate::runtime::{#(#runtime_imports),*};
+        #types_import
+        use crate::{#(#crate_imports),*};
+
+        #base_url_const
+
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            raw: crate::raw::Client,
+        }
+
+        /// What the spec fixes per operation: credentials and constant headers.
+        const OPERATIONS: &[OperationHeaders] = &[#(#operations_table),*];
+
+        impl Client {
+            #constructors
+
+            pub(crate) fn from_parts(base_url: &str, http: reqwest::Client, inner: runtime::Inner) -> Self {
+                Client { raw: crate::raw::Client::new_with_client(base_url, http, inner) }
+            }
+
+            #(#methods)*
+        }
+
+        #(#enums)*
+    })
+}
+
+fn operation_method(
+    file: &str,
+    operation: &Operation,
+    raw_method: &RawMethod,
+    raw: &RawOutput,
+) -> Result<(TokenStream, Vec<TokenStream>), Error> {
+    let op_pascal = names::type_name(&operation.id);
+    let (successes, errors): (Vec<&ResponseCase>, Vec<&ResponseCase>) =
+        operation.responses.iter().partition(|case| case.status.is_success());
+
+    let mut enums = Vec::new();
+    let (success_type, success_decoder) = {
+        let mut bodies: Vec<&Body> = successes.iter().map(|case| &case.body).collect();
+        bodies.dedup();
+        match bodies.as_slice() {
+            [] => (quote!(()), quote!(|status, _| (200..300).contains(&status).then_some(Ok(())))),
+            [body] => {
+                let ty = body_type(file, operation, body, raw)?;
+                let arms = successes.iter().map(|case| {
+                    let pattern = status_pattern(case.status);
+                    let decode = match &case.body {
+                        Body::None => quote!(Ok(())),
+                        _ => quote!(runtime::decode_json(body)),
+                    };
+                    quote!(#pattern => Some(#decode),)
+                });
+                (ty, quote!(|status, body| match status { #(#arms)* _ => None }))
+            }
+            _ => {
+                let name = format_ident!("{}Success", op_pascal);
+                let doc = format!("The answers `{}` declares as successful, by status.", operation.id);
+                enums.push(status_enum(file, &name, &doc, operation, &successes, raw)?);
+                (quote!(#name), quote!(#name::decode))
+            }
+        }
+    };
+    let error_name = format_ident!("{}Error", op_pascal);
+    let error_doc = format!("The error bodies `{}` declares, by status.", operation.id);
+    enums.push(status_enum(file, &error_name, &error_doc, operation, &errors, raw)?);
+
+    let signature = {
+        let mut signature = raw_method.signature.clone();
+        let output: syn::ReturnType = syn::parse_quote!(-> Result<Response<#success_type>, Error<#error_name>>);
+        signature.output = output;
+        signature
+    };
+    let method_ident = &signature.ident;
+    let arguments = signature.inputs.iter().filter_map(|input| match input {
+        syn::FnArg::Typed(typed) => Some(&typed.pat),
+        syn::FnArg::Receiver(_) => None,
+    });
+    let docs = &raw_method.docs;
+    let id = &operation.id;
+    let method = quote! {
+        #(#docs)*
+        pub #signature {
+            let sent = self.raw.#method_ident(#(#arguments),*).await;
+            runtime::receive(#id, sent, #success_decoder, #error_name::decode).await
+        }
+    };
+    Ok((method, enums))
+}
+
+/// An enum with one variant per declared status and its decoder.
+fn status_enum(
+    file: &str,
+    name: &syn::Ident,
+    doc_text: &str,
+    operation: &Operation,
+    cases: &[&ResponseCase],
+    raw: &RawOutput,
+) -> Result<TokenStream, Error> {
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for case in cases {
+        let variant = format_ident!("{}", variant_name(case.status));
+        let label = match case.status {
+            Status::Code(code) => format!("`{code}`"),
+            Status::Range(class) => format!("`{class}XX`"),
+            Status::Default => "Any other status (`default`)".to_owned(),
+        };
+        let variant_doc = doc(&format!("{label}: {}", case.description.trim()));
+        let pattern = status_pattern(case.status);
+        match &case.body {
+            Body::None => {
+                variants.push(quote!(#variant_doc #variant,));
+                arms.push(quote!(#pattern => Some(Ok(Self::#variant)),));
+            }
+            body => {
+                let ty = body_type(file, operation, body, raw)?;
+                variants.push(quote!(#variant_doc #variant(#ty),));
+                arms.push(quote!(#pattern => Some(runtime::decode_json(body).map(Self::#variant)),));
+            }
+        }
+    }
+    let overlapping = cases.iter().any(|case| !matches!(case.status, Status::Code(_)));
+    let allow_overlap = overlapping.then(|| quote!(#[allow(clippy::match_overlapping_arm)]));
+    let doc = doc(doc_text);
+    // New statuses are added to specs over time; `non_exhaustive` keeps
+    // that from breaking callers' matches.
+    Ok(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            fn decode(status: u16, body: &[u8]) -> Option<Result<Self, serde_json::Error>> {
+                #allow_overlap
+                match status {
+                    #(#arms)*
+                    _ => None,
+                }
+            }
+        }
+    })
+}
+
+/// Doc attributes, one per line, so they print as `///` lines.
+fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote!(#(#[doc = #lines])*)
+}
+
+fn variant_name(status: Status) -> String {
+    match status {
+        Status::Code(code) => names::status_variant(code),
+        Status::Range(class) => format!("Status{class}xx"),
+        Status::Default => "Other".to_owned(),
+    }
+}
+
+fn status_pattern(status: Status) -> TokenStream {
+    let literal = proc_macro2::Literal::u16_unsuffixed;
+    match status {
+        Status::Code(code) => {
+            let code = literal(code);
+            quote!(#code)
+        }
+        Status::Range(class) => {
+            let (low, high) = (literal(class * 100), literal(class * 100 + 99));
+            quote!(#low..=#high)
+        }
+        Status::Default => quote!(_),
+    }
+}
+
+
+fn body_type(file: &str, operation: &Operation, body: &Body, raw: &RawOutput) -> Result<TokenStream, Error> {
+    match body {
+        Body::None => Ok(quote!(())),
+        Body::AnyJson => Ok(quote!(serde_json::Value)),
+        Body::Schema(schema) => {
+            let name = names::type_name(schema);
+            if !raw.type_names.contains(&name) {
+                return Err(Error::new(
+                    file,
+                    crate::error::pointer(["components", "schemas", schema]),
+                    format!("no Rust type was generated for this schema, used by `{}`", operation.id),
+                ));
+            }
+            let ident = format_ident!("{}", name);
+            Ok(quote!(types::#ident))
+        }
+    }
+}
+
+pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
+    let mut doc = format!("# {}\n", api.title);
+    if let Some(description) = &api.description {
+        doc.push_str(&format!("\n{}\n", description.trim()));
+    }
+    let crate_ident = settings.crate_name.replace('-', "_");
+    let example = match (&api.credential, &api.default_base_url) {
+        (Some(_), Some(_)) => Some(format!("let client = {crate_ident}::Client::new(\"<token>\")?;")),
+        (Some(_), None) => Some(format!(
+            "let client = {crate_ident}::Client::builder(\"<token>\")\n    .base_url(\"https://api.example.com\")\n    .build()?;"
+        )),
+        (None, Some(_)) => Some(format!("let client = {crate_ident}::Client::new()?;")),
+        (None, None) => Some(format!(
+            "let client = {crate_ident}::Client::builder()\n    .base_url(\"https://api.example.com\")\n    .build()?;"
+        )),
+    };
+    if let Some(example) = example {
+        doc.push_str(&format!(
+            "\n```no_run\n# fn main() -> Result<(), {crate_ident}::BuildError> {{\n{example}\n# let _ = client;\n# Ok(())\n# }}\n```"
+        ));
+    }
+    let exports = std::iter::once(quote!(Client))
+        .chain(api.default_base_url.as_ref().map(|_| quote!(DEFAULT_BASE_URL)))
+        .chain(api.operations.iter().flat_map(|operation| {
+            let pascal = names::type_name(&operation.id);
+            let mut idents = vec![format_ident!("{}Error", pascal)];
+            let mut bodies: Vec<&Body> = operation
+                .responses
+                .iter()
+                .filter(|case| case.status.is_success())
+                .map(|case| &case.body)
+                .collect();
+            bodies.dedup();
+            if bodies.len() > 1 {
+                idents.push(format_ident!("{}Success", pascal));
+            }
+            idents.into_iter().map(|ident| quote!(#ident))
+        }));
+    quote! {
+        #![doc = #doc]
+        #![forbid(unsafe_code)]
+
+        mod client;
+        #[allow(clippy::all)]
+        mod raw;
+        mod runtime;
+        /// The spec's schemas as Rust types.
+        #[allow(clippy::all)]
+        pub mod types;
+
+        pub use client::{#(#exports),*};
+        pub use runtime::{ApiError, BuildError, ClientBuilder, Error, Response, SecretToken, UnexpectedResponse};
+    }
+}
+
+pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str) -> String {
+    let mut out = preamble.to_owned();
+    out.push_str("\n[package]\n");
+    out.push_str(&format!("name = {}\n", toml_string(&settings.crate_name)));
+    out.push_str(&format!("version = {}\n", toml_string(&settings.crate_version)));
+    out.push_str("edition = \"2024\"\nrust-version = \"1.88\"\n");
+    if let Some(description) = &settings.description {
+        out.push_str(&format!("description = {}\n", toml_string(description)));
+    }
+    if let Some(license) = &settings.license {
+        out.push_str(&format!("license = {}\n", toml_string(license)));
+    }
+    out.push_str("publish = false\n\n[dependencies]\n");
+    let mut dependencies = vec![
+        ("bytes", "\"1\""),
+        ("progenitor-client", "\"0.15.1\""),
+        // rustls: no system OpenSSL needed; `json` for bodies. Nothing else.
+        ("reqwest", "{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\"] }"),
+        ("serde", "{ version = \"1\", features = [\"derive\"] }"),
+        ("serde_json", "\"1\""),
+    ];
+    if uses.chrono {
+        dependencies.push(("chrono", "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }"));
+    }
+    if uses.regress {
+        dependencies.push(("regress", "\"0.10\""));
+    }
+    if uses.uuid {
+        dependencies.push(("uuid", "{ version = \"1\", features = [\"serde\"] }"));
+    }
+    dependencies.sort();
+    for (name, spec) in dependencies {
+        out.push_str(&format!("{name} = {spec}\n"));
+    }
+    out
+}
+
+fn toml_string(value: &str) -> String {
+    // A TOML basic string has JSON's escapes.
+    serde_json::Value::String(value.to_owned()).to_string()
+}

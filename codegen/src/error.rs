@@ -1,0 +1,43 @@
+use std::fmt;
+
+/// Why a spec could not be turned into a client, and where in it.
+///
+/// `pointer` is an RFC 6901 JSON pointer into the document (`""` for the
+/// whole document), so the message can be pasted into any editor that
+/// understands pointers, for JSON and YAML alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub file: String,
+    pub pointer: String,
+    pub reason: String,
+}
+
+impl Error {
+    pub(crate) fn new(file: &str, pointer: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error { file: file.to_owned(), pointer: pointer.into(), reason: reason.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.pointer.is_empty() {
+            write!(f, "{}: {}", self.file, self.reason)
+        } else {
+            write!(f, "{}#{}: {}", self.file, self.pointer, self.reason)
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Builds JSON pointers from path segments, escaping `~` and `/` (RFC 6901).
+pub(crate) fn pointer<I, S>(segments: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    segments
+        .into_iter()
+        .map(|segment| format!("/{}", segment.as_ref().replace('~', "~0").replace('/', "~1")))
+        .collect()
+}

@@ -1,0 +1,148 @@
+//! The generator: an OpenAPI 3.0 document in, the files of a client crate
+//! out. It reads and writes nothing itself; callers hand it the document and
+//! decide where the files go.
+//!
+//! Stages, each its own module: `source` parses the text, `validate` checks
+//! what later stages would choke on, `lower` rewrites the spec into what
+//! progenitor accepts and records what it removed, `progenitor_pass` runs
+//! progenitor, `emit` writes the facade, crate root and manifest, and
+//! `render` formats everything into files.
+
+mod emit;
+mod error;
+mod lower;
+mod names;
+mod progenitor_pass;
+mod render;
+mod source;
+pub mod surface;
+mod validate;
+
+use std::collections::BTreeMap;
+
+pub use error::Error;
+pub use source::SpecDocument;
+
+/// What the generator produces beyond what the spec says.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    crate_name: String,
+    crate_version: String,
+    description: Option<String>,
+    license: Option<String>,
+    regenerate_command: String,
+}
+
+impl Settings {
+    pub fn new(crate_name: impl Into<String>) -> Self {
+        Settings {
+            crate_name: crate_name.into(),
+            crate_version: "0.1.0".to_owned(),
+            description: None,
+            license: None,
+            regenerate_command: "cargo xtask generate".to_owned(),
+        }
+    }
+
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.crate_version = version.into();
+        self
+    }
+
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    pub fn license(mut self, license: impl Into<String>) -> Self {
+        self.license = Some(license.into());
+        self
+    }
+
+    /// The command the preamble of every file tells readers to run.
+    pub fn regenerate_command(mut self, command: impl Into<String>) -> Self {
+        self.regenerate_command = command.into();
+        self
+    }
+
+    pub fn crate_name(&self) -> &str {
+        &self.crate_name
+    }
+}
+
+/// Every file of a generated crate, by path relative to the crate root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedCrate {
+    pub files: BTreeMap<String, String>,
+}
+
+/// Turns specs into crates with fixed [`Settings`].
+#[derive(Debug, Clone)]
+pub struct Generator {
+    settings: Settings,
+}
+
+/// Progenitor and typify recurse deeply on large schemas; the default 2 MiB
+/// of a spawned thread is not enough for specs such as GitHub's.
+const GENERATOR_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+impl Generator {
+    pub fn new(settings: Settings) -> Self {
+        Generator { settings }
+    }
+
+    /// Generates the crate, or says what in the spec prevented it. Never
+    /// panics: a panic inside progenitor or typify becomes an [`Error`].
+    pub fn generate(&self, spec: &SpecDocument) -> Result<GeneratedCrate, Error> {
+        let settings = self.settings.clone();
+        let spec = spec.clone();
+        let file = spec.name.clone();
+        let worker = std::thread::Builder::new()
+            .name("codegen".into())
+            .stack_size(GENERATOR_STACK_BYTES)
+            .spawn(move || {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate(&settings, &spec)))
+            })
+            .map_err(|e| Error::new(&file, "", format!("could not start the generator thread: {e}")))?;
+        match worker.join() {
+            Ok(Ok(result)) => result,
+            Ok(Err(panic)) | Err(panic) => {
+                let message = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("no message");
+                Err(Error::new(&file, "", format!("the generator cannot handle this document (internal panic: {message})")))
+            }
+        }
+    }
+}
+
+fn generate(settings: &Settings, spec: &SpecDocument) -> Result<GeneratedCrate, Error> {
+    let file = spec.name.as_str();
+    let document = source::parse(spec)?;
+    validate::check(file, &document)?;
+    let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(&document).map_err(|e| {
+        let at = e.path().iter().map(|segment| segment.to_string()).collect::<Vec<_>>();
+        Error::new(file, error::pointer(at), format!("not a valid OpenAPI 3.0 document here: {}", e.inner()))
+    })?;
+    let lowered = lower::lower(file, openapi)?;
+    let raw = progenitor_pass::run(file, &lowered.spec)?;
+    let client = emit::client_module(file, &lowered.api, &raw)?;
+    let lib = emit::lib_module(settings, &lowered.api);
+
+    let preamble = render::preamble("//", file, &settings.regenerate_command);
+    let mut files = BTreeMap::new();
+    files.insert("Cargo.toml".to_owned(), emit::manifest(settings, raw.uses, &render::preamble("#", file, &settings.regenerate_command)));
+    files.insert("src/lib.rs".to_owned(), render::rust_file(file, &preamble, lib)?);
+    files.insert("src/client.rs".to_owned(), render::rust_file(file, &preamble, client)?);
+    files.insert("src/raw.rs".to_owned(), render::rust_items(&preamble, raw_module_prelude().into_iter().chain(raw.client).collect()));
+    files.insert("src/types.rs".to_owned(), render::rust_items(&preamble, raw.types));
+    files.insert("src/runtime.rs".to_owned(), format!("{preamble}\n{}", render::RUNTIME_SOURCE));
+    Ok(GeneratedCrate { files })
+}
+
+/// Progenitor's client referred to its sibling `types` module.
+fn raw_module_prelude() -> Vec<syn::Item> {
+    vec![syn::parse_quote!(use crate::types;)]
+}

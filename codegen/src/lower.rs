@@ -1,0 +1,366 @@
+//! The pre-pass: rewrites a valid spec into one progenitor can take, and
+//! records what it took out so `emit` can put it back as generated code.
+//!
+//! Progenitor panics on an operation whose error statuses carry different
+//! bodies, turns every header into a per-call argument, and ignores
+//! `securitySchemes`. So, for every operation:
+//! - a required header whose schema allows exactly one value is removed and
+//!   becomes a constant the client sends itself;
+//! - all responses are removed: each becomes a [`ResponseCase`] and the
+//!   generated facade decodes the answer by status. Inline response schemas
+//!   are first hoisted into `components/schemas` so typify names them;
+//! - the security requirements become one [`Credential`] kind plus a flag
+//!   per operation.
+
+use openapiv3::{
+    APIKeyLocation, OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent,
+    ReferenceOr, Response, Schema, SchemaKind, SecurityScheme, StatusCode, Type,
+};
+
+use crate::error::{Error, pointer};
+
+pub(crate) struct Lowered {
+    pub spec: OpenAPI,
+    pub api: Api,
+}
+
+/// What the client needs beyond what progenitor generates.
+pub(crate) struct Api {
+    pub title: String,
+    pub description: Option<String>,
+    pub default_base_url: Option<String>,
+    pub credential: Option<Credential>,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Credential {
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
+    Bearer,
+    /// The token as the whole value of a named header (`apiKey` in `header`).
+    Header { name: String },
+}
+
+pub(crate) struct Operation {
+    pub id: String,
+    pub constant_headers: Vec<(String, String)>,
+    pub authenticated: bool,
+    pub responses: Vec<ResponseCase>,
+}
+
+pub(crate) struct ResponseCase {
+    pub status: Status,
+    pub description: String,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Status {
+    Code(u16),
+    /// `4XX` is `Range(4)`.
+    Range(u16),
+    Default,
+}
+
+impl Status {
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(class) => class == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Body {
+    None,
+    /// Any JSON value: the media type declares no schema.
+    AnyJson,
+    /// A schema under `components/schemas`, by its name there.
+    Schema(String),
+}
+
+pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
+    let scheme_kinds = credential_kinds(file, &spec)?;
+    let global_security = spec.security.clone();
+    let components = spec.components.get_or_insert_with(Default::default);
+    let mut operations = Vec::new();
+    let mut credential: Option<(Credential, String)> = None;
+
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else {
+            return Err(Error::new(file, pointer(["paths", path]), "path item `$ref` is not supported"));
+        };
+        let mut path_constants = Vec::new();
+        let path_level = std::mem::take(&mut item.parameters);
+        for (index, parameter) in path_level.into_iter().enumerate() {
+            let at = pointer(["paths", path.as_str(), "parameters", &index.to_string()]);
+            match constant_header(file, &at, &parameter, components)? {
+                Some(constant) => path_constants.push(constant),
+                None => item.parameters.push(parameter),
+            }
+        }
+        for (method, slot) in operations_mut(item) {
+            let Some(operation) = slot else { continue };
+            let at = pointer(["paths", path.as_str(), method]);
+            let id = operation.operation_id.clone().unwrap_or_default();
+
+            let mut constant_headers = path_constants.clone();
+            let declared = std::mem::take(&mut operation.parameters);
+            for (index, parameter) in declared.into_iter().enumerate() {
+                let param_at = format!("{at}/parameters/{index}");
+                match constant_header(file, &param_at, &parameter, components)? {
+                    Some(constant) => constant_headers.push(constant),
+                    None => operation.parameters.push(parameter),
+                }
+            }
+
+            let requirements = operation.security.as_ref().or(global_security.as_ref());
+            let mut authenticated = false;
+            for requirement in requirements.into_iter().flatten() {
+                for name in requirement.keys() {
+                    let Some(kind) = scheme_kinds.iter().find(|(n, _)| n == name) else {
+                        return Err(Error::new(
+                            file,
+                            format!("{at}/security"),
+                            format!("security scheme `{name}` is not declared in components/securitySchemes"),
+                        ));
+                    };
+                    authenticated = true;
+                    match &credential {
+                        Some((known, first)) if *known != kind.1 => {
+                            return Err(Error::new(
+                                file,
+                                pointer(["components", "securitySchemes", name]),
+                                format!("operations need different credential kinds (`{first}` and `{name}`); one client holds one credential"),
+                            ));
+                        }
+                        Some(_) => {}
+                        None => credential = Some((kind.1.clone(), name.clone())),
+                    }
+                }
+            }
+
+            let responses = take_responses(file, &at, &id, operation, components)?;
+            operations.push(Operation { id, constant_headers, authenticated, responses });
+        }
+    }
+
+    let api = Api {
+        title: spec.info.title.clone(),
+        description: spec.info.description.clone(),
+        default_base_url: default_base_url(&spec),
+        credential: credential.map(|(kind, _)| kind),
+        operations,
+    };
+    Ok(Lowered { spec, api })
+}
+
+fn operations_mut(item: &mut openapiv3::PathItem) -> [(&'static str, &mut Option<SpecOperation>); 8] {
+    [
+        ("get", &mut item.get),
+        ("put", &mut item.put),
+        ("post", &mut item.post),
+        ("delete", &mut item.delete),
+        ("options", &mut item.options),
+        ("head", &mut item.head),
+        ("patch", &mut item.patch),
+        ("trace", &mut item.trace),
+    ]
+}
+
+fn credential_kinds(file: &str, spec: &OpenAPI) -> Result<Vec<(String, Credential)>, Error> {
+    let Some(components) = &spec.components else { return Ok(Vec::new()) };
+    let mut kinds = Vec::new();
+    for (name, scheme) in &components.security_schemes {
+        let at = pointer(["components", "securitySchemes", name]);
+        let ReferenceOr::Item(scheme) = scheme else {
+            return Err(Error::new(file, at, "security scheme `$ref` is not supported"));
+        };
+        let kind = match scheme {
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                Credential::Bearer
+            }
+            SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => {
+                Credential::Bearer
+            }
+            SecurityScheme::APIKey { location: APIKeyLocation::Header, name, .. } => {
+                Credential::Header { name: name.clone() }
+            }
+            SecurityScheme::HTTP { scheme, .. } => {
+                return Err(Error::new(file, at, format!("HTTP `{scheme}` authentication is not supported (bearer is)")));
+            }
+            SecurityScheme::APIKey { .. } => {
+                return Err(Error::new(file, at, "API keys are supported in headers only, not in query or cookie"));
+            }
+        };
+        kinds.push((name.clone(), kind));
+    }
+    Ok(kinds)
+}
+
+/// A required header whose schema admits exactly one string is not a choice
+/// for the caller: it becomes `(name, value)` sent on every request.
+fn constant_header(
+    file: &str,
+    at: &str,
+    parameter: &ReferenceOr<Parameter>,
+    components: &openapiv3::Components,
+) -> Result<Option<(String, String)>, Error> {
+    let parameter = match parameter {
+        ReferenceOr::Item(parameter) => parameter,
+        ReferenceOr::Reference { reference } => {
+            let name = component_name(file, at, reference, "parameters")?;
+            match components.parameters.get(name) {
+                Some(ReferenceOr::Item(parameter)) => parameter,
+                _ => return Err(Error::new(file, at, format!("`$ref: {reference}` is not a parameter"))),
+            }
+        }
+    };
+    let Parameter::Header { parameter_data, .. } = parameter else { return Ok(None) };
+    if !parameter_data.required {
+        return Ok(None);
+    }
+    let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else { return Ok(None) };
+    let schema: &Schema = match schema {
+        ReferenceOr::Item(schema) => schema,
+        ReferenceOr::Reference { reference } => {
+            let name = component_name(file, at, reference, "schemas")?;
+            match components.schemas.get(name) {
+                Some(ReferenceOr::Item(schema)) => schema,
+                _ => return Ok(None),
+            }
+        }
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+            [Some(only)] => Ok(Some((parameter_data.name.clone(), only.clone()))),
+            _ => Ok(None),
+        },
+        _ => Ok(None),
+    }
+}
+
+fn component_name<'r>(file: &str, at: &str, reference: &'r str, kind: &str) -> Result<&'r str, Error> {
+    reference
+        .strip_prefix("#/components/")
+        .and_then(|rest| rest.strip_prefix(kind))
+        .and_then(|rest| rest.strip_prefix('/'))
+        .ok_or_else(|| Error::new(file, at, format!("`$ref: {reference}` must point into components/{kind}")))
+}
+
+/// Removes the operation's responses, returning them as cases to decode.
+fn take_responses(
+    file: &str,
+    at: &str,
+    operation_id: &str,
+    operation: &mut SpecOperation,
+    components: &mut openapiv3::Components,
+) -> Result<Vec<ResponseCase>, Error> {
+    let declared = std::mem::take(&mut operation.responses);
+    let statuses = declared
+        .responses
+        .into_iter()
+        .map(|(code, response)| {
+            let status = match code {
+                StatusCode::Code(code) => Status::Code(code),
+                StatusCode::Range(class) => Status::Range(class),
+            };
+            (status, response)
+        })
+        .chain(declared.default.map(|response| (Status::Default, response)));
+
+    let mut cases = Vec::new();
+    for (status, response) in statuses {
+        let key = match status {
+            Status::Code(code) => code.to_string(),
+            Status::Range(class) => format!("{class}XX"),
+            Status::Default => "default".to_owned(),
+        };
+        let response_at = format!("{at}/responses/{key}");
+        let response: Response = match response {
+            ReferenceOr::Item(response) => response,
+            ReferenceOr::Reference { reference } => {
+                let name = component_name(file, &response_at, &reference, "responses")?;
+                match components.responses.get(name) {
+                    Some(ReferenceOr::Item(response)) => response.clone(),
+                    _ => return Err(Error::new(file, response_at, format!("`$ref: {reference}` is not a response"))),
+                }
+            }
+        };
+        let body = response_body(file, &response_at, operation_id, status, &response, components)?;
+        cases.push(ResponseCase { status, description: response.description, body });
+    }
+    cases.sort_by_key(|case| case.status);
+    Ok(cases)
+}
+
+fn response_body(
+    file: &str,
+    at: &str,
+    operation_id: &str,
+    status: Status,
+    response: &Response,
+    components: &mut openapiv3::Components,
+) -> Result<Body, Error> {
+    if response.content.is_empty() {
+        return Ok(Body::None);
+    }
+    let Some((_, media)) = response.content.iter().find(|(media_type, _)| is_json(media_type)) else {
+        let first = response.content.keys().next().map(String::as_str).unwrap_or_default();
+        return Err(Error::new(
+            file,
+            format!("{at}/content{}", pointer([first])),
+            format!("response media type `{first}` is not supported; only JSON responses are decoded"),
+        ));
+    };
+    match &media.schema {
+        None => Ok(Body::AnyJson),
+        Some(ReferenceOr::Reference { reference }) => {
+            Ok(Body::Schema(component_name(file, at, reference, "schemas")?.to_owned()))
+        }
+        Some(ReferenceOr::Item(schema)) => {
+            let name = hoisted_name(operation_id, status, components);
+            components.schemas.insert(name.clone(), ReferenceOr::Item(schema.clone()));
+            Ok(Body::Schema(name))
+        }
+    }
+}
+
+pub(crate) fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// A free name for an inline response schema: `<OperationId>Response` for a
+/// success (progenitor's own choice), `<OperationId><Status>` otherwise.
+fn hoisted_name(operation_id: &str, status: Status, components: &openapiv3::Components) -> String {
+    use heck::ToPascalCase;
+    let suffix = match status {
+        _ if status.is_success() => "Response".to_owned(),
+        Status::Code(code) => format!("Status{code}"),
+        Status::Range(class) => format!("Status{class}xx"),
+        Status::Default => "DefaultResponse".to_owned(),
+    };
+    let base = format!("{}{suffix}", operation_id.to_pascal_case());
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while components.schemas.contains_key(&candidate) {
+        candidate = format!("{base}{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// The first server's URL with its variables at their defaults, when it is
+/// absolute; otherwise callers must name a base URL.
+fn default_base_url(spec: &OpenAPI) -> Option<String> {
+    let server = spec.servers.first()?;
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    (absolute && !url.contains('{')).then(|| url.trim_end_matches('/').to_owned())
+}

@@ -1,0 +1,40 @@
+//! The repository's tasks, as a library so `cargo test` runs the very same
+//! freshness check as `cargo xtask check`.
+
+mod config;
+mod files;
+
+use std::path::{Path, PathBuf};
+
+pub use config::CodegenConfig;
+pub use files::{Drift, compare, write_atomically};
+
+/// The spec every task starts from, relative to the repository root.
+pub const SPEC: &str = "spec/highlevel-contacts.yaml";
+/// Settings for the generated crate that the spec does not carry.
+pub const CODEGEN_CONFIG: &str = "spec/codegen.toml";
+/// Where the generated crate lives.
+pub const GENERATED: &str = "generated";
+/// What users run to refresh `generated/`.
+pub const REGENERATE: &str = "cargo xtask generate";
+
+pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives one level below the root").to_owned()
+}
+
+/// Generates the crate for `spec` with `config`, reading the file and
+/// naming it in errors and preambles by `name`.
+pub fn generate(spec: &Path, name: &str, config: &CodegenConfig) -> Result<codegen::GeneratedCrate> {
+    let bytes = std::fs::read(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let document = codegen::SpecDocument::new(name, bytes);
+    Ok(codegen::Generator::new(config.settings()).generate(&document)?)
+}
+
+/// The crate that `spec/` produces for `generated/`.
+pub fn generate_repo_crate() -> Result<codegen::GeneratedCrate> {
+    let root = repo_root();
+    let config = CodegenConfig::read(&root.join(CODEGEN_CONFIG))?;
+    generate(&root.join(SPEC), SPEC, &config)
+}
