@@ -37,10 +37,12 @@ pub(crate) fn client_module(file: &str, api: &Api, raw: &RawOutput) -> Result<To
                 Credential::Bearer => ("authorization".to_owned(), "Bearer "),
                 Credential::Header { name } => (name.to_ascii_lowercase(), ""),
             };
-            let new = api.default_base_url.as_ref().map(|_| quote! {
-                /// A client for [`DEFAULT_BASE_URL`] with default settings.
-                pub fn new(token: impl Into<SecretToken>) -> Result<Self, BuildError> {
-                    Self::builder(token).build()
+            let new = api.default_base_url.as_ref().map(|_| {
+                quote! {
+                    /// A client for [`DEFAULT_BASE_URL`] with default settings.
+                    pub fn new(token: impl Into<SecretToken>) -> Result<Self, BuildError> {
+                        Self::builder(token).build()
+                    }
                 }
             });
             quote! {
@@ -54,10 +56,12 @@ pub(crate) fn client_module(file: &str, api: &Api, raw: &RawOutput) -> Result<To
             }
         }
         None => {
-            let new = api.default_base_url.as_ref().map(|_| quote! {
-                /// A client for [`DEFAULT_BASE_URL`] with default settings.
-                pub fn new() -> Result<Self, BuildError> {
-                    Self::builder().build()
+            let new = api.default_base_url.as_ref().map(|_| {
+                quote! {
+                    /// A client for [`DEFAULT_BASE_URL`] with default settings.
+                    pub fn new() -> Result<Self, BuildError> {
+                        Self::builder().build()
+                    }
                 }
             });
             quote! {
@@ -74,8 +78,16 @@ pub(crate) fn client_module(file: &str, api: &Api, raw: &RawOutput) -> Result<To
     let mut methods = Vec::new();
     let mut enums = Vec::new();
     for operation in &api.operations {
-        let Some(raw_method) = raw.methods.iter().find(|m| m.operation_id == names::method_name(&operation.id)) else {
-            return Err(Error::new(file, "", format!("progenitor generated no method for `{}`", operation.id)));
+        let Some(raw_method) = raw
+            .methods
+            .iter()
+            .find(|m| m.operation_id == names::method_name(&operation.id))
+        else {
+            return Err(Error::new(
+                file,
+                "",
+                format!("progenitor generated no method for `{}`", operation.id),
+            ));
         };
         let (method, status_enums) = operation_method(file, operation, raw_method, raw)?;
         methods.push(method);
@@ -99,9 +111,16 @@ pub(crate) fn client_module(file: &str, api: &Api, raw: &RawOutput) -> Result<To
     let types_import = raw.methods.iter().any(|method| {
         let signature = &method.signature;
         quote!(#signature).to_string().contains("types ::")
-    })
-        || api.operations.iter().flat_map(|op| &op.responses).any(|case| matches!(case.body, Body::Schema(_)));
-    let types_import = types_import.then(|| quote!(use crate::types;));
+    }) || api
+        .operations
+        .iter()
+        .flat_map(|op| &op.responses)
+        .any(|case| matches!(case.body, Body::Schema(_)));
+    let types_import = types_import.then(|| {
+        quote!(
+            use crate::types;
+        )
+    });
     Ok(quote! {
         use crate::runtime::{#(#runtime_imports),*};
         #types_import
@@ -139,15 +158,20 @@ fn operation_method(
     raw: &RawOutput,
 ) -> Result<(TokenStream, Vec<TokenStream>), Error> {
     let op_pascal = names::type_name(&operation.id);
-    let (successes, errors): (Vec<&ResponseCase>, Vec<&ResponseCase>) =
-        operation.responses.iter().partition(|case| case.status.is_success());
+    let (successes, errors): (Vec<&ResponseCase>, Vec<&ResponseCase>) = operation
+        .responses
+        .iter()
+        .partition(|case| case.status.is_success());
 
     let mut enums = Vec::new();
     let (success_type, success_decoder) = {
         let mut bodies: Vec<&Body> = successes.iter().map(|case| &case.body).collect();
         bodies.dedup();
         match bodies.as_slice() {
-            [] => (quote!(()), quote!(|status, _| (200..300).contains(&status).then_some(Ok(())))),
+            [] => (
+                quote!(()),
+                quote!(|status, _| (200..300).contains(&status).then_some(Ok(()))),
+            ),
             [body] => {
                 let ty = body_type(file, operation, body, raw)?;
                 let arms = successes.iter().map(|case| {
@@ -158,11 +182,18 @@ fn operation_method(
                     };
                     quote!(#pattern => Some(#decode),)
                 });
-                (ty, quote!(|status, body| match status { #(#arms)* _ => None }))
+                let body = body_parameter(&successes);
+                (
+                    ty,
+                    quote!(|status, #body| match status { #(#arms)* _ => None }),
+                )
             }
             _ => {
                 let name = format_ident!("{}Success", op_pascal);
-                let doc = format!("The answers `{}` declares as successful, by status.", operation.id);
+                let doc = format!(
+                    "The answers `{}` declares as successful, by status.",
+                    operation.id
+                );
                 enums.push(status_enum(file, &name, &doc, operation, &successes, raw)?);
                 (quote!(#name), quote!(#name::decode))
             }
@@ -170,11 +201,19 @@ fn operation_method(
     };
     let error_name = format_ident!("{}Error", op_pascal);
     let error_doc = format!("The error bodies `{}` declares, by status.", operation.id);
-    enums.push(status_enum(file, &error_name, &error_doc, operation, &errors, raw)?);
+    enums.push(status_enum(
+        file,
+        &error_name,
+        &error_doc,
+        operation,
+        &errors,
+        raw,
+    )?);
 
     let signature = {
         let mut signature = raw_method.signature.clone();
-        let output: syn::ReturnType = syn::parse_quote!(-> Result<Response<#success_type>, Error<#error_name>>);
+        let output: syn::ReturnType =
+            syn::parse_quote!(-> Result<Response<#success_type>, Error<#error_name>>);
         signature.output = output;
         signature
     };
@@ -223,11 +262,18 @@ fn status_enum(
             body => {
                 let ty = body_type(file, operation, body, raw)?;
                 variants.push(quote!(#variant_doc #variant(#ty),));
-                arms.push(quote!(#pattern => Some(runtime::decode_json(body).map(Self::#variant)),));
+                arms.push(
+                    quote!(#pattern => Some(runtime::decode_json(body).map(Self::#variant)),),
+                );
             }
         }
     }
-    let overlapping = cases.iter().any(|case| !matches!(case.status, Status::Code(_)));
+    let body_parameter = body_parameter(cases);
+    let fallback =
+        (!cases.iter().any(|case| case.status == Status::Default)).then(|| quote!(_ => None,));
+    let overlapping = cases
+        .iter()
+        .any(|case| !matches!(case.status, Status::Code(_)));
     let allow_overlap = overlapping.then(|| quote!(#[allow(clippy::match_overlapping_arm)]));
     let doc = doc(doc_text);
     // New statuses are added to specs over time; `non_exhaustive` keeps
@@ -241,20 +287,35 @@ fn status_enum(
         }
 
         impl #name {
-            fn decode(status: u16, body: &[u8]) -> Option<Result<Self, serde_json::Error>> {
+            fn decode(status: u16, #body_parameter: &[u8]) -> Option<Result<Self, serde_json::Error>> {
                 #allow_overlap
                 match status {
                     #(#arms)*
-                    _ => None,
+                    #fallback
                 }
             }
         }
     })
 }
 
+/// `body`, or `_` when no case decodes one.
+fn body_parameter(cases: &[&ResponseCase]) -> TokenStream {
+    if cases.iter().all(|case| case.body == Body::None) {
+        quote!(_)
+    } else {
+        quote!(body)
+    }
+}
+
 /// Doc attributes, one per line, so they print as `///` lines.
 fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote!(#(#[doc = #lines])*)
 }
 
@@ -281,8 +342,12 @@ fn status_pattern(status: Status) -> TokenStream {
     }
 }
 
-
-fn body_type(file: &str, operation: &Operation, body: &Body, raw: &RawOutput) -> Result<TokenStream, Error> {
+fn body_type(
+    file: &str,
+    operation: &Operation,
+    body: &Body,
+    raw: &RawOutput,
+) -> Result<TokenStream, Error> {
     match body {
         Body::None => Ok(quote!(())),
         Body::AnyJson => Ok(quote!(serde_json::Value)),
@@ -292,7 +357,10 @@ fn body_type(file: &str, operation: &Operation, body: &Body, raw: &RawOutput) ->
                 return Err(Error::new(
                     file,
                     crate::error::pointer(["components", "schemas", schema]),
-                    format!("no Rust type was generated for this schema, used by `{}`", operation.id),
+                    format!(
+                        "no Rust type was generated for this schema, used by `{}`",
+                        operation.id
+                    ),
                 ));
             }
             let ident = format_ident!("{}", name);
@@ -308,7 +376,9 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
     }
     let crate_ident = settings.crate_name.replace('-', "_");
     let example = match (&api.credential, &api.default_base_url) {
-        (Some(_), Some(_)) => Some(format!("let client = {crate_ident}::Client::new(\"<token>\")?;")),
+        (Some(_), Some(_)) => Some(format!(
+            "let client = {crate_ident}::Client::new(\"<token>\")?;"
+        )),
         (Some(_), None) => Some(format!(
             "let client = {crate_ident}::Client::builder(\"<token>\")\n    .base_url(\"https://api.example.com\")\n    .build()?;"
         )),
@@ -323,7 +393,11 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         ));
     }
     let exports = std::iter::once(quote!(Client))
-        .chain(api.default_base_url.as_ref().map(|_| quote!(DEFAULT_BASE_URL)))
+        .chain(
+            api.default_base_url
+                .as_ref()
+                .map(|_| quote!(DEFAULT_BASE_URL)),
+        )
         .chain(api.operations.iter().flat_map(|operation| {
             let pascal = names::type_name(&operation.id);
             let mut idents = vec![format_ident!("{}Error", pascal)];
@@ -346,6 +420,9 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         mod client;
         #[allow(clippy::all)]
         mod raw;
+        // One runtime serves every spec; a spec without credentials or JSON
+        // bodies leaves parts of it unused.
+        #[allow(dead_code)]
         mod runtime;
         /// The spec's schemas as Rust types.
         #[allow(clippy::all)]
@@ -360,7 +437,10 @@ pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str)
     let mut out = preamble.to_owned();
     out.push_str("\n[package]\n");
     out.push_str(&format!("name = {}\n", toml_string(&settings.crate_name)));
-    out.push_str(&format!("version = {}\n", toml_string(&settings.crate_version)));
+    out.push_str(&format!(
+        "version = {}\n",
+        toml_string(&settings.crate_version)
+    ));
     out.push_str("edition = \"2024\"\nrust-version = \"1.88\"\n");
     if let Some(description) = &settings.description {
         out.push_str(&format!("description = {}\n", toml_string(description)));
@@ -373,12 +453,18 @@ pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str)
         ("bytes", "\"1\""),
         ("progenitor-client", "\"0.15.1\""),
         // rustls: no system OpenSSL needed; `json` for bodies. Nothing else.
-        ("reqwest", "{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\"] }"),
+        (
+            "reqwest",
+            "{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\"] }",
+        ),
         ("serde", "{ version = \"1\", features = [\"derive\"] }"),
         ("serde_json", "\"1\""),
     ];
     if uses.chrono {
-        dependencies.push(("chrono", "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }"));
+        dependencies.push((
+            "chrono",
+            "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }",
+        ));
     }
     if uses.regress {
         dependencies.push(("regress", "\"0.10\""));

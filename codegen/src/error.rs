@@ -14,7 +14,11 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn new(file: &str, pointer: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error { file: file.to_owned(), pointer: pointer.into(), reason: reason.into() }
+        Error {
+            file: file.to_owned(),
+            pointer: pointer.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -38,6 +42,11 @@ where
 {
     segments
         .into_iter()
-        .map(|segment| format!("/{}", segment.as_ref().replace('~', "~0").replace('/', "~1")))
+        .map(|segment| {
+            format!(
+                "/{}",
+                segment.as_ref().replace('~', "~0").replace('/', "~1")
+            )
+        })
         .collect()
 }

@@ -14,6 +14,7 @@ mod lower;
 mod names;
 mod progenitor_pass;
 mod render;
+mod shape;
 mod source;
 pub mod surface;
 mod validate;
@@ -101,9 +102,17 @@ impl Generator {
             .name("codegen".into())
             .stack_size(GENERATOR_STACK_BYTES)
             .spawn(move || {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate(&settings, &spec)))
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    generate(&settings, &spec)
+                }))
             })
-            .map_err(|e| Error::new(&file, "", format!("could not start the generator thread: {e}")))?;
+            .map_err(|e| {
+                Error::new(
+                    &file,
+                    "",
+                    format!("could not start the generator thread: {e}"),
+                )
+            })?;
         match worker.join() {
             Ok(Ok(result)) => result,
             Ok(Err(panic)) | Err(panic) => {
@@ -112,7 +121,13 @@ impl Generator {
                     .map(String::as_str)
                     .or_else(|| panic.downcast_ref::<&str>().copied())
                     .unwrap_or("no message");
-                Err(Error::new(&file, "", format!("the generator cannot handle this document (internal panic: {message})")))
+                Err(Error::new(
+                    &file,
+                    "",
+                    format!(
+                        "the generator cannot handle this document (internal panic: {message})"
+                    ),
+                ))
             }
         }
     }
@@ -122,10 +137,7 @@ fn generate(settings: &Settings, spec: &SpecDocument) -> Result<GeneratedCrate, 
     let file = spec.name.as_str();
     let document = source::parse(spec)?;
     validate::check(file, &document)?;
-    let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(&document).map_err(|e| {
-        let at = e.path().iter().map(|segment| segment.to_string()).collect::<Vec<_>>();
-        Error::new(file, error::pointer(at), format!("not a valid OpenAPI 3.0 document here: {}", e.inner()))
-    })?;
+    let openapi: openapiv3::OpenAPI = shape::deserialize(file, &document)?;
     let lowered = lower::lower(file, openapi)?;
     let raw = progenitor_pass::run(file, &lowered.spec)?;
     let client = emit::client_module(file, &lowered.api, &raw)?;
@@ -133,16 +145,52 @@ fn generate(settings: &Settings, spec: &SpecDocument) -> Result<GeneratedCrate, 
 
     let preamble = render::preamble("//", file, &settings.regenerate_command);
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_owned(), emit::manifest(settings, raw.uses, &render::preamble("#", file, &settings.regenerate_command)));
-    files.insert("src/lib.rs".to_owned(), render::rust_file(file, &preamble, lib)?);
-    files.insert("src/client.rs".to_owned(), render::rust_file(file, &preamble, client)?);
-    files.insert("src/raw.rs".to_owned(), render::rust_items(&preamble, raw_module_prelude().into_iter().chain(raw.client).collect()));
-    files.insert("src/types.rs".to_owned(), render::rust_items(&preamble, raw.types));
-    files.insert("src/runtime.rs".to_owned(), format!("{preamble}\n{}", render::RUNTIME_SOURCE));
+    files.insert(
+        "Cargo.toml".to_owned(),
+        emit::manifest(
+            settings,
+            raw.uses,
+            &render::preamble("#", file, &settings.regenerate_command),
+        ),
+    );
+    files.insert(
+        "src/lib.rs".to_owned(),
+        render::rust_file(file, &preamble, lib)?,
+    );
+    files.insert(
+        "src/client.rs".to_owned(),
+        render::rust_file(file, &preamble, client)?,
+    );
+    files.insert(
+        "src/raw.rs".to_owned(),
+        render::rust_items(
+            &preamble,
+            raw_module_prelude(&raw.client)
+                .into_iter()
+                .chain(raw.client)
+                .collect(),
+        ),
+    );
+    files.insert(
+        "src/types.rs".to_owned(),
+        render::rust_items(&preamble, raw.types),
+    );
+    files.insert(
+        "src/runtime.rs".to_owned(),
+        format!("{preamble}\n{}", render::RUNTIME_SOURCE),
+    );
     Ok(GeneratedCrate { files })
 }
 
-/// Progenitor's client referred to its sibling `types` module.
-fn raw_module_prelude() -> Vec<syn::Item> {
-    vec![syn::parse_quote!(use crate::types;)]
+/// Progenitor's client refers to its sibling `types` module, when it uses
+/// any type at all.
+fn raw_module_prelude(client: &[syn::Item]) -> Option<syn::Item> {
+    let uses_types = client
+        .iter()
+        .any(|item| quote::quote!(#item).to_string().contains("types ::"));
+    uses_types.then(|| {
+        syn::parse_quote!(
+            use crate::types;
+        )
+    })
 }

@@ -90,7 +90,11 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
 
     for (path, item) in spec.paths.paths.iter_mut() {
         let ReferenceOr::Item(item) = item else {
-            return Err(Error::new(file, pointer(["paths", path]), "path item `$ref` is not supported"));
+            return Err(Error::new(
+                file,
+                pointer(["paths", path]),
+                "path item `$ref` is not supported",
+            ));
         };
         let mut path_constants = Vec::new();
         let path_level = std::mem::take(&mut item.parameters);
@@ -124,7 +128,9 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
                         return Err(Error::new(
                             file,
                             format!("{at}/security"),
-                            format!("security scheme `{name}` is not declared in components/securitySchemes"),
+                            format!(
+                                "security scheme `{name}` is not declared in components/securitySchemes"
+                            ),
                         ));
                     };
                     authenticated = true;
@@ -133,7 +139,9 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
                             return Err(Error::new(
                                 file,
                                 pointer(["components", "securitySchemes", name]),
-                                format!("operations need different credential kinds (`{first}` and `{name}`); one client holds one credential"),
+                                format!(
+                                    "operations need different credential kinds (`{first}` and `{name}`); one client holds one credential"
+                                ),
                             ));
                         }
                         Some(_) => {}
@@ -143,7 +151,12 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
             }
 
             let responses = take_responses(file, &at, &id, operation, components)?;
-            operations.push(Operation { id, constant_headers, authenticated, responses });
+            operations.push(Operation {
+                id,
+                constant_headers,
+                authenticated,
+                responses,
+            });
         }
     }
 
@@ -157,7 +170,9 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
     Ok(Lowered { spec, api })
 }
 
-fn operations_mut(item: &mut openapiv3::PathItem) -> [(&'static str, &mut Option<SpecOperation>); 8] {
+fn operations_mut(
+    item: &mut openapiv3::PathItem,
+) -> [(&'static str, &mut Option<SpecOperation>); 8] {
     [
         ("get", &mut item.get),
         ("put", &mut item.put),
@@ -171,12 +186,18 @@ fn operations_mut(item: &mut openapiv3::PathItem) -> [(&'static str, &mut Option
 }
 
 fn credential_kinds(file: &str, spec: &OpenAPI) -> Result<Vec<(String, Credential)>, Error> {
-    let Some(components) = &spec.components else { return Ok(Vec::new()) };
+    let Some(components) = &spec.components else {
+        return Ok(Vec::new());
+    };
     let mut kinds = Vec::new();
     for (name, scheme) in &components.security_schemes {
         let at = pointer(["components", "securitySchemes", name]);
         let ReferenceOr::Item(scheme) = scheme else {
-            return Err(Error::new(file, at, "security scheme `$ref` is not supported"));
+            return Err(Error::new(
+                file,
+                at,
+                "security scheme `$ref` is not supported",
+            ));
         };
         let kind = match scheme {
             SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
@@ -185,14 +206,24 @@ fn credential_kinds(file: &str, spec: &OpenAPI) -> Result<Vec<(String, Credentia
             SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => {
                 Credential::Bearer
             }
-            SecurityScheme::APIKey { location: APIKeyLocation::Header, name, .. } => {
-                Credential::Header { name: name.clone() }
-            }
+            SecurityScheme::APIKey {
+                location: APIKeyLocation::Header,
+                name,
+                ..
+            } => Credential::Header { name: name.clone() },
             SecurityScheme::HTTP { scheme, .. } => {
-                return Err(Error::new(file, at, format!("HTTP `{scheme}` authentication is not supported (bearer is)")));
+                return Err(Error::new(
+                    file,
+                    at,
+                    format!("HTTP `{scheme}` authentication is not supported (bearer is)"),
+                ));
             }
             SecurityScheme::APIKey { .. } => {
-                return Err(Error::new(file, at, "API keys are supported in headers only, not in query or cookie"));
+                return Err(Error::new(
+                    file,
+                    at,
+                    "API keys are supported in headers only, not in query or cookie",
+                ));
             }
         };
         kinds.push((name.clone(), kind));
@@ -214,15 +245,25 @@ fn constant_header(
             let name = component_name(file, at, reference, "parameters")?;
             match components.parameters.get(name) {
                 Some(ReferenceOr::Item(parameter)) => parameter,
-                _ => return Err(Error::new(file, at, format!("`$ref: {reference}` is not a parameter"))),
+                _ => {
+                    return Err(Error::new(
+                        file,
+                        at,
+                        format!("`$ref: {reference}` is not a parameter"),
+                    ));
+                }
             }
         }
     };
-    let Parameter::Header { parameter_data, .. } = parameter else { return Ok(None) };
+    let Parameter::Header { parameter_data, .. } = parameter else {
+        return Ok(None);
+    };
     if !parameter_data.required {
         return Ok(None);
     }
-    let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else { return Ok(None) };
+    let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
+        return Ok(None);
+    };
     let schema: &Schema = match schema {
         ReferenceOr::Item(schema) => schema,
         ReferenceOr::Reference { reference } => {
@@ -242,12 +283,23 @@ fn constant_header(
     }
 }
 
-fn component_name<'r>(file: &str, at: &str, reference: &'r str, kind: &str) -> Result<&'r str, Error> {
+fn component_name<'r>(
+    file: &str,
+    at: &str,
+    reference: &'r str,
+    kind: &str,
+) -> Result<&'r str, Error> {
     reference
         .strip_prefix("#/components/")
         .and_then(|rest| rest.strip_prefix(kind))
         .and_then(|rest| rest.strip_prefix('/'))
-        .ok_or_else(|| Error::new(file, at, format!("`$ref: {reference}` must point into components/{kind}")))
+        .ok_or_else(|| {
+            Error::new(
+                file,
+                at,
+                format!("`$ref: {reference}` must point into components/{kind}"),
+            )
+        })
 }
 
 /// Removes the operation's responses, returning them as cases to decode.
@@ -285,12 +337,29 @@ fn take_responses(
                 let name = component_name(file, &response_at, &reference, "responses")?;
                 match components.responses.get(name) {
                     Some(ReferenceOr::Item(response)) => response.clone(),
-                    _ => return Err(Error::new(file, response_at, format!("`$ref: {reference}` is not a response"))),
+                    _ => {
+                        return Err(Error::new(
+                            file,
+                            response_at,
+                            format!("`$ref: {reference}` is not a response"),
+                        ));
+                    }
                 }
             }
         };
-        let body = response_body(file, &response_at, operation_id, status, &response, components)?;
-        cases.push(ResponseCase { status, description: response.description, body });
+        let body = response_body(
+            file,
+            &response_at,
+            operation_id,
+            status,
+            &response,
+            components,
+        )?;
+        cases.push(ResponseCase {
+            status,
+            description: response.description,
+            body,
+        });
     }
     cases.sort_by_key(|case| case.status);
     Ok(cases)
@@ -307,29 +376,47 @@ fn response_body(
     if response.content.is_empty() {
         return Ok(Body::None);
     }
-    let Some((_, media)) = response.content.iter().find(|(media_type, _)| is_json(media_type)) else {
-        let first = response.content.keys().next().map(String::as_str).unwrap_or_default();
+    let Some((_, media)) = response
+        .content
+        .iter()
+        .find(|(media_type, _)| is_json(media_type))
+    else {
+        let first = response
+            .content
+            .keys()
+            .next()
+            .map(String::as_str)
+            .unwrap_or_default();
         return Err(Error::new(
             file,
             format!("{at}/content{}", pointer([first])),
-            format!("response media type `{first}` is not supported; only JSON responses are decoded"),
+            format!(
+                "response media type `{first}` is not supported; only JSON responses are decoded"
+            ),
         ));
     };
     match &media.schema {
         None => Ok(Body::AnyJson),
-        Some(ReferenceOr::Reference { reference }) => {
-            Ok(Body::Schema(component_name(file, at, reference, "schemas")?.to_owned()))
-        }
+        Some(ReferenceOr::Reference { reference }) => Ok(Body::Schema(
+            component_name(file, at, reference, "schemas")?.to_owned(),
+        )),
         Some(ReferenceOr::Item(schema)) => {
             let name = hoisted_name(operation_id, status, components);
-            components.schemas.insert(name.clone(), ReferenceOr::Item(schema.clone()));
+            components
+                .schemas
+                .insert(name.clone(), ReferenceOr::Item(schema.clone()));
             Ok(Body::Schema(name))
         }
     }
 }
 
 pub(crate) fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 

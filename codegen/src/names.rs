@@ -15,12 +15,20 @@ pub(crate) fn method_name(operation_id: &str) -> String {
 }
 
 fn sanitize(input: &str, case: impl Fn(&str) -> String) -> String {
-    let cased = case(&input.replace('\'', "").replace(|c| !is_xid_continue(c), "-"));
+    let cased = case(
+        &input
+            .replace('\'', "")
+            .replace(|c| !is_xid_continue(c), "-"),
+    );
     let cased = match cased.chars().next() {
         Some(c) if is_xid_start(c) => cased,
         _ => format!("{}{cased}", case("x")),
     };
-    if syn::parse_str::<syn::Ident>(&cased).is_ok() { cased } else { format!("{cased}_") }
+    if syn::parse_str::<syn::Ident>(&cased).is_ok() {
+        cased
+    } else {
+        format!("{cased}_")
+    }
 }
 
 /// A variant name for an HTTP status: its reason phrase (`422` →

@@ -52,8 +52,13 @@ pub(crate) fn run(file: &str, spec: &OpenAPI) -> Result<RawOutput, Error> {
     let tokens = generator
         .generate_tokens(spec)
         .map_err(|e| Error::new(file, "", format!("progenitor: {e}")))?;
-    let parsed: syn::File = syn::parse2(tokens)
-        .map_err(|e| Error::new(file, "", format!("progenitor produced code that does not parse: {e}")))?;
+    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::new(
+            file,
+            "",
+            format!("progenitor produced code that does not parse: {e}"),
+        )
+    })?;
 
     let type_space = generator.get_type_space();
     let type_names = type_space.iter_types().map(|t| t.name()).collect();
@@ -87,9 +92,17 @@ pub(crate) fn run(file: &str, spec: &OpenAPI) -> Result<RawOutput, Error> {
                     if let ImplItem::Fn(function) = item
                         && let Some(operation_id) = operation_id_of(function)
                     {
-                        let docs =
-                            function.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
-                        methods.push(RawMethod { operation_id, signature: function.sig.clone(), docs });
+                        let docs = function
+                            .attrs
+                            .iter()
+                            .filter(|a| a.path().is_ident("doc"))
+                            .cloned()
+                            .collect();
+                        methods.push(RawMethod {
+                            operation_id,
+                            signature: function.sig.clone(),
+                            docs,
+                        });
                     }
                 }
                 client.push(Item::Impl(block));
@@ -97,7 +110,13 @@ pub(crate) fn run(file: &str, spec: &OpenAPI) -> Result<RawOutput, Error> {
             other => client.push(other),
         }
     }
-    Ok(RawOutput { types, client, methods, type_names, uses })
+    Ok(RawOutput {
+        types,
+        client,
+        methods,
+        type_names,
+        uses,
+    })
 }
 
 /// Progenitor writes `OperationInfo { operation_id: "<id>" }` into each

@@ -15,12 +15,25 @@ pub(crate) fn preamble(marker: &str, spec_name: &str, command: &str) -> String {
     )
 }
 
-pub(crate) fn rust_file(spec_name: &str, preamble: &str, tokens: TokenStream) -> Result<String, Error> {
+pub(crate) fn rust_file(
+    spec_name: &str,
+    preamble: &str,
+    tokens: TokenStream,
+) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::new(spec_name, "", format!("generated code does not parse: {e}")))?;
-    let inner_attrs = syn::File { shebang: None, frontmatter: None, attrs: file.attrs, items: Vec::new() };
+    let inner_attrs = syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: file.attrs,
+        items: Vec::new(),
+    };
     let head = prettyplease::unparse(&inner_attrs);
-    let head = if head.is_empty() { head } else { format!("{}\n", tidy(&head)) };
+    let head = if head.is_empty() {
+        head
+    } else {
+        format!("{}\n", tidy(&head))
+    };
     Ok(format!("{preamble}\n{head}{}", items(file.items)))
 }
 
@@ -44,7 +57,12 @@ fn items(items: Vec<syn::Item>) -> String {
             out.push('\n');
         }
         previous_was_declaration = is_declaration;
-        let file = syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items: vec![item] };
+        let file = syn::File {
+            shebang: None,
+            frontmatter: None,
+            attrs: Vec::new(),
+            items: vec![item],
+        };
         out.push_str(&tidy(&prettyplease::unparse(&file)));
     }
     out
@@ -117,7 +135,9 @@ fn space_members(text: &str) -> String {
         out.push('\n');
         let closes_member = matches!(*line, "    }" | "    };");
         let next = lines.get(index + 1).copied().unwrap_or("");
-        let next_is_member = next.starts_with("    ") && !next.starts_with("     ") && !next.trim_start().starts_with('}');
+        let next_is_member = next.starts_with("    ")
+            && !next.starts_with("     ")
+            && !next.trim_start().starts_with('}');
         if closes_member && next_is_member {
             out.push('\n');
         }

@@ -17,7 +17,10 @@ pub struct SpecDocument {
 
 impl SpecDocument {
     pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        SpecDocument { name: name.into(), bytes: bytes.into() }
+        SpecDocument {
+            name: name.into(),
+            bytes: bytes.into(),
+        }
     }
 }
 
@@ -27,14 +30,23 @@ pub(crate) fn parse(doc: &SpecDocument) -> Result<Value, Error> {
         return Err(fail("the document is empty".into()));
     }
     if doc.bytes.contains(&0) {
-        return Err(fail("the document is binary (it contains NUL bytes), not YAML or JSON".into()));
+        return Err(fail(
+            "the document is binary (it contains NUL bytes), not YAML or JSON".into(),
+        ));
     }
     let text = std::str::from_utf8(&doc.bytes).map_err(|e| {
-        fail(format!("the document is not UTF-8 text (invalid byte at offset {})", e.valid_up_to()))
+        fail(format!(
+            "the document is not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
     })?;
     let value: Value = if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| {
-            fail(format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()))
+            fail(format!(
+                "invalid JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ))
         })?
     } else {
         serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
@@ -47,7 +59,9 @@ pub(crate) fn parse(doc: &SpecDocument) -> Result<Value, Error> {
         })?
     };
     if !value.is_object() {
-        return Err(fail("the document's top level must be a mapping of OpenAPI fields".into()));
+        return Err(fail(
+            "the document's top level must be a mapping of OpenAPI fields".into(),
+        ));
     }
     Ok(value)
 }

@@ -1,1 +1,232 @@
-pub fn public_api() {}
+//! The public API of a generated crate, read from its syntax trees: one line
+//! per public item, field, variant and method. Snapshots of it make API
+//! changes reviewable without a nightly toolchain.
+
+use std::collections::BTreeMap;
+
+use quote::ToTokens;
+use syn::{Fields, ImplItem, Item, Visibility};
+
+/// One public element: `path` names it (`types::Contact::email`), `detail`
+/// says what it is (`field: Option<String>`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SurfaceItem {
+    pub path: String,
+    pub detail: String,
+}
+
+/// Modules whose public items the crate root re-exports or exposes, by file.
+const PUBLIC_FILES: [(&str, &str); 3] = [
+    ("src/client.rs", ""),
+    ("src/runtime.rs", ""),
+    ("src/types.rs", "types::"),
+];
+
+/// The public surface of a generated crate, sorted by path.
+pub fn public_api(files: &BTreeMap<String, String>) -> Result<Vec<SurfaceItem>, syn::Error> {
+    let mut surface = Vec::new();
+    for (file, prefix) in PUBLIC_FILES {
+        let Some(text) = files.get(file) else {
+            continue;
+        };
+        let parsed = syn::parse_file(text)?;
+        collect(&parsed.items, prefix, &mut surface);
+    }
+    surface.sort();
+    Ok(surface)
+}
+
+/// The surface as text, one `path: detail` line per item.
+pub fn render(surface: &[SurfaceItem]) -> String {
+    surface
+        .iter()
+        .map(|item| format!("{} {}\n", item.path, item.detail))
+        .collect()
+}
+
+fn collect(items: &[Item], prefix: &str, out: &mut Vec<SurfaceItem>) {
+    let public_types: Vec<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) if is_pub(&s.vis) => Some(s.ident.to_string()),
+            Item::Enum(e) if is_pub(&e.vis) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    for item in items {
+        let mut push = |path: String, detail: String| out.push(SurfaceItem { path, detail });
+        match item {
+            Item::Struct(s) if is_pub(&s.vis) => {
+                let path = format!("{prefix}{}", s.ident);
+                push(
+                    path.clone(),
+                    format!("struct{}{}", generics(&s.generics), markers(&s.attrs)),
+                );
+                fields(&path, &s.fields, &mut push);
+            }
+            Item::Enum(e) if is_pub(&e.vis) => {
+                let path = format!("{prefix}{}", e.ident);
+                push(
+                    path.clone(),
+                    format!("enum{}{}", generics(&e.generics), markers(&e.attrs)),
+                );
+                for variant in &e.variants {
+                    let variant_path = format!("{path}::{}", variant.ident);
+                    let shape = match &variant.fields {
+                        Fields::Unit => String::new(),
+                        Fields::Unnamed(unnamed) => {
+                            format!("({})", tokens(unnamed.unnamed.to_token_stream()))
+                        }
+                        Fields::Named(_) => " { .. }".to_owned(),
+                    };
+                    push(variant_path.clone(), format!("variant{shape}"));
+                    if let Fields::Named(_) = &variant.fields {
+                        fields(&variant_path, &variant.fields, &mut push);
+                    }
+                }
+            }
+            Item::Const(c) if is_pub(&c.vis) => {
+                push(
+                    format!("{prefix}{}", c.ident),
+                    format!("const: {}", tokens(c.ty.to_token_stream())),
+                );
+            }
+            Item::Type(t) if is_pub(&t.vis) => {
+                push(
+                    format!("{prefix}{}", t.ident),
+                    format!("type = {}", tokens(t.ty.to_token_stream())),
+                );
+            }
+            Item::Fn(f) if is_pub(&f.vis) => {
+                push(
+                    format!("{prefix}{}", f.sig.ident),
+                    tokens(f.sig.to_token_stream()),
+                );
+            }
+            Item::Impl(block) if public_types.contains(&self_type_name(&block.self_ty)) => {
+                let self_ty = tokens(block.self_ty.to_token_stream());
+                let self_path = format!("{prefix}{self_ty}");
+                match &block.trait_ {
+                    Some((trait_path, _)) => {
+                        let trait_name = tokens(trait_path.to_token_stream());
+                        push(self_path, format!("impl {trait_name}"));
+                    }
+                    None => {
+                        for member in &block.items {
+                            if let ImplItem::Fn(f) = member
+                                && is_pub(&f.vis)
+                            {
+                                push(
+                                    format!("{self_path}::{}", f.sig.ident),
+                                    tokens(f.sig.to_token_stream()),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            Item::Mod(module) if is_pub(&module.vis) => {
+                if let Some((_, items)) = &module.content {
+                    collect(items, &format!("{prefix}{}::", module.ident), out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `Response` for `Response<T>`, `crate::raw::Client` for that path.
+fn self_type_name(self_ty: &syn::Type) -> String {
+    match self_ty {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn fields(path: &str, fields: &Fields, push: &mut impl FnMut(String, String)) {
+    for (index, field) in fields.iter().enumerate() {
+        if !is_pub(&field.vis) {
+            continue;
+        }
+        let name = field
+            .ident
+            .as_ref()
+            .map_or_else(|| index.to_string(), ToString::to_string);
+        push(
+            format!("{path}::{name}"),
+            format!("field: {}", tokens(field.ty.to_token_stream())),
+        );
+    }
+}
+
+fn is_pub(visibility: &Visibility) -> bool {
+    matches!(visibility, Visibility::Public(_))
+}
+
+fn generics(generics: &syn::Generics) -> String {
+    if generics.params.is_empty() {
+        String::new()
+    } else {
+        tokens(generics.to_token_stream())
+    }
+}
+
+/// Derives and `non_exhaustive`: both change what callers may do.
+fn markers(attrs: &[syn::Attribute]) -> String {
+    let mut out = Vec::new();
+    for attr in attrs {
+        if attr.path().is_ident("non_exhaustive") {
+            out.push("non_exhaustive".to_owned());
+        } else if attr.path().is_ident("derive")
+            && let syn::Meta::List(list) = &attr.meta
+        {
+            {
+                let mut derives: Vec<String> = tokens(list.tokens.clone())
+                    .split(',')
+                    .map(|d| d.trim().trim_start_matches("::").to_owned())
+                    .collect();
+                derives.sort();
+                out.push(format!("derive({})", derives.join(", ")));
+            }
+        }
+    }
+    if out.is_empty() {
+        String::new()
+    } else {
+        format!(" #[{}]", out.join("] #["))
+    }
+}
+
+/// Token text with the spacing `quote` inserts taken out where Rust code
+/// has none.
+fn tokens(stream: proc_macro2::TokenStream) -> String {
+    let text = stream.to_string();
+    let mut out = text
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" ,", ",")
+        .replace("< ", "<")
+        .replace(" <", "<")
+        .replace(" >", ">")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace("& ", "&")
+        .replace(" :", ":")
+        .replace("[ ", "[")
+        .replace(" ]", "]");
+    out = out
+        .replace("->", " -> ")
+        .replace("  ", " ")
+        .replace(" (", "(")
+        .replace(",)", ")");
+    // Absolute paths (`::std::string::String`) read as plain ones.
+    for (from, to) in [("<::", "<"), ("(::", "("), (" ::", " "), ("&::", "&")] {
+        out = out.replace(from, to);
+    }
+    out.trim().trim_start_matches("::").to_owned()
+}

@@ -9,8 +9,9 @@ use crate::error::{Error, pointer};
 
 /// The HTTP methods an OpenAPI 3.0 path item may hold, in the order
 /// `openapiv3::PathItem::iter` yields them.
-pub(crate) const METHODS: [&str; 8] =
-    ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub(crate) const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 pub(crate) fn check(file: &str, doc: &Value) -> Result<(), Error> {
     let fail = |at: String, reason: String| Err(Error::new(file, at, reason));
@@ -27,13 +28,21 @@ pub(crate) fn check(file: &str, doc: &Value) -> Result<(), Error> {
             return fail(item_at, "a path item must be a mapping".into());
         };
         if item.contains_key("$ref") {
-            return fail(item_at, "path items given by `$ref` are not supported".into());
+            return fail(
+                item_at,
+                "path items given by `$ref` are not supported".into(),
+            );
         }
         for method in METHODS {
-            let Some(operation) = item.get(method) else { continue };
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
             let at = pointer(["paths", path.as_str(), method]);
             let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
-                return fail(at, "the operation has no `operationId`, which names its method".into());
+                return fail(
+                    at,
+                    "the operation has no `operationId`, which names its method".into(),
+                );
             };
             if let Some(first) = operation_ids.insert(id.to_owned(), at.clone()) {
                 return fail(
@@ -56,7 +65,11 @@ fn check_version(file: &str, doc: &Value) -> Result<(), Error> {
         ));
     }
     match doc.get("openapi").and_then(Value::as_str) {
-        None => Err(Error::new(file, "", "the document has no `openapi` version field")),
+        None => Err(Error::new(
+            file,
+            "",
+            "the document has no `openapi` version field",
+        )),
         Some(v) if v.starts_with("3.0.") => Ok(()),
         Some(v) => Err(Error::new(
             file,
@@ -108,11 +121,17 @@ pub(crate) fn resolve_ref<'a>(
             return Err(Error::new(
                 file,
                 here,
-                format!("`$ref: {current}` points outside this document; external references are not supported"),
+                format!(
+                    "`$ref: {current}` points outside this document; external references are not supported"
+                ),
             ));
         };
         let Some(found) = doc.pointer(local) else {
-            return Err(Error::new(file, here, format!("`$ref: {current}` points at nothing")));
+            return Err(Error::new(
+                file,
+                here,
+                format!("`$ref: {current}` points at nothing"),
+            ));
         };
         match found.get("$ref").and_then(Value::as_str) {
             Some(next) if found.as_object().is_some_and(|m| m.len() == 1) => {
@@ -140,7 +159,10 @@ fn check_path_parameters(
     at: &str,
 ) -> Result<(), Error> {
     let mut declared = Vec::new();
-    for list in [item.get("parameters"), operation.get("parameters")].into_iter().flatten() {
+    for list in [item.get("parameters"), operation.get("parameters")]
+        .into_iter()
+        .flatten()
+    {
         for parameter in list.as_array().into_iter().flatten() {
             let parameter = match parameter.get("$ref").and_then(Value::as_str) {
                 Some(target) => resolve_ref(file, doc, target, at)?,
@@ -166,5 +188,7 @@ fn check_path_parameters(
 }
 
 fn template_names(path: &str) -> impl Iterator<Item = &str> {
-    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }

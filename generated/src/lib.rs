@@ -32,6 +32,7 @@ mod client;
 #[allow(clippy::all)]
 mod raw;
 
+#[allow(dead_code)]
 mod runtime;
 
 /// The spec's schemas as Rust types.

@@ -10,7 +10,7 @@ use std::ops::Deref;
 use std::time::Duration;
 
 use bytes::Bytes;
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use progenitor_client::{ByteStream, ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
@@ -82,11 +82,21 @@ pub(crate) struct OperationHeaders {
 }
 
 /// Per-client state the request hook needs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Inner {
     /// Built once; the value is marked sensitive so `reqwest` hides it.
     credential: Option<(HeaderName, HeaderValue)>,
     operations: &'static [OperationHeaders],
+}
+
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let credential = self.credential.as_ref().map(|(name, _)| format!("{name}: <redacted>"));
+        f.debug_struct("Inner")
+            .field("credential", &credential)
+            .field("operations", &self.operations)
+            .finish()
+    }
 }
 
 impl Inner {
@@ -374,6 +384,14 @@ pub struct UnexpectedResponse {
     pub decode_error: Option<serde_json::Error>,
 }
 
+async fn collect(mut stream: ByteStream) -> reqwest::Result<Bytes> {
+    let mut body = Vec::new();
+    while let Some(chunk) = std::future::poll_fn(|cx| (*stream).as_mut().poll_next(cx)).await {
+        body.extend_from_slice(&chunk?);
+    }
+    Ok(body.into())
+}
+
 /// Decodes a body for a status, or says the status is not declared (`None`).
 pub(crate) type Decoder<T> = fn(u16, &[u8]) -> Option<Result<T, serde_json::Error>>;
 
@@ -383,18 +401,26 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result
 
 /// Turns what the raw progenitor method returned into a typed result.
 ///
-/// The pre-pass removed every response from the spec progenitor saw, so
-/// each answer reaches us untouched as `UnexpectedResponse`; decoding by
-/// status happens here.
-pub(crate) async fn receive<R, T, E>(
+/// The pre-pass removed every response from the spec progenitor saw, so an
+/// answer reaches us undecoded: a 2xx as a byte stream, anything else as
+/// `UnexpectedResponse`. Decoding by status happens here.
+pub(crate) async fn receive<T, E>(
     operation: &'static str,
-    sent: Result<progenitor_client::ResponseValue<R>, progenitor_client::Error<()>>,
+    sent: Result<ResponseValue<ByteStream>, progenitor_client::Error<()>>,
     decode_success: Decoder<T>,
     decode_error: Decoder<E>,
 ) -> Result<Response<T>, Error<E>> {
     use progenitor_client::Error as Raw;
-    let response = match sent {
-        Err(Raw::UnexpectedResponse(response)) => response,
+    let (status, headers, body) = match sent {
+        Ok(value) => {
+            let (status, headers) = (value.status(), value.headers().clone());
+            let body = collect(value.into_inner()).await.map_err(Error::Transport)?;
+            (status, headers, body)
+        }
+        Err(Raw::UnexpectedResponse(response)) => {
+            let (status, headers) = (response.status(), response.headers().clone());
+            (status, headers, response.bytes().await.map_err(Error::Transport)?)
+        }
         Err(Raw::InvalidRequest(reason) | Raw::Custom(reason)) => {
             return Err(Error::InvalidRequest(reason));
         }
@@ -403,15 +429,12 @@ pub(crate) async fn receive<R, T, E>(
             | Raw::ResponseBodyError(error)
             | Raw::InvalidUpgrade(error),
         ) => return Err(Error::Transport(error)),
-        Ok(_) | Err(Raw::ErrorResponse(_) | Raw::InvalidResponsePayload(..)) => {
+        Err(Raw::ErrorResponse(_) | Raw::InvalidResponsePayload(..)) => {
             return Err(Error::Internal(format!(
                 "{operation}: the raw client decoded a response it was given no schema for"
             )));
         }
     };
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(Error::Transport)?;
     let unexpected = |headers, body, decode_error| {
         Error::UnexpectedResponse(UnexpectedResponse { operation, status, headers, body, decode_error })
     };

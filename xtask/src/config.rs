@@ -30,7 +30,12 @@ impl CodegenConfig {
     /// config file.
     pub fn named(name: &str) -> Self {
         CodegenConfig {
-            package: Package { name: name.to_owned(), version: "0.1.0".to_owned(), description: None, license: None },
+            package: Package {
+                name: name.to_owned(),
+                version: "0.1.0".to_owned(),
+                description: None,
+                license: None,
+            },
         }
     }
 

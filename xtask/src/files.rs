@@ -25,7 +25,11 @@ impl Drift {
 
 impl std::fmt::Display for Drift {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (label, paths) in [("changed", &self.changed), ("missing", &self.missing), ("not generated", &self.extra)] {
+        for (label, paths) in [
+            ("changed", &self.changed),
+            ("missing", &self.missing),
+            ("not generated", &self.extra),
+        ] {
             for path in paths {
                 writeln!(f, "  {label}: {path}")?;
             }
@@ -60,7 +64,10 @@ fn list_files(root: &Path, dir: &Path) -> crate::Result<Vec<String>> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
-        let relative = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+        let relative = path
+            .strip_prefix(root)?
+            .to_string_lossy()
+            .replace('\\', "/");
         if KEPT.contains(&relative.as_str()) {
             continue;
         }
@@ -79,7 +86,9 @@ fn list_files(root: &Path, dir: &Path) -> crate::Result<Vec<String>> {
 /// `dir` is either wholly old or wholly new. `target/` and `Cargo.lock`
 /// carry over.
 pub fn write_atomically(dir: &Path, generated: &GeneratedCrate) -> crate::Result<()> {
-    let name = dir.file_name().ok_or_else(|| format!("{}: not a folder name", dir.display()))?;
+    let name = dir
+        .file_name()
+        .ok_or_else(|| format!("{}: not a folder name", dir.display()))?;
     let parent = match dir.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
         _ => PathBuf::from("."),

@@ -21,12 +21,19 @@ pub const REGENERATE: &str = "cargo xtask generate";
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives one level below the root").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the root")
+        .to_owned()
 }
 
 /// Generates the crate for `spec` with `config`, reading the file and
 /// naming it in errors and preambles by `name`.
-pub fn generate(spec: &Path, name: &str, config: &CodegenConfig) -> Result<codegen::GeneratedCrate> {
+pub fn generate(
+    spec: &Path,
+    name: &str,
+    config: &CodegenConfig,
+) -> Result<codegen::GeneratedCrate> {
     let bytes = std::fs::read(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     let document = codegen::SpecDocument::new(name, bytes);
     Ok(codegen::Generator::new(config.settings()).generate(&document)?)

@@ -45,7 +45,11 @@ fn main() -> ExitCode {
 fn run(task: Task) -> xtask::Result<ExitCode> {
     let root = repo_root();
     match task {
-        Task::Generate { spec: Some(spec), out: Some(out), name } => {
+        Task::Generate {
+            spec: Some(spec),
+            out: Some(out),
+            name,
+        } => {
             let name = match name {
                 Some(name) => name,
                 None => out
@@ -56,7 +60,11 @@ fn run(task: Task) -> xtask::Result<ExitCode> {
             let config = CodegenConfig::named(&name);
             let generated = xtask::generate(&spec, &spec.to_string_lossy(), &config)?;
             xtask::write_atomically(&out, &generated)?;
-            eprintln!("wrote crate `{name}` ({} files) to {}", generated.files.len(), out.display());
+            eprintln!(
+                "wrote crate `{name}` ({} files) to {}",
+                generated.files.len(),
+                out.display()
+            );
         }
         Task::Generate { name, .. } => {
             let mut config = CodegenConfig::read(&root.join(xtask::CODEGEN_CONFIG))?;
@@ -75,7 +83,9 @@ fn run(task: Task) -> xtask::Result<ExitCode> {
         Task::Check => {
             let drift = xtask::compare(&root.join(GENERATED), &xtask::generate_repo_crate()?)?;
             if !drift.is_empty() {
-                eprintln!("{GENERATED}/ is stale: it is not what {SPEC} produces.\n{drift}Run `{REGENERATE}` and commit the result.");
+                eprintln!(
+                    "{GENERATED}/ is stale: it is not what {SPEC} produces.\n{drift}Run `{REGENERATE}` and commit the result."
+                );
                 return Ok(ExitCode::FAILURE);
             }
             eprintln!("{GENERATED}/ is fresh");

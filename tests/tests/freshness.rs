@@ -1,0 +1,47 @@
+//! `generated/` must be exactly what `spec/` produces (the same check as
+//! `cargo xtask check`), and its public API is locked by a snapshot.
+
+use std::collections::BTreeMap;
+
+#[test]
+fn generated_crate_is_fresh() {
+    let root = xtask::repo_root();
+    let generated = xtask::generate_repo_crate().unwrap_or_else(|e| panic!("{e}"));
+    let drift = xtask::compare(&root.join(xtask::GENERATED), &generated).unwrap();
+    assert!(
+        drift.is_empty(),
+        "{}/ is stale: it is not what {} produces.\n{drift}Run `{}` and commit the result.",
+        xtask::GENERATED,
+        xtask::SPEC,
+        xtask::REGENERATE,
+    );
+}
+
+/// Every spec edit that changes what callers see shows up here as a diff.
+#[test]
+fn public_api_of_generated_crate() {
+    let dir = xtask::repo_root().join(xtask::GENERATED);
+    let files: BTreeMap<String, String> = ["src/client.rs", "src/runtime.rs", "src/types.rs"]
+        .into_iter()
+        .map(|path| {
+            (
+                path.to_owned(),
+                std::fs::read_to_string(dir.join(path)).unwrap(),
+            )
+        })
+        .collect();
+    let surface = codegen::surface::public_api(&files).unwrap();
+    insta::assert_snapshot!(codegen::surface::render(&surface));
+}
+
+#[test]
+fn every_generated_file_starts_with_the_preamble() {
+    let generated = xtask::generate_repo_crate().unwrap();
+    for (path, text) in &generated.files {
+        let head: Vec<&str> = text.lines().take(2).collect();
+        assert!(
+            head[0].contains("@generated") && head[1].contains("cargo xtask generate"),
+            "{path}: {head:?}"
+        );
+    }
+}

@@ -1,0 +1,203 @@
+//! The generator's output for one construct at a time, locked by snapshots,
+//! and its errors for specs it cannot take.
+
+use highlevel_tests::{generate_fixture, generate_text, snapshot_text};
+
+#[test]
+fn nullable_fields() {
+    insta::assert_snapshot!(snapshot_text(
+        &generate_fixture("nullable-fields.yaml").unwrap()
+    ));
+}
+
+#[test]
+fn distinct_error_bodies_get_one_enum_variant_per_status() {
+    insta::assert_snapshot!(snapshot_text(
+        &generate_fixture("error-bodies.yaml").unwrap()
+    ));
+}
+
+#[test]
+fn custom_field_union() {
+    insta::assert_snapshot!(snapshot_text(
+        &generate_fixture("custom-field-union.yaml").unwrap()
+    ));
+}
+
+#[test]
+fn single_value_required_headers_become_constants() {
+    let generated = generate_fixture("constant-headers.yaml").unwrap();
+    let client = &generated.files["src/client.rs"];
+    assert!(client.contains(r#"("version", "2021-07-28")"#), "{client}");
+    assert!(client.contains(r#"("x-path-level", "fixed")"#), "{client}");
+    let raw = &generated.files["src/raw.rs"];
+    assert!(
+        !raw.contains("version:"),
+        "Version must not be an argument:\n{raw}"
+    );
+    assert!(
+        raw.contains("x_mode"),
+        "a header with a choice stays an argument:\n{raw}"
+    );
+    insta::assert_snapshot!(snapshot_text(&generated));
+}
+
+#[test]
+fn security_scheme_becomes_a_client_credential() {
+    let generated = generate_fixture("security.yaml").unwrap();
+    let client = &generated.files["src/client.rs"];
+    assert!(
+        client.contains(r#"Credential::new("x-api-key", """#),
+        "{client}"
+    );
+    insta::assert_snapshot!(snapshot_text(&generated));
+}
+
+#[test]
+fn generating_twice_is_byte_identical() {
+    for fixture in ["nullable-fields.yaml", "error-bodies.yaml", "security.yaml"] {
+        assert_eq!(
+            generate_fixture(fixture).unwrap(),
+            generate_fixture(fixture).unwrap(),
+            "{fixture}"
+        );
+    }
+}
+
+/// Each broken spec yields an error naming the file, the JSON pointer of the
+/// construct and a reason; none makes the generator panic.
+#[test]
+fn broken_specs_give_located_errors() {
+    let valid_head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+    let cases: &[(&str, String, &str, &str)] = &[
+        ("empty", String::new(), "", "empty"),
+        ("binary", "\0\u{1}\u{2}".to_owned(), "", "binary"),
+        ("bad yaml", "openapi: [3.0.3\n".to_owned(), "", "line 1"),
+        (
+            "bad json",
+            "{\"openapi\": }".to_owned(),
+            "",
+            "invalid JSON at line 1",
+        ),
+        (
+            "swagger",
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n".to_owned(),
+            "/swagger",
+            "Swagger",
+        ),
+        (
+            "3.1",
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n".to_owned(),
+            "/openapi",
+            "3.1.0",
+        ),
+        (
+            "no operationId",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      responses: {{'200': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/get",
+            "operationId",
+        ),
+        (
+            "duplicate operationId",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get: {{operationId: same, responses: {{'200': {{description: ok}}}}}}\n  /b:\n    get: {{operationId: same, responses: {{'200': {{description: ok}}}}}}\n"
+            ),
+            "/paths/~1b/get/operationId",
+            "already used at /paths/~1a/get",
+        ),
+        (
+            "undeclared path parameter",
+            format!(
+                "{valid_head}paths:\n  /a/{{id}}:\n    get: {{operationId: a, responses: {{'200': {{description: ok}}}}}}\n"
+            ),
+            "/paths/~1a~1{id}/get",
+            "`{id}`",
+        ),
+        (
+            "dangling $ref",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Nope'}}}}}}\n"
+            ),
+            "/paths/~1a/get/responses/200/content/application~1json/schema",
+            "points at nothing",
+        ),
+        (
+            "cyclic $ref",
+            format!(
+                "{valid_head}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n"
+            ),
+            "/components/schemas/A",
+            "cycle",
+        ),
+        (
+            "external $ref",
+            format!(
+                "{valid_head}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: 'other.json#/A'}}\n"
+            ),
+            "/components/schemas/A",
+            "external",
+        ),
+        (
+            "non-JSON response",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content: {{text/html: {{schema: {{type: string}}}}}}\n"
+            ),
+            "/paths/~1a/get/responses/200/content/text~1html",
+            "media type",
+        ),
+        (
+            "wrong field type",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get: {{operationId: a, responses: {{'200': {{description: 7}}}}}}\n"
+            ),
+            "/paths/~1a/get/responses/200/description",
+            "invalid type",
+        ),
+        (
+            "basic auth",
+            format!(
+                "{valid_head}paths: {{}}\ncomponents:\n  securitySchemes:\n    basic: {{type: http, scheme: basic}}\n"
+            ),
+            "/components/securitySchemes/basic",
+            "basic",
+        ),
+    ];
+    for (label, text, pointer, reason) in cases {
+        let error = generate_text("broken.yaml", text.clone()).expect_err(label);
+        assert_eq!(error.file, "broken.yaml", "{label}");
+        assert_eq!(error.pointer, *pointer, "{label}: {error}");
+        assert!(
+            error.reason.contains(reason),
+            "{label}: `{}` lacks `{reason}`",
+            error.reason
+        );
+    }
+}
+
+#[test]
+fn names_that_are_rust_keywords_and_code_in_descriptions_stay_safe() {
+    let spec = "openapi: 3.0.3\ninfo: {title: 't */ fn x() {}', version: '1', description: \"*/ } fn evil() { /*\"}\nservers: [{url: 'https://x.example'}]\npaths:\n  /a:\n    get:\n      operationId: type\n      description: \"\\\"); panic!(\\\"\"\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {$ref: '#/components/schemas/fn'}}}\ncomponents:\n  schemas:\n    fn: {type: object, properties: {match: {type: string}, self: {type: string}}}\n";
+    let generated = generate_text("keywords.yaml", spec).unwrap();
+    for (path, text) in &generated.files {
+        if path.ends_with(".rs") {
+            let file = syn::parse_file(text)
+                .unwrap_or_else(|e| panic!("{path} does not parse: {e}\n{text}"));
+            let tokens = quote::ToTokens::to_token_stream(&file);
+            assert!(
+                !has_ident(tokens, "evil"),
+                "{path} turned description text into code:\n{text}"
+            );
+        }
+    }
+}
+
+/// Whether `name` occurs as code (an identifier), not inside a literal.
+fn has_ident(tokens: proc_macro2::TokenStream, name: &str) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == name,
+        proc_macro2::TokenTree::Group(group) => has_ident(group.stream(), name),
+        _ => false,
+    })
+}
