@@ -3,6 +3,7 @@
 
 mod config;
 mod files;
+pub mod gates;
 
 use std::path::{Path, PathBuf};
 

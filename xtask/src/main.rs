@@ -29,6 +29,9 @@ enum Task {
     },
     /// Fail when `generated/` is not what `spec/` produces.
     Check,
+    /// Run every gate: spec linters (installed on first use), fmt, clippy,
+    /// all tests, docs.
+    Test,
 }
 
 fn main() -> ExitCode {
@@ -90,6 +93,7 @@ fn run(task: Task) -> xtask::Result<ExitCode> {
             }
             eprintln!("{GENERATED}/ is fresh");
         }
+        Task::Test => xtask::gates::run_all(&root)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,145 @@
+//! `cargo xtask generate` as users run it: the real binary, real folders.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn xtask(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn fixture(name: &str) -> String {
+    xtask::repo_root()
+        .join("tests/fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn a_broken_spec_names_file_and_pointer_and_leaves_the_output_untouched() {
+    let dir = scratch("broken-spec");
+    let spec = dir.join("broken.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get: {operationId: a, responses: {'200': {description: ok}}}\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    std::fs::create_dir_all(out.join("src")).unwrap();
+    std::fs::write(out.join("src/lib.rs"), "// the previous crate\n").unwrap();
+
+    let output = xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("broken.yaml#/paths/~1a~1{id}/get"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`{id}`"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/lib.rs")).unwrap(),
+        "// the previous crate\n"
+    );
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        1,
+        "nothing else was written"
+    );
+}
+
+#[test]
+fn generate_writes_a_whole_crate_and_a_rerun_replaces_it_keeping_target() {
+    let out = scratch("any-spec").join("my-client");
+    let spec = fixture("security.yaml");
+
+    let first = xtask(&["generate", "--spec", &spec, "--out", out.to_str().unwrap()]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"my-client\""), "{manifest}");
+    for file in [
+        "src/lib.rs",
+        "src/client.rs",
+        "src/raw.rs",
+        "src/runtime.rs",
+        "src/types.rs",
+    ] {
+        assert!(out.join(file).exists(), "{file}");
+    }
+
+    std::fs::create_dir_all(out.join("target")).unwrap();
+    std::fs::write(out.join("src/stale.rs"), "").unwrap();
+    let second = xtask(&[
+        "generate",
+        "--spec",
+        &spec,
+        "--out",
+        out.to_str().unwrap(),
+        "--name",
+        "other",
+    ]);
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert!(
+        out.join("target").exists(),
+        "a user's build folder survives"
+    );
+    assert!(
+        !out.join("src/stale.rs").exists(),
+        "files the generator did not write are gone"
+    );
+    assert!(
+        std::fs::read_to_string(out.join("Cargo.toml"))
+            .unwrap()
+            .contains("name = \"other\"")
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(
+        xtask(&["generate", "--spec", "x.yaml"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(xtask(&["no-such-task"]).status.code(), Some(2));
+}
+
+#[test]
+fn compare_reports_a_stale_copy_of_generated() {
+    let generated = xtask::generate_repo_crate().unwrap();
+    let copy = scratch("stale-copy").join("generated");
+    xtask::write_atomically(&copy, &generated).unwrap();
+    assert!(xtask::compare(&copy, &generated).unwrap().is_empty());
+
+    std::fs::write(copy.join("src/types.rs"), "// edited by hand\n").unwrap();
+    std::fs::remove_file(copy.join("src/raw.rs")).unwrap();
+    std::fs::write(copy.join("src/extra.rs"), "").unwrap();
+    let drift = xtask::compare(&copy, &generated).unwrap();
+    assert_eq!(drift.changed, ["src/types.rs"]);
+    assert_eq!(drift.missing, ["src/raw.rs"]);
+    assert_eq!(drift.extra, ["src/extra.rs"]);
+}
