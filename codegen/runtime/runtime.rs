@@ -389,6 +389,18 @@ async fn collect(mut stream: ByteStream) -> reqwest::Result<Bytes> {
     Ok(body.into())
 }
 
+/// A path parameter must stay one segment of the path. Encoding keeps `/`,
+/// `?` and `#` from escaping it, but `.` and `..` would still be resolved
+/// by servers and proxies as "this" and "parent" directory, and an empty
+/// segment changes the route.
+pub(crate) fn check_path_segment(name: &str, value: &str) -> Result<(), String> {
+    match value {
+        "" => Err(format!("path parameter `{name}` is empty")),
+        "." | ".." => Err(format!("path parameter `{name}` cannot be `{value}`")),
+        _ => Ok(()),
+    }
+}
+
 /// Decodes a body for a status, or says the status is not declared (`None`).
 pub(crate) type Decoder<T> = fn(u16, &[u8]) -> Option<Result<T, serde_json::Error>>;
 
@@ -447,5 +459,59 @@ pub(crate) async fn receive<T, E>(
         }
         Some(Err(error)) => Err(unexpected(headers, body, Some(error))),
         None => Err(unexpected(headers, body, None)),
+    }
+}
+
+/// A property of a request that can be left out, set, or cleared: the
+/// three states of an optional `nullable` property.
+///
+/// `Absent` (the default) is not sent at all, `Null` is sent as `null`, and
+/// `Value` as the value. Received, a missing property is `Absent` and a
+/// `null` is `Null`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum Nullable<T> {
+    #[default]
+    Absent,
+    Null,
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Nullable::Absent)
+    }
+
+    /// The value, when there is one.
+    pub fn as_value(&self) -> Option<&T> {
+        match self {
+            Nullable::Value(value) => Some(value),
+            Nullable::Absent | Nullable::Null => None,
+        }
+    }
+}
+
+impl<T> From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Nullable::Value(value)
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nullable::Value(value) => value.serialize(serializer),
+            // `Absent` is skipped by the field's `skip_serializing_if`; should
+            // it be serialized anyway, `null` is the closest JSON.
+            Nullable::Absent | Nullable::Null => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(deserializer)? {
+            Some(value) => Nullable::Value(value),
+            None => Nullable::Null,
+        })
     }
 }

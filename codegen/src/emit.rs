@@ -210,13 +210,37 @@ fn operation_method(
         raw,
     )?);
 
-    let signature = {
-        let mut signature = raw_method.signature.clone();
-        let output: syn::ReturnType =
-            syn::parse_quote!(-> Result<Response<#success_type>, Error<#error_name>>);
-        signature.output = output;
-        signature
-    };
+    let mut signature = raw_method.signature.clone();
+    signature.output = syn::parse_quote!(-> Result<Response<#success_type>, Error<#error_name>>);
+    let mut checks = Vec::new();
+    for input in signature.inputs.iter_mut() {
+        let syn::FnArg::Typed(typed) = input else {
+            continue;
+        };
+        let syn::Pat::Ident(pattern) = &*typed.pat else {
+            continue;
+        };
+        let argument = pattern.ident.clone();
+        let Some(spec_name) = operation
+            .path_parameters
+            .iter()
+            .find(|name| argument == names::method_name(name))
+        else {
+            continue;
+        };
+        // A path parameter is one path segment: callers pass text, which
+        // is checked here and then percent-encoded by the raw client.
+        if let Some(newtype) = string_newtype(&typed.ty, raw) {
+            checks.push(quote! {
+                runtime::check_path_segment(#spec_name, #argument).map_err(Error::InvalidRequest)?;
+                let #argument = &types::#newtype::try_from(#argument)
+                    .map_err(|error| Error::InvalidRequest(format!("{}: {}", #spec_name, error)))?;
+            });
+            *typed.ty = syn::parse_quote!(&'a str);
+        } else if quote!(#typed).to_string().ends_with("& 'a str") {
+            checks.push(quote!(runtime::check_path_segment(#spec_name, #argument).map_err(Error::InvalidRequest)?;));
+        }
+    }
     let method_ident = &signature.ident;
     let arguments = signature.inputs.iter().filter_map(|input| match input {
         syn::FnArg::Typed(typed) => Some(&typed.pat),
@@ -227,11 +251,26 @@ fn operation_method(
     let method = quote! {
         #(#docs)*
         pub #signature {
+            #(#checks)*
             let sent = self.raw.#method_ident(#(#arguments),*).await;
             runtime::receive(#id, sent, #success_decoder, #error_name::decode).await
         }
     };
     Ok((method, enums))
+}
+
+/// `X` when `ty` is `&types::X` and typify made `X` a checked string newtype.
+fn string_newtype(ty: &syn::Type, raw: &RawOutput) -> Option<syn::Ident> {
+    let syn::Type::Reference(reference) = ty else {
+        return None;
+    };
+    let syn::Type::Path(path) = &*reference.elem else {
+        return None;
+    };
+    let ident = &path.path.segments.last()?.ident;
+    raw.string_newtypes
+        .contains(&ident.to_string())
+        .then(|| ident.clone())
 }
 
 /// An enum with one variant per declared status and its decoder.
@@ -429,7 +468,7 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         pub mod types;
 
         pub use client::{#(#exports),*};
-        pub use runtime::{ApiError, BuildError, ClientBuilder, Error, Response, SecretToken, UnexpectedResponse};
+        pub use runtime::{ApiError, BuildError, ClientBuilder, Error, Nullable, Response, SecretToken, UnexpectedResponse};
     }
 }
 

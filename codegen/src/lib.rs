@@ -18,6 +18,7 @@ mod shape;
 mod source;
 pub mod surface;
 mod validate;
+mod wire;
 
 use std::collections::BTreeMap;
 
@@ -139,7 +140,8 @@ fn generate(settings: &Settings, spec: &SpecDocument) -> Result<GeneratedCrate, 
     validate::check(file, &document)?;
     let openapi: openapiv3::OpenAPI = shape::deserialize(file, &document)?;
     let lowered = lower::lower(file, openapi)?;
-    let raw = progenitor_pass::run(file, &lowered.spec)?;
+    let mut raw = progenitor_pass::run(file, &lowered.spec)?;
+    wire::rewrite(&lowered.spec, &lowered.api, &mut raw.types);
     let client = emit::client_module(file, &lowered.api, &raw)?;
     let lib = emit::lib_module(settings, &lowered.api);
 

@@ -43,6 +43,8 @@ pub(crate) enum Credential {
 
 pub(crate) struct Operation {
     pub id: String,
+    /// Names of the path parameters, as the spec spells them.
+    pub path_parameters: Vec<String>,
     pub constant_headers: Vec<(String, String)>,
     pub authenticated: bool,
     pub responses: Vec<ResponseCase>,
@@ -105,6 +107,7 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
                 None => item.parameters.push(parameter),
             }
         }
+        let path_level_names = path_parameter_names(&item.parameters, components);
         for (method, slot) in operations_mut(item) {
             let Some(operation) = slot else { continue };
             let at = pointer(["paths", path.as_str(), method]);
@@ -150,9 +153,16 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
                 }
             }
 
+            hoist_request_body(operation, &id, components);
+            let path_parameters = path_level_names
+                .iter()
+                .cloned()
+                .chain(path_parameter_names(&operation.parameters, components))
+                .collect();
             let responses = take_responses(file, &at, &id, operation, components)?;
             operations.push(Operation {
                 id,
+                path_parameters,
                 constant_headers,
                 authenticated,
                 responses,
@@ -160,6 +170,21 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
         }
     }
 
+    // Progenitor puts `info.version` into a header with `HeaderValue::from_static`,
+    // which panics at run time on bytes a header cannot carry. The client
+    // removes that header anyway; make sure building it cannot panic.
+    spec.info.version = spec
+        .info
+        .version
+        .chars()
+        .map(|c| {
+            if c == ' ' || c.is_ascii_graphic() {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let api = Api {
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
@@ -283,6 +308,34 @@ fn constant_header(
     }
 }
 
+fn path_parameter_names(
+    parameters: &[ReferenceOr<Parameter>],
+    components: &openapiv3::Components,
+) -> Vec<String> {
+    parameters
+        .iter()
+        .filter_map(
+            |parameter| match resolve_parameter(parameter, components)? {
+                Parameter::Path { parameter_data, .. } => Some(parameter_data.name.clone()),
+                _ => None,
+            },
+        )
+        .collect()
+}
+
+fn resolve_parameter<'p>(
+    parameter: &'p ReferenceOr<Parameter>,
+    components: &'p openapiv3::Components,
+) -> Option<&'p Parameter> {
+    match parameter {
+        ReferenceOr::Item(parameter) => Some(parameter),
+        ReferenceOr::Reference { reference } => components
+            .parameters
+            .get(reference.strip_prefix("#/components/parameters/")?)?
+            .as_item(),
+    }
+}
+
 fn component_name<'r>(
     file: &str,
     at: &str,
@@ -300,6 +353,53 @@ fn component_name<'r>(
                 format!("`$ref: {reference}` must point into components/{kind}"),
             )
         })
+}
+
+/// Moves an inline JSON request body schema into `components/schemas` as
+/// `<OperationId>Body` (the name progenitor gives it), so later passes know
+/// every request type by a schema name.
+fn hoist_request_body(
+    operation: &mut SpecOperation,
+    operation_id: &str,
+    components: &mut openapiv3::Components,
+) {
+    use heck::ToPascalCase;
+    let body = match &mut operation.request_body {
+        Some(ReferenceOr::Item(body)) => body,
+        Some(ReferenceOr::Reference { reference }) => {
+            let Some(name) = reference.strip_prefix("#/components/requestBodies/") else {
+                return;
+            };
+            match components.request_bodies.get_mut(name) {
+                Some(ReferenceOr::Item(body)) => body,
+                _ => return,
+            }
+        }
+        None => return,
+    };
+    let Some((_, media)) = body
+        .content
+        .iter_mut()
+        .find(|(media_type, _)| is_json(media_type))
+    else {
+        return;
+    };
+    let Some(ReferenceOr::Item(schema)) = &media.schema else {
+        return;
+    };
+    let base = format!("{}Body", operation_id.to_pascal_case());
+    let mut name = base.clone();
+    let mut n = 2;
+    while components.schemas.contains_key(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    components
+        .schemas
+        .insert(name.clone(), ReferenceOr::Item(schema.clone()));
+    media.schema = Some(ReferenceOr::Reference {
+        reference: format!("#/components/schemas/{name}"),
+    });
 }
 
 /// Removes the operation's responses, returning them as cases to decode.

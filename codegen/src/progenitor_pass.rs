@@ -18,6 +18,8 @@ pub(crate) struct RawOutput {
     pub methods: Vec<RawMethod>,
     /// Names of every type typify generated.
     pub type_names: BTreeSet<String>,
+    /// Types that wrap a `String` checked on construction (`TryFrom<&str>`).
+    pub string_newtypes: BTreeSet<String>,
     pub uses: ExternalTypes,
 }
 
@@ -47,7 +49,9 @@ pub(crate) fn run(file: &str, spec: &OpenAPI) -> Result<RawOutput, Error> {
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(crate::runtime::Inner))
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // Maps serialize in key order, so the same value is the same bytes.
+        .with_map_type("::std::collections::BTreeMap");
     let mut generator = Generator::new(&settings);
     let tokens = generator
         .generate_tokens(spec)
@@ -110,13 +114,43 @@ pub(crate) fn run(file: &str, spec: &OpenAPI) -> Result<RawOutput, Error> {
             other => client.push(other),
         }
     }
+    let string_newtypes = string_newtypes(&types);
     Ok(RawOutput {
         types,
         client,
         methods,
         type_names,
+        string_newtypes,
         uses,
     })
+}
+
+fn string_newtypes(types: &[Item]) -> BTreeSet<String> {
+    let wraps_string = |item: &syn::ItemStruct| match &item.fields {
+        syn::Fields::Unnamed(fields) => {
+            fields.unnamed.len() == 1 && quote!(#fields).to_string().contains("String")
+        }
+        _ => false,
+    };
+    let newtypes: BTreeSet<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) if wraps_string(s) => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    types
+        .iter()
+        .filter_map(|item| {
+            let Item::Impl(block) = item else { return None };
+            let (trait_path, _) = block.trait_.as_ref()?;
+            let trait_text = quote!(#trait_path).to_string().replace(' ', "");
+            let self_ty = &block.self_ty;
+            let self_text = quote!(#self_ty).to_string();
+            (trait_text.ends_with("TryFrom<&str>") && newtypes.contains(&self_text))
+                .then_some(self_text)
+        })
+        .collect()
 }
 
 /// Progenitor writes `OperationInfo { operation_id: "<id>" }` into each

@@ -95,9 +95,15 @@ impl Client {
     ///
     pub async fn update_contact<'a>(
         &'a self,
-        contact_id: &'a types::UpdateContactContactId,
+        contact_id: &'a str,
         body: &'a types::UpdateContactRequest,
     ) -> Result<Response<types::UpdateContactResponse>, Error<UpdateContactError>> {
+        runtime::check_path_segment("contactId", contact_id)
+            .map_err(Error::InvalidRequest)?;
+        let contact_id = &types::UpdateContactContactId::try_from(contact_id)
+            .map_err(|error| Error::InvalidRequest(
+                format!("{}: {}", "contactId", error),
+            ))?;
         let sent = self.raw.update_contact(contact_id, body).await;
         runtime::receive(
                 "updateContact",

@@ -3,6 +3,7 @@
 
 /// Marketing attribution of the contact: where it first came from (`attributionSource`) or most recently came from (`lastAttributionSource`). Note: the vendor's spec requires `url`; in a response it is not marked required, since only `contact.id` is guaranteed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AttributionSource {
     /// Campaign name (`utm_campaign`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -80,6 +81,7 @@ pub struct AttributionSource {
 
 /// Body of a 400 response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BadRequestError {
     /// What was wrong with the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -100,6 +102,7 @@ pub struct BadRequestError {
 /// properties that the requests can clear with `null` (and those derived from them)
 /// are nullable, since a cleared value can come back as `null`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Contact {
     /// Street address. Note: nullable (see `Contact`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -270,6 +273,7 @@ pub struct Contact {
 
 /// The value of one custom field of the contact, as returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContactCustomField {
     /// ID of the custom field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -281,6 +285,7 @@ pub struct ContactCustomField {
 
 /// Do Not Disturb setting of one channel, as returned. Note: the vendor's spec requires `status` (as `DndChannelSetting` does); in a response it is not marked required, since only `contact.id` is guaranteed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContactDndChannelSetting {
     /// Code recorded with the status; the docs do not describe its values.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -359,6 +364,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ContactDndChannelSetting
 
 /// Do Not Disturb status per outbound channel, as returned. Same channels as `DndSettings`, but open to properties the API may add.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ContactDndSettings {
     #[serde(rename = "Call", skip_serializing_if = "::std::option::Option::is_none")]
     pub call: ::std::option::Option<ContactDndChannelSetting>,
@@ -1418,33 +1424,33 @@ impl ::std::convert::TryFrom<::std::string::String> for CountryCode {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct CustomFieldFile(
-    pub ::std::collections::HashMap<::std::string::String, CustomFieldFileEntry>,
+    pub ::std::collections::BTreeMap<::std::string::String, CustomFieldFileEntry>,
 );
 
 impl ::std::ops::Deref for CustomFieldFile {
-    type Target = ::std::collections::HashMap<
+    type Target = ::std::collections::BTreeMap<
         ::std::string::String,
         CustomFieldFileEntry,
     >;
     fn deref(
         &self,
-    ) -> &::std::collections::HashMap<::std::string::String, CustomFieldFileEntry> {
+    ) -> &::std::collections::BTreeMap<::std::string::String, CustomFieldFileEntry> {
         &self.0
     }
 }
 
 impl ::std::convert::From<CustomFieldFile>
-for ::std::collections::HashMap<::std::string::String, CustomFieldFileEntry> {
+for ::std::collections::BTreeMap<::std::string::String, CustomFieldFileEntry> {
     fn from(value: CustomFieldFile) -> Self {
         value.0
     }
 }
 
 impl ::std::convert::From<
-    ::std::collections::HashMap<::std::string::String, CustomFieldFileEntry>,
+    ::std::collections::BTreeMap<::std::string::String, CustomFieldFileEntry>,
 > for CustomFieldFile {
     fn from(
-        value: ::std::collections::HashMap<::std::string::String, CustomFieldFileEntry>,
+        value: ::std::collections::BTreeMap<::std::string::String, CustomFieldFileEntry>,
     ) -> Self {
         Self(value)
     }
@@ -1531,13 +1537,13 @@ pub struct CustomFieldInput {
 #[serde(untagged)]
 pub enum CustomFieldValue {
     String(::std::string::String),
-    Number(f64),
+    Number(::serde_json::Number),
     Array(::std::vec::Vec<::std::string::String>),
     CustomFieldFile(CustomFieldFile),
 }
 
-impl ::std::convert::From<f64> for CustomFieldValue {
-    fn from(value: f64) -> Self {
+impl ::std::convert::From<::serde_json::Number> for CustomFieldValue {
+    fn from(value: ::serde_json::Number) -> Self {
         Self::Number(value)
     }
 }
@@ -1731,6 +1737,7 @@ pub struct InboundDndSettings {
 
 /// Body of a 429 response. Note: HighLevel does not document this body; it is modelled on the other error bodies, with every property optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TooManyRequestsError {
     /// HTTP reason phrase.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1748,6 +1755,7 @@ pub struct TooManyRequestsError {
 
 /// Body of a 401 response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnauthorizedError {
     /// HTTP reason phrase.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1765,6 +1773,7 @@ pub struct UnauthorizedError {
 
 /// Body of a 422 response: the body failed validation. Note: real responses also carry `traceId`, which the vendor's spec lacks.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UnprocessableEntityError {
     /// HTTP reason phrase.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1854,29 +1863,34 @@ impl<'de> ::serde::Deserialize<'de> for UpdateContactContactId {
 #[serde(deny_unknown_fields)]
 pub struct UpdateContactRequest {
     /// Street address; `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address1: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub address1: crate::Nullable<::std::string::String>,
     /// ID of the user the contact is assigned to; `null` unassigns it.
     #[serde(
         rename = "assignedTo",
-        skip_serializing_if = "::std::option::Option::is_none"
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    pub assigned_to: ::std::option::Option<::std::string::String>,
+    pub assigned_to: crate::Nullable<::std::string::String>,
     /// City; `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub city: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub city: crate::Nullable<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<CountryCode>,
     /// Custom field values to set, one entry per custom field.
     #[serde(
         rename = "customFields",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub custom_fields: ::std::vec::Vec<CustomFieldInput>,
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldInput>>,
     /// Birth date; `null` clears it. Accepted formats: `YYYY/MM/DD`, `MM/DD/YYYY`,
     /// `YYYY-MM-DD`, `MM-DD-YYYY`, `YYYY.MM.DD`, `MM.DD.YYYY`, `YYYY_MM_DD`,
     /// `MM_DD_YYYY`. Responses return it as a date-time at midnight UTC.
+    ///
+    /// Note: this document declares only the unambiguous `YYYY-MM-DD` form
+    /// (`format: date`), so clients send a typed date; the other formats are accepted
+    /// by the API but not needed.
     ///
     /// Correction: the vendor's spec types it `object` (with the string example
     /// `1990-09-25`); it is a string.
@@ -1886,9 +1900,10 @@ pub struct UpdateContactRequest {
     /// decides which properties exist.
     #[serde(
         rename = "dateOfBirth",
-        skip_serializing_if = "::std::option::Option::is_none"
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    pub date_of_birth: ::std::option::Option<::std::string::String>,
+    pub date_of_birth: crate::Nullable<::chrono::naive::NaiveDate>,
     /// Global Do Not Disturb flag (all channels).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dnd: ::std::option::Option<bool>,
@@ -1898,28 +1913,33 @@ pub struct UpdateContactRequest {
     )]
     pub dnd_settings: ::std::option::Option<DndSettings>,
     /// Email address; `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub email: crate::Nullable<::std::string::String>,
     /// First name; `null` clears it.
     #[serde(
         rename = "firstName",
-        skip_serializing_if = "::std::option::Option::is_none"
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    pub first_name: ::std::option::Option<::std::string::String>,
+    pub first_name: crate::Nullable<::std::string::String>,
     #[serde(
         rename = "inboundDndSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub inbound_dnd_settings: ::std::option::Option<InboundDndSettings>,
     /// Last name; `null` clears it.
-    #[serde(rename = "lastName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "lastName",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub last_name: crate::Nullable<::std::string::String>,
     /// Full name; `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<::std::string::String>,
     /// Phone number; `null` clears it. Note: the vendor's example is formatted (`+1 888-888-8888`) while a summary page asks for E.164, which is also how responses show it; examples here use E.164.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub phone: crate::Nullable<::std::string::String>,
     /// ZIP or postal code. Note: every source declares it non-nullable, unlike the other address fields, so `null` is not declared.
     #[serde(
         rename = "postalCode",
@@ -1927,28 +1947,32 @@ pub struct UpdateContactRequest {
     )]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// Source of the contact (lead source); `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub source: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub source: crate::Nullable<::std::string::String>,
     /// State or province; `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub state: crate::Nullable<::std::string::String>,
     /// Tags of the contact. Replaces ALL existing tags: tags not listed are removed, and an empty array removes every tag. Omit the property to keep the tags as they are; to add or remove single tags, HighLevel recommends its Add Tags and Remove Tags endpoints instead.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub tags: ::std::vec::Vec<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// IANA time zone name; `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub timezone: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub timezone: crate::Nullable<::std::string::String>,
     /// Website URL; `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub website: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub website: crate::Nullable<::std::string::String>,
 }
 
 /// Body of a successful Update Contact. `succeded` and `contact` are required: both are in every response the current HighLevel page documents. Note: a summary page's example omits `succeded`; the current HighLevel page and the vendor's spec have it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateContactResponse {
     pub contact: Contact,
-    /// `true` when the update succeeded. The name is the API's own misspelling of "succeeded" and is used as is.
-    pub succeded: bool,
+    /// `true` when the update succeeded. The wire name is the API's own misspelling of "succeeded"; generated clients call the field `succeeded` (`x-rust-name`).
+    ///
+    /// Sent and received as `succeded`.
+    #[serde(rename = "succeded")]
+    pub succeeded: bool,
 }
 
 /// Body of Upsert Contact: the contact to create, or the values to set on the existing
@@ -1961,8 +1985,8 @@ pub struct UpdateContactResponse {
 #[serde(deny_unknown_fields)]
 pub struct UpsertContactRequest {
     /// Street address; `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address1: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub address1: crate::Nullable<::std::string::String>,
     /// ID of the user the contact is assigned to. Note: unlike on Update Contact, the vendor's spec and the Upsert page declare it non-nullable here, so `null` is not declared.
     #[serde(
         rename = "assignedTo",
@@ -1970,37 +1994,47 @@ pub struct UpsertContactRequest {
     )]
     pub assigned_to: ::std::option::Option<::std::string::String>,
     /// City; `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub city: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub city: crate::Nullable<::std::string::String>,
     /// Company (business) name; `null` clears it. Accepted on Upsert Contact only, not on Update Contact.
     #[serde(
         rename = "companyName",
-        skip_serializing_if = "::std::option::Option::is_none"
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    pub company_name: ::std::option::Option<::std::string::String>,
+    pub company_name: crate::Nullable<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<CountryCode>,
     /// `true` creates a new contact without looking for duplicates, but only if the Location allows duplicate contacts; otherwise it is ignored. `false` (the default) always runs the normal upsert. See the operation's description.
-    #[serde(rename = "createNewIfDuplicateAllowed", default)]
-    pub create_new_if_duplicate_allowed: bool,
+    #[serde(
+        rename = "createNewIfDuplicateAllowed",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub create_new_if_duplicate_allowed: ::std::option::Option<bool>,
     /// Custom field values to set, one entry per custom field.
     #[serde(
         rename = "customFields",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub custom_fields: ::std::vec::Vec<CustomFieldInput>,
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldInput>>,
     /// Birth date; `null` clears it. Accepted formats: `YYYY/MM/DD`, `MM/DD/YYYY`,
     /// `YYYY-MM-DD`, `MM-DD-YYYY`, `YYYY.MM.DD`, `MM.DD.YYYY`, `YYYY_MM_DD`,
     /// `MM_DD_YYYY`. Responses return it as a date-time at midnight UTC.
+    ///
+    /// Note: this document declares only the unambiguous `YYYY-MM-DD` form
+    /// (`format: date`), so clients send a typed date; the other formats are accepted
+    /// by the API but not needed.
     ///
     /// Correction: the vendor's spec (and the Upsert page) type it `object` (with the
     /// string example `1990-09-25`); it is a string.
     #[serde(
         rename = "dateOfBirth",
-        skip_serializing_if = "::std::option::Option::is_none"
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    pub date_of_birth: ::std::option::Option<::std::string::String>,
+    pub date_of_birth: crate::Nullable<::chrono::naive::NaiveDate>,
     /// Global Do Not Disturb flag (all channels).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dnd: ::std::option::Option<bool>,
@@ -2010,14 +2044,15 @@ pub struct UpsertContactRequest {
     )]
     pub dnd_settings: ::std::option::Option<DndSettings>,
     /// Email address; `null` clears it. Used, with `phone`, to find an existing contact.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub email: crate::Nullable<::std::string::String>,
     /// First name; `null` clears it.
     #[serde(
         rename = "firstName",
-        skip_serializing_if = "::std::option::Option::is_none"
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    pub first_name: ::std::option::Option<::std::string::String>,
+    pub first_name: crate::Nullable<::std::string::String>,
     /// Gender of the contact. Note: neither the vendor's spec nor the docs list the accepted values (the only example is `male`), so no enum is declared.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gender: ::std::option::Option<::std::string::String>,
@@ -2027,17 +2062,21 @@ pub struct UpsertContactRequest {
     )]
     pub inbound_dnd_settings: ::std::option::Option<InboundDndSettings>,
     /// Last name; `null` clears it.
-    #[serde(rename = "lastName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "lastName",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub last_name: crate::Nullable<::std::string::String>,
     /// ID of the Location (sub-account) in which the contact is looked for and, if none matches, created.
     #[serde(rename = "locationId")]
     pub location_id: ::std::string::String,
     /// Full name; `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<::std::string::String>,
     /// Phone number; `null` clears it. Used, with `email`, to find an existing contact. Note: the vendor's example is formatted (`+1 888-888-8888`) while a summary page asks for E.164, which is also how responses show it; examples here use E.164.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub phone: crate::Nullable<::std::string::String>,
     /// ZIP or postal code. Note: every source declares it non-nullable, unlike the other address fields, so `null` is not declared.
     #[serde(
         rename = "postalCode",
@@ -2048,25 +2087,29 @@ pub struct UpsertContactRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /// State or province; `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub state: crate::Nullable<::std::string::String>,
     /// Tags of the contact. Replaces ALL existing tags of the matched contact: tags not listed are removed, and an empty array removes every tag. Omit the property to keep the tags as they are; to add or remove single tags, HighLevel recommends its Add Tags and Remove Tags endpoints instead.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub tags: ::std::vec::Vec<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// IANA time zone name; `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub timezone: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub timezone: crate::Nullable<::std::string::String>,
     /// Website URL; `null` clears it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub website: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub website: crate::Nullable<::std::string::String>,
 }
 
 /// Body of a successful Upsert Contact. `new` and `contact` are required: they are what the operation exists to return. `traceId` is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UpsertContactResponse {
     pub contact: Contact,
-    /// `true` when a contact was created; `false` when an existing one was updated.
-    pub new: bool,
+    /// `true` when a contact was created; `false` when an existing one was updated. Generated clients call the field `created` (`x-rust-name`), which says what `true` means.
+    ///
+    /// Sent and received as `new`.
+    #[serde(rename = "new")]
+    pub created: bool,
     /// ID of the request in HighLevel's logs, for support; may be absent.
     #[serde(rename = "traceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub trace_id: ::std::option::Option<::std::string::String>,
@@ -2105,5 +2148,846 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+
+impl CustomFieldFileEntry {
+    /// A value with every property left out.
+    pub fn new() -> Self {
+        Self {
+            document_id: ::std::default::Default::default(),
+            meta: ::std::default::Default::default(),
+            url: ::std::default::Default::default(),
+        }
+    }
+
+    /// Sets `document_id`.
+    pub fn document_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.document_id = Some(value.into());
+        self
+    }
+
+    /// Sets `meta`.
+    pub fn meta(
+        mut self,
+        value: impl ::std::convert::Into<CustomFieldFileMeta>,
+    ) -> Self {
+        self.meta = Some(value.into());
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+}
+
+impl CustomFieldFileMeta {
+    /// A value with every property left out.
+    pub fn new() -> Self {
+        Self {
+            encoding: ::std::default::Default::default(),
+            fieldname: ::std::default::Default::default(),
+            mimetype: ::std::default::Default::default(),
+            originalname: ::std::default::Default::default(),
+            size: ::std::default::Default::default(),
+            uuid: ::std::default::Default::default(),
+        }
+    }
+
+    /// Sets `encoding`.
+    pub fn encoding(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.encoding = Some(value.into());
+        self
+    }
+
+    /// Sets `fieldname`.
+    pub fn fieldname(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.fieldname = Some(value.into());
+        self
+    }
+
+    /// Sets `mimetype`.
+    pub fn mimetype(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mimetype = Some(value.into());
+        self
+    }
+
+    /// Sets `originalname`.
+    pub fn originalname(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.originalname = Some(value.into());
+        self
+    }
+
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<u64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+
+    /// Sets `uuid`.
+    pub fn uuid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+}
+
+impl CustomFieldInput {
+    /// A value with the required properties; every other one is left out.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            field_value: ::std::default::Default::default(),
+            id: id.into(),
+            key: ::std::default::Default::default(),
+        }
+    }
+
+    /// Sets `field_value`.
+    pub fn field_value(
+        mut self,
+        value: impl ::std::convert::Into<CustomFieldValue>,
+    ) -> Self {
+        self.field_value = Some(value.into());
+        self
+    }
+
+    /// Sets `key`.
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+}
+
+impl DndChannelSetting {
+    /// A value with the required properties; every other one is left out.
+    pub fn new(status: impl ::std::convert::Into<DndChannelSettingStatus>) -> Self {
+        Self {
+            code: ::std::default::Default::default(),
+            message: ::std::default::Default::default(),
+            status: status.into(),
+        }
+    }
+
+    /// Sets `code`.
+    pub fn code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+
+impl DndSettings {
+    /// A value with every property left out.
+    pub fn new() -> Self {
+        Self {
+            call: ::std::default::Default::default(),
+            email: ::std::default::Default::default(),
+            fb: ::std::default::Default::default(),
+            gmb: ::std::default::Default::default(),
+            sms: ::std::default::Default::default(),
+            whats_app: ::std::default::Default::default(),
+        }
+    }
+
+    /// Sets `call`.
+    pub fn call(mut self, value: impl ::std::convert::Into<DndChannelSetting>) -> Self {
+        self.call = Some(value.into());
+        self
+    }
+
+    /// Sets `email`.
+    pub fn email(mut self, value: impl ::std::convert::Into<DndChannelSetting>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets `fb`.
+    pub fn fb(mut self, value: impl ::std::convert::Into<DndChannelSetting>) -> Self {
+        self.fb = Some(value.into());
+        self
+    }
+
+    /// Sets `gmb`.
+    pub fn gmb(mut self, value: impl ::std::convert::Into<DndChannelSetting>) -> Self {
+        self.gmb = Some(value.into());
+        self
+    }
+
+    /// Sets `sms`.
+    pub fn sms(mut self, value: impl ::std::convert::Into<DndChannelSetting>) -> Self {
+        self.sms = Some(value.into());
+        self
+    }
+
+    /// Sets `whats_app`.
+    pub fn whats_app(
+        mut self,
+        value: impl ::std::convert::Into<DndChannelSetting>,
+    ) -> Self {
+        self.whats_app = Some(value.into());
+        self
+    }
+}
+
+impl InboundDndSetting {
+    /// A value with the required properties; every other one is left out.
+    pub fn new(status: impl ::std::convert::Into<InboundDndSettingStatus>) -> Self {
+        Self {
+            message: ::std::default::Default::default(),
+            status: status.into(),
+        }
+    }
+
+    /// Sets `message`.
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+
+impl InboundDndSettings {
+    /// A value with every property left out.
+    pub fn new() -> Self {
+        Self {
+            all: ::std::default::Default::default(),
+        }
+    }
+
+    /// Sets `all`.
+    pub fn all(mut self, value: impl ::std::convert::Into<InboundDndSetting>) -> Self {
+        self.all = Some(value.into());
+        self
+    }
+}
+
+impl UpdateContactRequest {
+    /// A value with every property left out.
+    pub fn new() -> Self {
+        Self {
+            address1: ::std::default::Default::default(),
+            assigned_to: ::std::default::Default::default(),
+            city: ::std::default::Default::default(),
+            country: ::std::default::Default::default(),
+            custom_fields: ::std::default::Default::default(),
+            date_of_birth: ::std::default::Default::default(),
+            dnd: ::std::default::Default::default(),
+            dnd_settings: ::std::default::Default::default(),
+            email: ::std::default::Default::default(),
+            first_name: ::std::default::Default::default(),
+            inbound_dnd_settings: ::std::default::Default::default(),
+            last_name: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            phone: ::std::default::Default::default(),
+            postal_code: ::std::default::Default::default(),
+            source: ::std::default::Default::default(),
+            state: ::std::default::Default::default(),
+            tags: ::std::default::Default::default(),
+            timezone: ::std::default::Default::default(),
+            website: ::std::default::Default::default(),
+        }
+    }
+
+    /// Sets `address1`.
+    pub fn address1(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address1 = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `address1` as `null`, which clears it.
+    pub fn clear_address1(mut self) -> Self {
+        self.address1 = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `assigned_to`.
+    pub fn assigned_to(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.assigned_to = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `assigned_to` as `null`, which clears it.
+    pub fn clear_assigned_to(mut self) -> Self {
+        self.assigned_to = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `city`.
+    pub fn city(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.city = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `city` as `null`, which clears it.
+    pub fn clear_city(mut self) -> Self {
+        self.city = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `country`.
+    pub fn country(mut self, value: impl ::std::convert::Into<CountryCode>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_fields`.
+    pub fn custom_fields<I>(mut self, values: I) -> Self
+    where
+        I: ::std::iter::IntoIterator,
+        I::Item: ::std::convert::Into<CustomFieldInput>,
+    {
+        self.custom_fields = Some(
+            values.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `date_of_birth`.
+    pub fn date_of_birth(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::naive::NaiveDate>,
+    ) -> Self {
+        self.date_of_birth = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `date_of_birth` as `null`, which clears it.
+    pub fn clear_date_of_birth(mut self) -> Self {
+        self.date_of_birth = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `dnd`.
+    pub fn dnd(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.dnd = Some(value.into());
+        self
+    }
+
+    /// Sets `dnd_settings`.
+    pub fn dnd_settings(
+        mut self,
+        value: impl ::std::convert::Into<DndSettings>,
+    ) -> Self {
+        self.dnd_settings = Some(value.into());
+        self
+    }
+
+    /// Sets `email`.
+    pub fn email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `email` as `null`, which clears it.
+    pub fn clear_email(mut self) -> Self {
+        self.email = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `first_name`.
+    pub fn first_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_name = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `first_name` as `null`, which clears it.
+    pub fn clear_first_name(mut self) -> Self {
+        self.first_name = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `inbound_dnd_settings`.
+    pub fn inbound_dnd_settings(
+        mut self,
+        value: impl ::std::convert::Into<InboundDndSettings>,
+    ) -> Self {
+        self.inbound_dnd_settings = Some(value.into());
+        self
+    }
+
+    /// Sets `last_name`.
+    pub fn last_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_name = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `last_name` as `null`, which clears it.
+    pub fn clear_last_name(mut self) -> Self {
+        self.last_name = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `name` as `null`, which clears it.
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `phone`.
+    pub fn phone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `phone` as `null`, which clears it.
+    pub fn clear_phone(mut self) -> Self {
+        self.phone = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `postal_code`.
+    pub fn postal_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.postal_code = Some(value.into());
+        self
+    }
+
+    /// Sets `source`.
+    pub fn source(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `source` as `null`, which clears it.
+    pub fn clear_source(mut self) -> Self {
+        self.source = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `state` as `null`, which clears it.
+    pub fn clear_state(mut self) -> Self {
+        self.state = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags<I>(mut self, values: I) -> Self
+    where
+        I: ::std::iter::IntoIterator,
+        I::Item: ::std::convert::Into<::std::string::String>,
+    {
+        self.tags = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+
+    /// Sets `timezone`.
+    pub fn timezone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.timezone = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `timezone` as `null`, which clears it.
+    pub fn clear_timezone(mut self) -> Self {
+        self.timezone = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `website`.
+    pub fn website(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.website = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `website` as `null`, which clears it.
+    pub fn clear_website(mut self) -> Self {
+        self.website = crate::Nullable::Null;
+        self
+    }
+}
+
+impl UpsertContactRequest {
+    /// A value with the required properties; every other one is left out.
+    pub fn new(location_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            address1: ::std::default::Default::default(),
+            assigned_to: ::std::default::Default::default(),
+            city: ::std::default::Default::default(),
+            company_name: ::std::default::Default::default(),
+            country: ::std::default::Default::default(),
+            create_new_if_duplicate_allowed: ::std::default::Default::default(),
+            custom_fields: ::std::default::Default::default(),
+            date_of_birth: ::std::default::Default::default(),
+            dnd: ::std::default::Default::default(),
+            dnd_settings: ::std::default::Default::default(),
+            email: ::std::default::Default::default(),
+            first_name: ::std::default::Default::default(),
+            gender: ::std::default::Default::default(),
+            inbound_dnd_settings: ::std::default::Default::default(),
+            last_name: ::std::default::Default::default(),
+            location_id: location_id.into(),
+            name: ::std::default::Default::default(),
+            phone: ::std::default::Default::default(),
+            postal_code: ::std::default::Default::default(),
+            source: ::std::default::Default::default(),
+            state: ::std::default::Default::default(),
+            tags: ::std::default::Default::default(),
+            timezone: ::std::default::Default::default(),
+            website: ::std::default::Default::default(),
+        }
+    }
+
+    /// Sets `address1`.
+    pub fn address1(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address1 = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `address1` as `null`, which clears it.
+    pub fn clear_address1(mut self) -> Self {
+        self.address1 = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `assigned_to`.
+    pub fn assigned_to(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.assigned_to = Some(value.into());
+        self
+    }
+
+    /// Sets `city`.
+    pub fn city(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.city = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `city` as `null`, which clears it.
+    pub fn clear_city(mut self) -> Self {
+        self.city = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `company_name`.
+    pub fn company_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.company_name = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `company_name` as `null`, which clears it.
+    pub fn clear_company_name(mut self) -> Self {
+        self.company_name = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `country`.
+    pub fn country(mut self, value: impl ::std::convert::Into<CountryCode>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets `create_new_if_duplicate_allowed`.
+    pub fn create_new_if_duplicate_allowed(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.create_new_if_duplicate_allowed = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_fields`.
+    pub fn custom_fields<I>(mut self, values: I) -> Self
+    where
+        I: ::std::iter::IntoIterator,
+        I::Item: ::std::convert::Into<CustomFieldInput>,
+    {
+        self.custom_fields = Some(
+            values.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `date_of_birth`.
+    pub fn date_of_birth(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::naive::NaiveDate>,
+    ) -> Self {
+        self.date_of_birth = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `date_of_birth` as `null`, which clears it.
+    pub fn clear_date_of_birth(mut self) -> Self {
+        self.date_of_birth = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `dnd`.
+    pub fn dnd(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.dnd = Some(value.into());
+        self
+    }
+
+    /// Sets `dnd_settings`.
+    pub fn dnd_settings(
+        mut self,
+        value: impl ::std::convert::Into<DndSettings>,
+    ) -> Self {
+        self.dnd_settings = Some(value.into());
+        self
+    }
+
+    /// Sets `email`.
+    pub fn email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `email` as `null`, which clears it.
+    pub fn clear_email(mut self) -> Self {
+        self.email = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `first_name`.
+    pub fn first_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_name = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `first_name` as `null`, which clears it.
+    pub fn clear_first_name(mut self) -> Self {
+        self.first_name = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `gender`.
+    pub fn gender(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.gender = Some(value.into());
+        self
+    }
+
+    /// Sets `inbound_dnd_settings`.
+    pub fn inbound_dnd_settings(
+        mut self,
+        value: impl ::std::convert::Into<InboundDndSettings>,
+    ) -> Self {
+        self.inbound_dnd_settings = Some(value.into());
+        self
+    }
+
+    /// Sets `last_name`.
+    pub fn last_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_name = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `last_name` as `null`, which clears it.
+    pub fn clear_last_name(mut self) -> Self {
+        self.last_name = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `name` as `null`, which clears it.
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `phone`.
+    pub fn phone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `phone` as `null`, which clears it.
+    pub fn clear_phone(mut self) -> Self {
+        self.phone = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `postal_code`.
+    pub fn postal_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.postal_code = Some(value.into());
+        self
+    }
+
+    /// Sets `source`.
+    pub fn source(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `state` as `null`, which clears it.
+    pub fn clear_state(mut self) -> Self {
+        self.state = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags<I>(mut self, values: I) -> Self
+    where
+        I: ::std::iter::IntoIterator,
+        I::Item: ::std::convert::Into<::std::string::String>,
+    {
+        self.tags = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+
+    /// Sets `timezone`.
+    pub fn timezone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.timezone = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `timezone` as `null`, which clears it.
+    pub fn clear_timezone(mut self) -> Self {
+        self.timezone = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `website`.
+    pub fn website(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.website = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sends `website` as `null`, which clears it.
+    pub fn clear_website(mut self) -> Self {
+        self.website = crate::Nullable::Null;
+        self
     }
 }

@@ -1,9 +1,7 @@
 //! The generated client against a real HTTP server on 127.0.0.1: what goes
 //! on the wire, and how each kind of answer comes back.
 
-use highlevel_contacts::types::{
-    UpdateContactContactId, UpdateContactRequest, UpsertContactRequest,
-};
+use highlevel_contacts::types::{UpdateContactRequest, UpsertContactRequest};
 use highlevel_contacts::{Client, Error, UpdateContactError, UpsertContactError};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
@@ -16,15 +14,6 @@ fn client(server: &MockServer) -> Client {
         .base_url(server.uri())
         .build()
         .unwrap()
-}
-
-/// `UpsertContactRequest` has a required field, so no `Default`.
-fn upsert_request(fields: serde_json::Value) -> UpsertContactRequest {
-    serde_json::from_value(fields).unwrap()
-}
-
-fn contact_id(id: &str) -> UpdateContactContactId {
-    UpdateContactContactId::try_from(id).unwrap()
 }
 
 #[tokio::test]
@@ -48,17 +37,14 @@ async fn update_contact_sends_auth_version_and_body_and_decodes_the_answer() {
         .mount(&server)
         .await;
 
-    let body = UpdateContactRequest {
-        first_name: Some("Jane".into()),
-        ..Default::default()
-    };
+    let body = UpdateContactRequest::new().first_name("Jane");
     let response = client(&server)
-        .update_contact(&contact_id("ocQHyuzHvysMo5N5VsXc"), &body)
+        .update_contact("ocQHyuzHvysMo5N5VsXc", &body)
         .await
         .unwrap();
 
     assert_eq!(response.status(), 200);
-    assert!(response.succeded);
+    assert!(response.succeeded);
     assert_eq!(response.contact.id, "ocQHyuzHvysMo5N5VsXc");
     assert_eq!(response.contact.first_name.as_deref(), Some("Jane"));
     assert_eq!(response.header("x-ratelimit-remaining"), Some("99"));
@@ -91,11 +77,12 @@ async fn upsert_contact_posts_the_body_and_decodes_new_contact_and_trace_id() {
         .mount(&server)
         .await;
 
-    let body =
-        upsert_request(json!({"locationId": "ve9EPM428h8vShlRW1KT", "email": "jane@example.com"}));
+    let body = UpsertContactRequest::new("ve9EPM428h8vShlRW1KT")
+        .email("jane@example.com")
+        .create_new_if_duplicate_allowed(false);
     let response = client(&server).upsert_contact(&body).await.unwrap();
 
-    assert!(response.new);
+    assert!(response.created);
     assert_eq!(response.contact.id, "seD4PfOuKoVMLkEZqohJ");
     assert_eq!(
         response.trace_id.as_deref(),
@@ -124,7 +111,7 @@ async fn declared_error_statuses_decode_into_their_own_bodies() {
     let client = client(&server);
 
     let error = client
-        .update_contact(&contact_id("x"), &UpdateContactRequest::default())
+        .update_contact("x", &UpdateContactRequest::default())
         .await
         .unwrap_err();
     let Error::Api(api) = &error else {
@@ -137,7 +124,7 @@ async fn declared_error_statuses_decode_into_their_own_bodies() {
     assert_eq!(body.message.len(), 2);
     assert_eq!(body.trace_id.as_deref(), Some("trace-1"));
 
-    let body = upsert_request(json!({"locationId": "loc"}));
+    let body = UpsertContactRequest::new("loc");
     let error = client.upsert_contact(&body).await.unwrap_err();
     let Error::Api(api) = &error else {
         panic!("{error:?}")
@@ -158,7 +145,7 @@ async fn an_html_error_page_becomes_an_unexpected_response_with_status_and_body(
         .await;
 
     let error = client(&server)
-        .update_contact(&contact_id("x"), &UpdateContactRequest::default())
+        .update_contact("x", &UpdateContactRequest::default())
         .await
         .unwrap_err();
 
@@ -185,7 +172,7 @@ async fn a_declared_status_with_a_body_that_is_not_json_is_reported_not_decoded(
         .await;
 
     let error = client(&server)
-        .update_contact(&contact_id("x"), &UpdateContactRequest::default())
+        .update_contact("x", &UpdateContactRequest::default())
         .await
         .unwrap_err();
 
@@ -212,7 +199,7 @@ async fn the_token_never_shows_in_debug_or_errors() {
     let client = client(&server);
 
     let error = client
-        .update_contact(&contact_id("x"), &UpdateContactRequest::default())
+        .update_contact("x", &UpdateContactRequest::default())
         .await
         .unwrap_err();
 
@@ -240,7 +227,7 @@ async fn a_refused_connection_is_a_transport_error() {
         .unwrap();
 
     let error = client
-        .update_contact(&contact_id("x"), &UpdateContactRequest::default())
+        .update_contact("x", &UpdateContactRequest::default())
         .await
         .unwrap_err();
 

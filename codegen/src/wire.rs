@@ -1,0 +1,471 @@
+//! Makes typify's types say on the wire exactly what the caller means, by
+//! rewriting its struct fields with what the spec knows about each property.
+//!
+//! Typify maps every optional property to `Option<T>` and skips `None`, skips
+//! empty arrays, and always sends defaults. For a request that loses
+//! meaning: `"email": null` (clear) cannot be sent, nor `"tags": []`, and
+//! `false` goes out for a defaulted flag the caller never set. So, in types
+//! reachable from a request body:
+//! - an optional `nullable` property becomes [`Nullable<T>`]: absent, null
+//!   or a value;
+//! - an optional array becomes `Option<Vec<T>>`, so an empty one is sent;
+//! - an optional property with a `default` becomes `Option<T>`, sent only
+//!   when set.
+//!
+//! Everywhere: `x-rust-name` renames a field (the wire name stays), and
+//! structs reachable only from responses are `#[non_exhaustive]`, so a
+//! property the API adds is not a breaking change for callers.
+//!
+//! [`Nullable<T>`]: the runtime's three-state type
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Field, Item, parse_quote};
+
+use crate::lower::{Api, Body};
+use crate::names;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Request,
+    Response,
+    Both,
+}
+
+/// What the spec says about one property of an object schema.
+#[derive(Debug, Clone, Default)]
+struct Property {
+    required: bool,
+    nullable: bool,
+    array: bool,
+    default: bool,
+    rust_name: Option<String>,
+}
+
+#[derive(Debug)]
+struct ObjectPlan {
+    direction: Direction,
+    /// By wire name.
+    properties: BTreeMap<String, Property>,
+}
+
+/// What a rewritten field became, for the setters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Required,
+    Optional,
+    Nullable,
+    OptionalList,
+}
+
+pub(crate) fn rewrite(spec: &OpenAPI, api: &Api, types: &mut Vec<Item>) {
+    let plans = plans(spec, api);
+    let mut setters = Vec::new();
+    for item in types.iter_mut() {
+        let Item::Struct(item) = item else { continue };
+        let Some(plan) = plans.get(&item.ident.to_string()) else {
+            continue;
+        };
+        let syn::Fields::Named(fields) = &mut item.fields else {
+            continue;
+        };
+        let mut shapes = Vec::new();
+        for field in fields.named.iter_mut() {
+            let wire = wire_name(field);
+            let Some(property) = plan.properties.get(&wire) else {
+                continue;
+            };
+            let shape = rewrite_field(field, &wire, property, plan.direction);
+            shapes.push((
+                field.ident.clone().expect("named field"),
+                field.ty.clone(),
+                shape,
+            ));
+        }
+        if plan.direction == Direction::Response {
+            item.attrs.push(parse_quote!(#[non_exhaustive]));
+        } else {
+            setters.push(setters_for(&item.ident, &shapes));
+        }
+    }
+    types.extend(setters.into_iter().map(|tokens| parse_quote!(#tokens)));
+    for item in types.iter_mut() {
+        numbers_as_json(item);
+    }
+}
+
+fn rewrite_field(
+    field: &mut Field,
+    wire: &str,
+    property: &Property,
+    direction: Direction,
+) -> Shape {
+    if let Some(rust_name) = &property.rust_name {
+        let renamed = field.ident.as_ref().is_some_and(|ident| ident != wire);
+        field.ident = Some(format_ident!("{}", rust_name));
+        let note = format!(" Sent and received as `{wire}`.");
+        field.attrs.push(parse_quote!(#[doc = ""]));
+        field.attrs.push(parse_quote!(#[doc = #note]));
+        if !renamed {
+            field.attrs.push(parse_quote!(#[serde(rename = #wire)]));
+        }
+    }
+    let ident = field.ident.clone().expect("named field");
+    let rename = (ident != wire).then(|| quote!(rename = #wire,));
+    let inner = option_inner(&field.ty).cloned();
+    let sends = direction != Direction::Response;
+    let (shape, ty, serde) = if property.required {
+        return Shape::Required;
+    } else if sends && property.nullable {
+        let inner = inner.unwrap_or_else(|| field.ty.clone());
+        (
+            Shape::Nullable,
+            parse_quote!(crate::Nullable<#inner>),
+            quote!(#rename default, skip_serializing_if = "crate::Nullable::is_absent"),
+        )
+    } else if sends && (property.array || property.default) {
+        let ty = match inner {
+            Some(_) => field.ty.clone(),
+            None => {
+                let ty = &field.ty;
+                parse_quote!(::std::option::Option<#ty>)
+            }
+        };
+        let shape = if property.array {
+            Shape::OptionalList
+        } else {
+            Shape::Optional
+        };
+        (
+            shape,
+            ty,
+            quote!(#rename default, skip_serializing_if = "::std::option::Option::is_none"),
+        )
+    } else {
+        return match inner {
+            Some(_) => Shape::Optional,
+            None if property.array => Shape::OptionalList,
+            None => Shape::Optional,
+        };
+    };
+    field.ty = ty;
+    field.attrs.retain(|attr| !attr.path().is_ident("serde"));
+    field.attrs.push(parse_quote!(#[serde(#serde)]));
+    shape
+}
+
+/// `new` with the required fields, and a chainable setter per optional one
+/// (`clear_<field>` sends `null`).
+fn setters_for(ty: &syn::Ident, fields: &[(syn::Ident, syn::Type, Shape)]) -> TokenStream {
+    let required: Vec<_> = fields
+        .iter()
+        .filter(|(_, _, shape)| *shape == Shape::Required)
+        .collect();
+    let parameters = required
+        .iter()
+        .map(|(name, ty, _)| quote!(#name: impl ::std::convert::Into<#ty>));
+    let initializers = fields.iter().map(|(name, _, shape)| match shape {
+        Shape::Required => quote!(#name: #name.into()),
+        _ => quote!(#name: ::std::default::Default::default()),
+    });
+    let setters = fields.iter().filter_map(|(name, ty, shape)| {
+        let inner = match shape {
+            Shape::Required => return None,
+            Shape::Nullable => nullable_inner(ty)?,
+            Shape::Optional | Shape::OptionalList => option_inner(ty)?,
+        };
+        let doc = format!(" Sets `{name}`.");
+        Some(match shape {
+            Shape::OptionalList => {
+                let item = vec_inner(inner)?;
+                quote! {
+                    #[doc = #doc]
+                    pub fn #name<I>(mut self, values: I) -> Self
+                    where
+                        I: ::std::iter::IntoIterator,
+                        I::Item: ::std::convert::Into<#item>,
+                    {
+                        self.#name = Some(values.into_iter().map(::std::convert::Into::into).collect());
+                        self
+                    }
+                }
+            }
+            Shape::Nullable => {
+                let clear = format_ident!("clear_{}", name);
+                let clear_doc = format!(" Sends `{name}` as `null`, which clears it.");
+                let list = vec_inner(inner).is_some();
+                let set = if list {
+                    quote! {
+                        pub fn #name<I>(mut self, values: I) -> Self
+                        where
+                            I: ::std::iter::IntoIterator,
+                            I::Item: ::std::convert::Into<<#inner as ::std::iter::IntoIterator>::Item>,
+                        {
+                            self.#name = crate::Nullable::Value(values.into_iter().map(::std::convert::Into::into).collect());
+                            self
+                        }
+                    }
+                } else {
+                    quote! {
+                        pub fn #name(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                            self.#name = crate::Nullable::Value(value.into());
+                            self
+                        }
+                    }
+                };
+                quote! {
+                    #[doc = #doc]
+                    #set
+
+                    #[doc = #clear_doc]
+                    pub fn #clear(mut self) -> Self {
+                        self.#name = crate::Nullable::Null;
+                        self
+                    }
+                }
+            }
+            _ => quote! {
+                #[doc = #doc]
+                pub fn #name(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                    self.#name = Some(value.into());
+                    self
+                }
+            },
+        })
+    });
+    let new_doc = if required.is_empty() {
+        " A value with every property left out.".to_owned()
+    } else {
+        " A value with the required properties; every other one is left out.".to_owned()
+    };
+    quote! {
+        impl #ty {
+            #[doc = #new_doc]
+            pub fn new(#(#parameters),*) -> Self {
+                Self { #(#initializers),* }
+            }
+
+            #(#setters)*
+        }
+    }
+}
+
+/// `serde_json::Number` keeps a number as written: `100` is sent as `100`,
+/// not `100.0`, and a large integer keeps every digit.
+fn numbers_as_json(item: &mut Item) {
+    use syn::visit_mut::VisitMut;
+    struct Numbers;
+    impl VisitMut for Numbers {
+        fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+            if let syn::Type::Path(path) = ty
+                && path.qself.is_none()
+                && (path.path.is_ident("f64") || path.path.is_ident("f32"))
+            {
+                *ty = parse_quote!(::serde_json::Number);
+                return;
+            }
+            syn::visit_mut::visit_type_mut(self, ty);
+        }
+    }
+    Numbers.visit_item_mut(item);
+}
+
+fn wire_name(field: &Field) -> String {
+    for attr in field
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("serde"))
+    {
+        let mut rename = None;
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                rename = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+            Ok(())
+        });
+        if let Some(rename) = rename {
+            return rename;
+        }
+    }
+    field
+        .ident
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
+fn generic_inner<'t>(ty: &'t syn::Type, name: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_inner(ty, "Option")
+}
+
+fn nullable_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_inner(ty, "Nullable")
+}
+
+fn vec_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_inner(ty, "Vec")
+}
+
+/// A plan per object schema in `components/schemas`, keyed by Rust type name.
+fn plans(spec: &OpenAPI, api: &Api) -> BTreeMap<String, ObjectPlan> {
+    let Some(components) = &spec.components else {
+        return BTreeMap::new();
+    };
+    let request_roots = spec
+        .paths
+        .iter()
+        .filter_map(|(_, item)| item.as_item())
+        .flat_map(|item| {
+            item.iter().filter_map(|(_, operation)| {
+                let body = match operation.request_body.as_ref()? {
+                    ReferenceOr::Item(body) => body,
+                    ReferenceOr::Reference { reference } => {
+                        let name = reference.strip_prefix("#/components/requestBodies/")?;
+                        components.request_bodies.get(name)?.as_item()?
+                    }
+                };
+                let (_, media) = body
+                    .content
+                    .iter()
+                    .find(|(media, _)| crate::lower::is_json(media))?;
+                match media.schema.as_ref()? {
+                    ReferenceOr::Reference { reference } => {
+                        schema_name(reference).map(str::to_owned)
+                    }
+                    ReferenceOr::Item(_) => None,
+                }
+            })
+        });
+    let response_roots = api
+        .operations
+        .iter()
+        .flat_map(|op| &op.responses)
+        .filter_map(|case| match &case.body {
+            Body::Schema(name) => Some(name.clone()),
+            _ => None,
+        });
+    let requests = reachable(components, request_roots);
+    let responses = reachable(components, response_roots);
+
+    let mut plans = BTreeMap::new();
+    for (name, schema) in &components.schemas {
+        let Some(schema) = schema.as_item() else {
+            continue;
+        };
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+            continue;
+        };
+        let direction = match (requests.contains(name), responses.contains(name)) {
+            (true, true) => Direction::Both,
+            (true, false) => Direction::Request,
+            (false, true) => Direction::Response,
+            (false, false) => continue,
+        };
+        let properties = object
+            .properties
+            .iter()
+            .map(|(wire, property)| {
+                let mut facts = Property {
+                    required: object.required.contains(wire),
+                    ..Property::default()
+                };
+                if let Some(schema) = resolve(components, property) {
+                    facts.nullable = schema.schema_data.nullable;
+                    facts.default = schema.schema_data.default.is_some();
+                    facts.array = matches!(schema.schema_kind, SchemaKind::Type(Type::Array(_)));
+                }
+                if let ReferenceOr::Item(schema) = property {
+                    facts.rust_name = schema
+                        .schema_data
+                        .extensions
+                        .get("x-rust-name")
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned);
+                }
+                (wire.clone(), facts)
+            })
+            .collect();
+        plans.insert(
+            names::type_name(name),
+            ObjectPlan {
+                direction,
+                properties,
+            },
+        );
+    }
+    plans
+}
+
+fn schema_name(reference: &str) -> Option<&str> {
+    reference.strip_prefix("#/components/schemas/")
+}
+
+fn resolve<'s>(
+    components: &'s openapiv3::Components,
+    schema: &'s ReferenceOr<Box<Schema>>,
+) -> Option<&'s Schema> {
+    match schema {
+        ReferenceOr::Item(schema) => Some(schema),
+        ReferenceOr::Reference { reference } => {
+            components.schemas.get(schema_name(reference)?)?.as_item()
+        }
+    }
+}
+
+/// Names of the component schemas reachable from `roots` through `$ref`s.
+fn reachable(
+    components: &openapiv3::Components,
+    roots: impl Iterator<Item = String>,
+) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut pending: Vec<String> = roots.collect();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(schema) = components.schemas.get(&name) {
+            let value = serde_json::to_value(schema).unwrap_or_default();
+            collect_refs(&value, &mut pending);
+        }
+    }
+    seen
+}
+
+fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(|r| r.as_str())
+                .and_then(schema_name)
+            {
+                out.push(name.to_owned());
+            }
+            map.values().for_each(|child| collect_refs(child, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|child| collect_refs(child, out)),
+        _ => {}
+    }
+}
