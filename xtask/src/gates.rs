@@ -1,5 +1,6 @@
 //! `cargo xtask test`: every gate of the repository in one command, on a
-//! fresh machine too. It installs the spec linters from their registries
+//! fresh machine too. It installs the spec linters and the mock server the
+//! contract test runs (Prism) from their registries
 //! into `tools/` (pinned by `tools/package-lock.json` and
 //! `tools/requirements.txt`), then runs the linters and cargo's gates.
 
@@ -69,7 +70,8 @@ pub fn run_all(root: &Path) -> Result<()> {
 
 fn install_tools(root: &Path) -> Result<()> {
     let tools = root.join("tools");
-    if !tools.join("node_modules/.bin/redocly").exists() {
+    let node_tools = ["redocly", "prism"];
+    if !node_tools.iter().all(|tool| tools.join("node_modules/.bin").join(tool).exists()) {
         step(
             &tools,
             "npm ci",
