@@ -71,7 +71,10 @@ pub fn run_all(root: &Path) -> Result<()> {
 fn install_tools(root: &Path) -> Result<()> {
     let tools = root.join("tools");
     let node_tools = ["redocly", "prism"];
-    if !node_tools.iter().all(|tool| tools.join("node_modules/.bin").join(tool).exists()) {
+    if !node_tools
+        .iter()
+        .all(|tool| tools.join("node_modules/.bin").join(tool).exists())
+    {
         step(
             &tools,
             "npm ci",
