@@ -38,6 +38,8 @@ pub fn run_all(root: &Path) -> Result<()> {
             "xtask",
             "-p",
             "highlevel-tests",
+            "-p",
+            "highlevel-examples",
         ]),
     )?;
     step(
