@@ -9,7 +9,12 @@ use crate::names;
 use crate::progenitor_pass::{ExternalTypes, RawMethod, RawOutput};
 use crate::{Error, Settings};
 
-pub(crate) fn client_module(file: &str, api: &Api, raw: &RawOutput) -> Result<TokenStream, Error> {
+pub(crate) fn client_module(
+    file: &str,
+    crate_name: &str,
+    api: &Api,
+    raw: &RawOutput,
+) -> Result<TokenStream, Error> {
     let operations_table = api.operations.iter().map(|op| {
         // Hooks see progenitor's method name as the operation id.
         let id = names::method_name(&op.id);
@@ -89,7 +94,8 @@ pub(crate) fn client_module(file: &str, api: &Api, raw: &RawOutput) -> Result<To
                 format!("progenitor generated no method for `{}`", operation.id),
             ));
         };
-        let (method, status_enums) = operation_method(file, operation, raw_method, raw)?;
+        let (method, status_enums) =
+            operation_method(file, crate_name, operation, raw_method, raw)?;
         methods.push(method);
         enums.extend(status_enums);
     }
@@ -153,6 +159,7 @@ pub(crate) fn client_module(file: &str, api: &Api, raw: &RawOutput) -> Result<To
 
 fn operation_method(
     file: &str,
+    crate_name: &str,
     operation: &Operation,
     raw_method: &RawMethod,
     raw: &RawOutput,
@@ -247,9 +254,14 @@ fn operation_method(
         syn::FnArg::Receiver(_) => None,
     });
     let docs = &raw_method.docs;
+    let example = operation
+        .rust_example
+        .as_deref()
+        .map(|snippet| doc(&example_doc(crate_name, snippet)));
     let id = &operation.id;
     let method = quote! {
         #(#docs)*
+        #example
         pub #signature {
             #(#checks)*
             let sent = self.raw.#method_ident(#(#arguments),*).await;
@@ -257,6 +269,16 @@ fn operation_method(
         }
     };
     Ok((method, enums))
+}
+
+/// The spec's `x-rust-example` as a doctest: `client` is in scope, and so
+/// are the crate's items and types.
+fn example_doc(crate_name: &str, snippet: &str) -> String {
+    let krate = crate_name.replace('-', "_");
+    format!(
+        "# Example\n\n```no_run\n# use {krate}::{{*, types::*}};\n# async fn example(client: &{krate}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n{}\n# Ok(())\n# }}\n```",
+        snippet.trim_end()
+    )
 }
 
 /// `X` when `ty` is `&types::X` and typify made `X` a checked string newtype.

@@ -142,7 +142,7 @@ fn generate(settings: &Settings, spec: &SpecDocument) -> Result<GeneratedCrate, 
     let lowered = lower::lower(file, openapi)?;
     let mut raw = progenitor_pass::run(file, &lowered.spec)?;
     wire::rewrite(&lowered.spec, &lowered.api, &mut raw.types);
-    let client = emit::client_module(file, &lowered.api, &raw)?;
+    let client = emit::client_module(file, &settings.crate_name, &lowered.api, &raw)?;
     let lib = emit::lib_module(settings, &lowered.api);
 
     let preamble = render::preamble("//", file, &settings.regenerate_command);

@@ -45,6 +45,8 @@ pub(crate) struct Operation {
     pub id: String,
     /// Names of the path parameters, as the spec spells them.
     pub path_parameters: Vec<String>,
+    /// `x-rust-example`: a snippet for the method's documentation.
+    pub rust_example: Option<String>,
     pub constant_headers: Vec<(String, String)>,
     pub authenticated: bool,
     pub responses: Vec<ResponseCase>,
@@ -160,9 +162,15 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
                 .chain(path_parameter_names(&operation.parameters, components))
                 .collect();
             let responses = take_responses(file, &at, &id, operation, components)?;
+            let rust_example = operation
+                .extensions
+                .get("x-rust-example")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
             operations.push(Operation {
                 id,
                 path_parameters,
+                rust_example,
                 constant_headers,
                 authenticated,
                 responses,

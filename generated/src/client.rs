@@ -93,6 +93,18 @@ impl Client {
     /// - `contact_id`: ID of the contact to update.
     /// - `body`: The contact properties to change.
     ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use highlevel_contacts::{*, types::*};
+    /// # async fn example(client: &highlevel_contacts::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// // Only what is set is sent: {"firstName":"Jane","email":null}
+    /// let body = UpdateContactRequest::new().first_name("Jane").clear_email();
+    /// let response = client.update_contact("ocQHyuzHvysMo5N5VsXc", &body).await?;
+    /// assert!(response.succeeded);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_contact<'a>(
         &'a self,
         contact_id: &'a str,
@@ -155,6 +167,19 @@ impl Client {
     /// Arguments:
     /// - `body`: The contact to create, or the values to set on the matching contact.
     ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use highlevel_contacts::{*, types::*};
+    /// # async fn example(client: &highlevel_contacts::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = UpsertContactRequest::new("ve9EPM428h8vShlRW1KT")
+    ///     .email("rosan@deos.com")
+    ///     .tags(["vip"]);
+    /// let response = client.upsert_contact(&body).await?;
+    /// println!("{} {}", if response.created { "created" } else { "updated" }, response.contact.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn upsert_contact<'a>(
         &'a self,
         body: &'a types::UpsertContactRequest,
