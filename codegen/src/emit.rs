@@ -228,6 +228,10 @@ fn operation_method(
             continue;
         };
         let argument = pattern.ident.clone();
+        if referenced_type(&typed.ty).is_some_and(|ty| raw.validated.contains(&ty.to_string())) {
+            checks.push(quote!(#argument.validate().map_err(Error::InvalidRequest)?;));
+            continue;
+        }
         let Some(spec_name) = operation
             .path_parameters
             .iter()
@@ -283,16 +287,18 @@ fn example_doc(crate_name: &str, snippet: &str) -> String {
 
 /// `X` when `ty` is `&types::X` and typify made `X` a checked string newtype.
 fn string_newtype(ty: &syn::Type, raw: &RawOutput) -> Option<syn::Ident> {
+    referenced_type(ty).filter(|ident| raw.string_newtypes.contains(&ident.to_string()))
+}
+
+/// `X` when `ty` is a reference to a path ending in `X`.
+fn referenced_type(ty: &syn::Type) -> Option<syn::Ident> {
     let syn::Type::Reference(reference) = ty else {
         return None;
     };
     let syn::Type::Path(path) = &*reference.elem else {
         return None;
     };
-    let ident = &path.path.segments.last()?.ident;
-    raw.string_newtypes
-        .contains(&ident.to_string())
-        .then(|| ident.clone())
+    Some(path.path.segments.last()?.ident.clone())
 }
 
 /// An enum with one variant per declared status and its decoder.
@@ -490,7 +496,7 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         pub mod types;
 
         pub use client::{#(#exports),*};
-        pub use runtime::{ApiError, BuildError, ClientBuilder, Error, Nullable, Response, SecretToken, UnexpectedResponse};
+        pub use runtime::{ApiError, BuildError, ClientBuilder, Error, Listed, Nullable, Response, SecretToken, UnexpectedResponse};
     }
 }
 

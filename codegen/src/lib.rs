@@ -141,7 +141,7 @@ fn generate(settings: &Settings, spec: &SpecDocument) -> Result<GeneratedCrate, 
     let openapi: openapiv3::OpenAPI = shape::deserialize(file, &document)?;
     let lowered = lower::lower(file, openapi)?;
     let mut raw = progenitor_pass::run(file, &lowered.spec)?;
-    wire::rewrite(&lowered.spec, &lowered.api, &mut raw.types);
+    raw.validated = wire::rewrite(&lowered.spec, &lowered.api, &mut raw.types);
     let client = emit::client_module(file, &settings.crate_name, &lowered.api, &raw)?;
     let lib = emit::lib_module(settings, &lowered.api);
 

@@ -43,6 +43,14 @@ struct Property {
     array: bool,
     default: bool,
     rust_name: Option<String>,
+    /// `format: email`: checked before sending.
+    email: bool,
+    /// The schema carries `x-allow-unlisted`: values outside its `enum` may be
+    /// sent through an explicit escape hatch.
+    unlisted: bool,
+    /// The Rust type of the object schema this property (or its items)
+    /// refers to: its own checks run too.
+    object: Option<String>,
 }
 
 #[derive(Debug)]
@@ -61,8 +69,11 @@ enum Shape {
     OptionalList,
 }
 
-pub(crate) fn rewrite(spec: &OpenAPI, api: &Api, types: &mut Vec<Item>) {
+/// Rewrites `types` and returns the names of the types that got a
+/// `validate` method.
+pub(crate) fn rewrite(spec: &OpenAPI, api: &Api, types: &mut Vec<Item>) -> BTreeSet<String> {
     let plans = plans(spec, api);
+    let mut validated = BTreeSet::new();
     let mut setters = Vec::new();
     for item in types.iter_mut() {
         let Item::Struct(item) = item else { continue };
@@ -79,22 +90,34 @@ pub(crate) fn rewrite(spec: &OpenAPI, api: &Api, types: &mut Vec<Item>) {
                 continue;
             };
             let shape = rewrite_field(field, &wire, property, plan.direction);
-            shapes.push((
-                field.ident.clone().expect("named field"),
-                field.ty.clone(),
+            shapes.push(RewrittenField {
+                name: field.ident.clone().expect("named field"),
+                wire,
+                ty: field.ty.clone(),
                 shape,
-            ));
+                property: property.clone(),
+            });
         }
         if plan.direction == Direction::Response {
             item.attrs.push(parse_quote!(#[non_exhaustive]));
         } else {
-            setters.push(setters_for(&item.ident, &shapes));
+            validated.insert(item.ident.to_string());
+            setters.push(request_methods(&item.ident, &shapes));
         }
     }
     types.extend(setters.into_iter().map(|tokens| parse_quote!(#tokens)));
     for item in types.iter_mut() {
         numbers_as_json(item);
     }
+    validated
+}
+
+struct RewrittenField {
+    name: syn::Ident,
+    wire: String,
+    ty: syn::Type,
+    shape: Shape,
+    property: Property,
 }
 
 fn rewrite_field(
@@ -112,6 +135,9 @@ fn rewrite_field(
         if !renamed {
             field.attrs.push(parse_quote!(#[serde(rename = #wire)]));
         }
+    }
+    if direction != Direction::Response && property.unlisted {
+        field.ty = wrap_in_listed(&field.ty);
     }
     let ident = field.ident.clone().expect("named field");
     let rename = (ident != wire).then(|| quote!(rename = #wire,));
@@ -157,21 +183,32 @@ fn rewrite_field(
     shape
 }
 
-/// `new` with the required fields, and a chainable setter per optional one
-/// (`clear_<field>` sends `null`).
-fn setters_for(ty: &syn::Ident, fields: &[(syn::Ident, syn::Type, Shape)]) -> TokenStream {
-    let required: Vec<_> = fields
+/// `T` becomes `Listed<T>`, inside an `Option` if there is one.
+fn wrap_in_listed(ty: &syn::Type) -> syn::Type {
+    match option_inner(ty) {
+        Some(inner) => parse_quote!(::std::option::Option<crate::Listed<#inner>>),
+        None => parse_quote!(crate::Listed<#ty>),
+    }
+}
+
+/// `new` with the required fields, a chainable setter per optional one
+/// (`clear_<field>` sends `null`), and `validate`.
+fn request_methods(ty: &syn::Ident, fields: &[RewrittenField]) -> TokenStream {
+    let required: Vec<&RewrittenField> = fields
         .iter()
-        .filter(|(_, _, shape)| *shape == Shape::Required)
+        .filter(|field| field.shape == Shape::Required)
         .collect();
     let parameters = required
         .iter()
-        .map(|(name, ty, _)| quote!(#name: impl ::std::convert::Into<#ty>));
-    let initializers = fields.iter().map(|(name, _, shape)| match shape {
-        Shape::Required => quote!(#name: #name.into()),
-        _ => quote!(#name: ::std::default::Default::default()),
-    });
-    let setters = fields.iter().filter_map(|(name, ty, shape)| {
+        .map(|RewrittenField { name, ty, .. }| quote!(#name: impl ::std::convert::Into<#ty>));
+    let initializers = fields
+        .iter()
+        .map(|RewrittenField { name, shape, .. }| match shape {
+            Shape::Required => quote!(#name: #name.into()),
+            _ => quote!(#name: ::std::default::Default::default()),
+        });
+    let validate = validate_method(fields);
+    let setters = fields.iter().filter_map(|RewrittenField { name, ty, shape, .. }| {
         let inner = match shape {
             Shape::Required => return None,
             Shape::Nullable => nullable_inner(ty)?,
@@ -249,6 +286,57 @@ fn setters_for(ty: &syn::Ident, fields: &[(syn::Ident, syn::Type, Shape)]) -> To
             }
 
             #(#setters)*
+
+            #validate
+        }
+    }
+}
+
+/// `validate`: what the spec constrains beyond the Rust types, checked by
+/// the client before it sends anything.
+fn validate_method(fields: &[RewrittenField]) -> TokenStream {
+    let checks = fields.iter().map(
+        |RewrittenField {
+             name,
+             wire,
+             shape,
+             property,
+             ..
+         }| {
+            // Every shape as an iterator over the values present.
+            let present = match (shape, property.array) {
+                (Shape::Required, false) => quote!(::std::iter::once(&self.#name)),
+                (Shape::Required, true) => quote!(self.#name.iter()),
+                (Shape::Nullable, false) => quote!(self.#name.as_value().into_iter()),
+                (Shape::Nullable, true) => quote!(self.#name.as_value().into_iter().flatten()),
+                (Shape::Optional | Shape::OptionalList, false) => quote!(self.#name.iter()),
+                (Shape::Optional | Shape::OptionalList, true) => {
+                    quote!(self.#name.iter().flatten())
+                }
+            };
+            let email = property.email.then(|| {
+                quote! {
+                    for value in #present {
+                        crate::runtime::check_email(#wire, value)?;
+                    }
+                }
+            });
+            let nested = property.object.as_ref().map(|_| {
+                quote! {
+                    for value in #present {
+                        value.validate()?;
+                    }
+                }
+            });
+            quote!(#email #nested)
+        },
+    );
+    quote! {
+        /// Checks what the spec constrains beyond the Rust types (such as
+        /// email addresses); the client calls it before sending.
+        pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
+            #(#checks)*
+            Ok(())
         }
     }
 }
@@ -395,6 +483,13 @@ fn plans(spec: &OpenAPI, api: &Api) -> BTreeMap<String, ObjectPlan> {
                     facts.nullable = schema.schema_data.nullable;
                     facts.default = schema.schema_data.default.is_some();
                     facts.array = matches!(schema.schema_kind, SchemaKind::Type(Type::Array(_)));
+                    facts.unlisted = schema.schema_data.extensions.get("x-allow-unlisted")
+                        == Some(&serde_json::Value::Bool(true));
+                    facts.email = is_email(schema);
+                    facts.object = object_reference(property, schema)
+                        .and_then(schema_name)
+                        .filter(|name| is_object(components, name))
+                        .map(names::type_name);
                 }
                 if let ReferenceOr::Item(schema) = property {
                     facts.rust_name = schema
@@ -416,6 +511,38 @@ fn plans(spec: &OpenAPI, api: &Api) -> BTreeMap<String, ObjectPlan> {
         );
     }
     plans
+}
+
+fn is_email(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => {
+            matches!(&string.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(format) if format == "email")
+        }
+        _ => false,
+    }
+}
+
+/// The `$ref` of a property, or of its items when it is an array.
+fn object_reference<'s>(
+    property: &'s ReferenceOr<Box<Schema>>,
+    schema: &'s Schema,
+) -> Option<&'s str> {
+    let reference = match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => array.items.as_ref()?,
+        _ => property,
+    };
+    match reference {
+        ReferenceOr::Reference { reference } => Some(reference),
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+fn is_object(components: &openapiv3::Components, name: &str) -> bool {
+    components
+        .schemas
+        .get(name)
+        .and_then(ReferenceOr::as_item)
+        .is_some_and(|schema| matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_))))
 }
 
 fn schema_name(reference: &str) -> Option<&str> {

@@ -116,6 +116,7 @@ impl Client {
             .map_err(|error| Error::InvalidRequest(
                 format!("{}: {}", "contactId", error),
             ))?;
+        body.validate().map_err(Error::InvalidRequest)?;
         let sent = self.raw.update_contact(contact_id, body).await;
         runtime::receive(
                 "updateContact",
@@ -184,6 +185,7 @@ impl Client {
         &'a self,
         body: &'a types::UpsertContactRequest,
     ) -> Result<Response<types::UpsertContactResponse>, Error<UpsertContactError>> {
+        body.validate().map_err(Error::InvalidRequest)?;
         let sent = self.raw.upsert_contact(body).await;
         runtime::receive(
                 "upsertContact",

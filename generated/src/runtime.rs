@@ -518,3 +518,64 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
         })
     }
 }
+
+/// A value from a closed list, or, through an explicit escape hatch, one the
+/// list does not have yet (a schema with `x-allow-unlisted`).
+///
+/// Values are checked by the type system: `Listed::Known(CountryCode::Us)`,
+/// or `CountryCode::Us.into()`. `Listed::unchecked("XK")` sends the text as
+/// it is, for when the API accepts a value the spec does not list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Listed<T> {
+    Known(T),
+    Unchecked(String),
+}
+
+impl<T> Listed<T> {
+    /// Sends `value` without checking it against the list.
+    pub fn unchecked(value: impl Into<String>) -> Self {
+        Listed::Unchecked(value.into())
+    }
+}
+
+impl<T> From<T> for Listed<T> {
+    fn from(value: T) -> Self {
+        Listed::Known(value)
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Listed<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Listed::Known(value) => value.serialize(serializer),
+            Listed::Unchecked(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for Listed<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if let Ok(known) = T::deserialize(&value) {
+            return Ok(Listed::Known(known));
+        }
+        match value {
+            serde_json::Value::String(text) => Ok(Listed::Unchecked(text)),
+            other => Err(serde::de::Error::custom(format!("expected a listed value or text, got {other}"))),
+        }
+    }
+}
+
+/// The shape of an email address, `local@domain.tld`: enough to catch a
+/// value put in the wrong field before the API answers 422. The message
+/// names the field, never the value.
+pub(crate) fn check_email(field: &str, value: &impl AsRef<str>) -> Result<(), String> {
+    let value = value.as_ref();
+    let well_formed = value.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !domain.contains('@')
+            && domain.split('.').count() >= 2
+            && domain.split('.').all(|label| !label.is_empty())
+    }) && !value.chars().any(char::is_whitespace);
+    if well_formed { Ok(()) } else { Err(format!("`{field}` is not an email address")) }
+}

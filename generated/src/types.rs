@@ -380,7 +380,7 @@ pub struct ContactDndSettings {
     pub whats_app: ::std::option::Option<ContactDndChannelSetting>,
 }
 
-/// Country, as a code from HighLevel's country list; the docs ask for these values only. Note: the list is HighLevel's, mostly ISO 3166-1 alpha-2 but not current ISO: it lacks for example `SS`, `CW`, `BQ` and `BL`, and has `AN` (withdrawn) and `XK` (Kosovo, user-assigned). The vendor's spec types the field as a plain string.
+/// Country, as a code from HighLevel's country list; the docs ask for these values only. Note: the list is HighLevel's, mostly ISO 3166-1 alpha-2 but not current ISO: it lacks for example `SS`, `CW`, `BQ` and `BL`, and has `AN` (withdrawn) and `XK` (Kosovo, user-assigned). The vendor's spec types the field as a plain string. `x-allow-unlisted`: generated clients check values against this list and offer an explicit unchecked escape hatch for a code the API accepts before this list has it.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1876,7 +1876,7 @@ pub struct UpdateContactRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub city: crate::Nullable<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<CountryCode>,
+    pub country: ::std::option::Option<crate::Listed<CountryCode>>,
     /// Custom field values to set, one entry per custom field.
     #[serde(
         rename = "customFields",
@@ -2004,7 +2004,7 @@ pub struct UpsertContactRequest {
     )]
     pub company_name: crate::Nullable<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<CountryCode>,
+    pub country: ::std::option::Option<crate::Listed<CountryCode>>,
     /// `true` creates a new contact without looking for duplicates, but only if the Location allows duplicate contacts; otherwise it is ignored. `false` (the default) always runs the normal upsert. See the operation's description.
     #[serde(
         rename = "createNewIfDuplicateAllowed",
@@ -2187,6 +2187,15 @@ impl CustomFieldFileEntry {
         self.url = Some(value.into());
         self
     }
+
+    /// Checks what the spec constrains beyond the Rust types (such as
+    /// email addresses); the client calls it before sending.
+    pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
+        for value in self.meta.iter() {
+            value.validate()?;
+        }
+        Ok(())
+    }
 }
 
 impl CustomFieldFileMeta {
@@ -2252,6 +2261,12 @@ impl CustomFieldFileMeta {
         self.uuid = Some(value.into());
         self
     }
+
+    /// Checks what the spec constrains beyond the Rust types (such as
+    /// email addresses); the client calls it before sending.
+    pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
+        Ok(())
+    }
 }
 
 impl CustomFieldInput {
@@ -2281,6 +2296,12 @@ impl CustomFieldInput {
         self.key = Some(value.into());
         self
     }
+
+    /// Checks what the spec constrains beyond the Rust types (such as
+    /// email addresses); the client calls it before sending.
+    pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
+        Ok(())
+    }
 }
 
 impl DndChannelSetting {
@@ -2309,6 +2330,12 @@ impl DndChannelSetting {
     ) -> Self {
         self.message = Some(value.into());
         self
+    }
+
+    /// Checks what the spec constrains beyond the Rust types (such as
+    /// email addresses); the client calls it before sending.
+    pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
+        Ok(())
     }
 }
 
@@ -2363,6 +2390,30 @@ impl DndSettings {
         self.whats_app = Some(value.into());
         self
     }
+
+    /// Checks what the spec constrains beyond the Rust types (such as
+    /// email addresses); the client calls it before sending.
+    pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
+        for value in self.call.iter() {
+            value.validate()?;
+        }
+        for value in self.email.iter() {
+            value.validate()?;
+        }
+        for value in self.fb.iter() {
+            value.validate()?;
+        }
+        for value in self.gmb.iter() {
+            value.validate()?;
+        }
+        for value in self.sms.iter() {
+            value.validate()?;
+        }
+        for value in self.whats_app.iter() {
+            value.validate()?;
+        }
+        Ok(())
+    }
 }
 
 impl InboundDndSetting {
@@ -2382,6 +2433,12 @@ impl InboundDndSetting {
         self.message = Some(value.into());
         self
     }
+
+    /// Checks what the spec constrains beyond the Rust types (such as
+    /// email addresses); the client calls it before sending.
+    pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
+        Ok(())
+    }
 }
 
 impl InboundDndSettings {
@@ -2396,6 +2453,15 @@ impl InboundDndSettings {
     pub fn all(mut self, value: impl ::std::convert::Into<InboundDndSetting>) -> Self {
         self.all = Some(value.into());
         self
+    }
+
+    /// Checks what the spec constrains beyond the Rust types (such as
+    /// email addresses); the client calls it before sending.
+    pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
+        for value in self.all.iter() {
+            value.validate()?;
+        }
+        Ok(())
     }
 }
 
@@ -2472,7 +2538,10 @@ impl UpdateContactRequest {
     }
 
     /// Sets `country`.
-    pub fn country(mut self, value: impl ::std::convert::Into<CountryCode>) -> Self {
+    pub fn country(
+        mut self,
+        value: impl ::std::convert::Into<crate::Listed<CountryCode>>,
+    ) -> Self {
         self.country = Some(value.into());
         self
     }
@@ -2681,6 +2750,24 @@ impl UpdateContactRequest {
         self.website = crate::Nullable::Null;
         self
     }
+
+    /// Checks what the spec constrains beyond the Rust types (such as
+    /// email addresses); the client calls it before sending.
+    pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
+        for value in self.custom_fields.iter().flatten() {
+            value.validate()?;
+        }
+        for value in self.dnd_settings.iter() {
+            value.validate()?;
+        }
+        for value in self.email.as_value().into_iter() {
+            crate::runtime::check_email("email", value)?;
+        }
+        for value in self.inbound_dnd_settings.iter() {
+            value.validate()?;
+        }
+        Ok(())
+    }
 }
 
 impl UpsertContactRequest {
@@ -2769,7 +2856,10 @@ impl UpsertContactRequest {
     }
 
     /// Sets `country`.
-    pub fn country(mut self, value: impl ::std::convert::Into<CountryCode>) -> Self {
+    pub fn country(
+        mut self,
+        value: impl ::std::convert::Into<crate::Listed<CountryCode>>,
+    ) -> Self {
         self.country = Some(value.into());
         self
     }
@@ -2989,5 +3079,23 @@ impl UpsertContactRequest {
     pub fn clear_website(mut self) -> Self {
         self.website = crate::Nullable::Null;
         self
+    }
+
+    /// Checks what the spec constrains beyond the Rust types (such as
+    /// email addresses); the client calls it before sending.
+    pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
+        for value in self.custom_fields.iter().flatten() {
+            value.validate()?;
+        }
+        for value in self.dnd_settings.iter() {
+            value.validate()?;
+        }
+        for value in self.email.as_value().into_iter() {
+            crate::runtime::check_email("email", value)?;
+        }
+        for value in self.inbound_dnd_settings.iter() {
+            value.validate()?;
+        }
+        Ok(())
     }
 }

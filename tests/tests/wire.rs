@@ -5,7 +5,7 @@ use highlevel_contacts::types::{
     CountryCode, CustomFieldInput, CustomFieldValue, DndChannelSetting, DndChannelSettingStatus,
     DndSettings, UpdateContactRequest, UpsertContactRequest, UpsertContactResponse,
 };
-use highlevel_contacts::{Client, Error, Nullable};
+use highlevel_contacts::{Client, Error, Listed, Nullable};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -298,4 +298,48 @@ async fn empty_dot_and_dot_dot_ids_are_refused_before_sending() {
         );
         assert!(error.to_string().contains("contactId"), "{error}");
     }
+}
+
+#[tokio::test]
+async fn a_malformed_email_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(update_answer())
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = Client::builder(TOKEN)
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    for email in [
+        "jane.example.com",
+        "jane@",
+        "@example.com",
+        "jane@example",
+        "ja ne@example.com",
+    ] {
+        let body = UpdateContactRequest::new().email(email);
+        let error = client.update_contact("c1", &body).await.unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidRequest(_)),
+            "{email}: {error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "invalid request: `email` is not an email address"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_country_off_the_list_needs_the_explicit_escape_hatch() {
+    assert!(
+        serde_json::from_str::<CountryCode>(r#""SS""#).is_err(),
+        "SS is not on HighLevel's list"
+    );
+    let listed = UpdateContactRequest::new().country(CountryCode::De);
+    assert_eq!(sent_update(&listed).await, r#"{"country":"DE"}"#);
+    let unlisted = UpdateContactRequest::new().country(Listed::unchecked("SS"));
+    assert_eq!(sent_update(&unlisted).await, r#"{"country":"SS"}"#);
 }
