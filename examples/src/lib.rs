@@ -38,3 +38,8 @@ pub fn report<T: std::fmt::Debug, E: std::fmt::Display + std::fmt::Debug>(
         }
     }
 }
+
+/// The README's Rust examples compile as doctests of this package.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
