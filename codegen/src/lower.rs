@@ -395,13 +395,7 @@ fn hoist_request_body(
     let Some(ReferenceOr::Item(schema)) = &media.schema else {
         return;
     };
-    let base = format!("{}Body", operation_id.to_pascal_case());
-    let mut name = base.clone();
-    let mut n = 2;
-    while components.schemas.contains_key(&name) {
-        name = format!("{base}{n}");
-        n += 1;
-    }
+    let name = free_schema_name(format!("{}Body", operation_id.to_pascal_case()), components);
     components
         .schemas
         .insert(name.clone(), ReferenceOr::Item(schema.clone()));
@@ -538,7 +532,14 @@ fn hoisted_name(operation_id: &str, status: Status, components: &openapiv3::Comp
         Status::Range(class) => format!("Status{class}xx"),
         Status::Default => "DefaultResponse".to_owned(),
     };
-    let base = format!("{}{suffix}", operation_id.to_pascal_case());
+    free_schema_name(
+        format!("{}{suffix}", operation_id.to_pascal_case()),
+        components,
+    )
+}
+
+/// `base`, or `base2`, `base3`… when `components/schemas` has it already.
+fn free_schema_name(base: String, components: &openapiv3::Components) -> String {
     let mut candidate = base.clone();
     let mut n = 2;
     while components.schemas.contains_key(&candidate) {

@@ -16,18 +16,25 @@ fn update_answer() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"succeded": true, "contact": {"id": "c1"}}))
 }
 
-/// Sends one update and returns the body the server received, as text.
-async fn sent_update(body: &UpdateContactRequest) -> String {
+/// A server that answers updates and expects `calls` of them, and a client
+/// for it.
+async fn update_server(calls: u64) -> (MockServer, Client) {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .respond_with(update_answer())
-        .expect(1)
+        .expect(calls)
         .mount(&server)
         .await;
     let client = Client::builder(TOKEN)
         .base_url(server.uri())
         .build()
         .unwrap();
+    (server, client)
+}
+
+/// Sends one update and returns the body the server received, as text.
+async fn sent_update(body: &UpdateContactRequest) -> String {
+    let (server, client) = update_server(1).await;
     client.update_contact("c1", body).await.unwrap();
     let requests = server.received_requests().await.unwrap();
     String::from_utf8(requests[0].body.clone()).unwrap()
@@ -254,16 +261,7 @@ fn nullable_reads_back_all_three_states() {
 
 #[tokio::test]
 async fn the_contact_id_is_one_percent_encoded_segment() {
-    let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(update_answer())
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = Client::builder(TOKEN)
-        .base_url(server.uri())
-        .build()
-        .unwrap();
+    let (server, client) = update_server(1).await;
 
     client
         .update_contact("a/../b?x#y", &UpdateContactRequest::new())
@@ -277,16 +275,7 @@ async fn the_contact_id_is_one_percent_encoded_segment() {
 
 #[tokio::test]
 async fn empty_dot_and_dot_dot_ids_are_refused_before_sending() {
-    let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(update_answer())
-        .expect(0)
-        .mount(&server)
-        .await;
-    let client = Client::builder(TOKEN)
-        .base_url(server.uri())
-        .build()
-        .unwrap();
+    let (server, client) = update_server(0).await;
     for id in ["", ".", ".."] {
         let error = client
             .update_contact(id, &UpdateContactRequest::new())
@@ -302,16 +291,7 @@ async fn empty_dot_and_dot_dot_ids_are_refused_before_sending() {
 
 #[tokio::test]
 async fn a_malformed_email_is_refused_before_sending() {
-    let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(update_answer())
-        .expect(0)
-        .mount(&server)
-        .await;
-    let client = Client::builder(TOKEN)
-        .base_url(server.uri())
-        .build()
-        .unwrap();
+    let (server, client) = update_server(0).await;
     for email in [
         "jane.example.com",
         "jane@",
