@@ -395,7 +395,9 @@ fn hoist_request_body(
     let Some(ReferenceOr::Item(schema)) = &media.schema else {
         return;
     };
-    let name = free_schema_name(format!("{}Body", operation_id.to_pascal_case()), components);
+    let name = free_schema_name(format!("{}Body", operation_id.to_pascal_case()), |name| {
+        components.schemas.contains_key(name)
+    });
     components
         .schemas
         .insert(name.clone(), ReferenceOr::Item(schema.clone()));
@@ -534,15 +536,15 @@ fn hoisted_name(operation_id: &str, status: Status, components: &openapiv3::Comp
     };
     free_schema_name(
         format!("{}{suffix}", operation_id.to_pascal_case()),
-        components,
+        |name| components.schemas.contains_key(name),
     )
 }
 
-/// `base`, or `base2`, `base3`… when `components/schemas` has it already.
-fn free_schema_name(base: String, components: &openapiv3::Components) -> String {
+/// `base`, or `base2`, `base3`… when a schema of that name exists.
+fn free_schema_name(base: String, taken: impl Fn(&str) -> bool) -> String {
     let mut candidate = base.clone();
     let mut n = 2;
-    while components.schemas.contains_key(&candidate) {
+    while taken(&candidate) {
         candidate = format!("{base}{n}");
         n += 1;
     }
