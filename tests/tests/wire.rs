@@ -275,7 +275,7 @@ async fn the_contact_id_is_one_percent_encoded_segment() {
 
 #[tokio::test]
 async fn empty_dot_and_dot_dot_ids_are_refused_before_sending() {
-    let (server, client) = update_server(0).await;
+    let (_server, client) = update_server(0).await;
     for id in ["", ".", ".."] {
         let error = client
             .update_contact(id, &UpdateContactRequest::new())
@@ -291,7 +291,7 @@ async fn empty_dot_and_dot_dot_ids_are_refused_before_sending() {
 
 #[tokio::test]
 async fn a_malformed_email_is_refused_before_sending() {
-    let (server, client) = update_server(0).await;
+    let (_server, client) = update_server(0).await;
     for email in [
         "jane.example.com",
         "jane@",
