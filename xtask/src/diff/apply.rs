@@ -38,10 +38,13 @@ pub fn apply(root: &Path, report: &Report) -> Result<()> {
     )?;
 
     let config = CodegenConfig::read(&config_path)?;
-    crate::regenerate(root, &config)?;
+    let regenerated = if crate::regenerate(root, &config)? {
+        "regenerated"
+    } else {
+        "already up to date:"
+    };
     eprintln!(
-        "set {} to {next}, added its entry to {CHANGELOG}, regenerated {}/",
-        CODEGEN_CONFIG,
+        "set the version in {CODEGEN_CONFIG} to {next}, wrote its entry in {CHANGELOG}, {regenerated} {}/",
         crate::GENERATED
     );
     Ok(())

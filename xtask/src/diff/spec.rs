@@ -49,31 +49,21 @@ pub fn compare(old: &Value, new: &Value) -> Vec<SpecChange> {
     let new_ops = new_doc.operations();
     let mut out = Vec::new();
     let mut matched_old = BTreeSet::new();
-    let mut pairs = Vec::new();
-    // Same method and path first, then the same operationId (a move).
-    for (n, new_op) in new_ops.iter().enumerate() {
-        let same_place = old_ops
+    for new_op in &new_ops {
+        // The operation at the same method and path, or else the one with
+        // the same operationId that moved (its old place is gone).
+        let counterpart = old_ops
             .iter()
-            .position(|o| o.method == new_op.method && o.path == new_op.path);
-        let found = same_place.filter(|o| !matched_old.contains(o)).or_else(|| {
-            old_ops.iter().enumerate().position(|(i, o)| {
-                !matched_old.contains(&i)
-                    && o.id.is_some()
-                    && o.id == new_op.id
-                    && !new_ops
-                        .iter()
-                        .any(|n2| n2.method == o.method && n2.path == o.path)
-            })
-        });
-        if let Some(o) = found {
-            matched_old.insert(o);
-            pairs.push((Some(o), n));
-        } else {
-            pairs.push((None, n));
-        }
-    }
-    for (o, n) in pairs {
-        let new_op = &new_ops[n];
+            .position(|o| o.method == new_op.method && o.path == new_op.path)
+            .or_else(|| {
+                old_ops.iter().position(|o| {
+                    o.id.is_some()
+                        && o.id == new_op.id
+                        && !new_ops
+                            .iter()
+                            .any(|n| n.method == o.method && n.path == o.path)
+                })
+            });
         let mut walk = Walk {
             old: old_doc,
             new: new_doc,
@@ -81,8 +71,11 @@ pub fn compare(old: &Value, new: &Value) -> Vec<SpecChange> {
             operation_id: new_op.id.clone(),
             out: &mut out,
         };
-        match o {
-            Some(o) => walk.operation(&old_ops[o], new_op),
+        match counterpart {
+            Some(o) => {
+                matched_old.insert(o);
+                walk.operation(&old_ops[o], new_op);
+            }
             None => walk.push(
                 Kind::OperationAdded,
                 Document::New,
