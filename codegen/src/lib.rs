@@ -25,6 +25,12 @@ use std::collections::BTreeMap;
 pub use error::Error;
 pub use source::SpecDocument;
 
+/// Parses a document (YAML or JSON) into the JSON value every stage works
+/// on, with the same checks and located errors as [`Generator::generate`].
+pub fn parse_document(doc: &SpecDocument) -> Result<serde_json::Value, Error> {
+    source::parse(doc)
+}
+
 /// What the generator produces beyond what the spec says.
 #[derive(Debug, Clone)]
 pub struct Settings {

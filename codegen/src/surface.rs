@@ -99,7 +99,7 @@ fn collect(items: &[Item], prefix: &str, out: &mut Vec<SurfaceItem>) {
             }
             Item::Fn(f) if is_pub(&f.vis) => {
                 push(
-                    format!("{prefix}{}", f.sig.ident),
+                    format!("{prefix}{}()", f.sig.ident),
                     tokens(f.sig.to_token_stream()),
                 );
             }
@@ -117,7 +117,7 @@ fn collect(items: &[Item], prefix: &str, out: &mut Vec<SurfaceItem>) {
                                 && is_pub(&f.vis)
                             {
                                 push(
-                                    format!("{self_path}::{}", f.sig.ident),
+                                    format!("{self_path}::{}()", f.sig.ident),
                                     tokens(f.sig.to_token_stream()),
                                 );
                             }
@@ -205,7 +205,26 @@ fn markers(attrs: &[syn::Attribute]) -> String {
 /// Token text with the spacing `quote` inserts taken out where Rust code
 /// has none.
 fn tokens(stream: proc_macro2::TokenStream) -> String {
+    // Absolute paths (`::std::string::String`) read as plain ones: a `::`
+    // that does not follow a path segment starts a path and is dropped.
     let text = stream.to_string();
+    let mut kept: Vec<&str> = Vec::new();
+    for token in text.split_whitespace() {
+        let follows_segment = kept.last().is_some_and(|previous| {
+            previous
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '>')
+                && !matches!(
+                    *previous,
+                    "impl" | "dyn" | "mut" | "for" | "as" | "in" | "where"
+                )
+        });
+        if token == "::" && !follows_segment {
+            continue;
+        }
+        kept.push(token);
+    }
+    let text = kept.join(" ");
     let mut out = text
         .replace(" :: ", "::")
         .replace(":: ", "::")
@@ -224,9 +243,5 @@ fn tokens(stream: proc_macro2::TokenStream) -> String {
         .replace("  ", " ")
         .replace(" (", "(")
         .replace(",)", ")");
-    // Absolute paths (`::std::string::String`) read as plain ones.
-    for (from, to) in [("<::", "<"), ("(::", "("), (" ::", " "), ("&::", "&")] {
-        out = out.replace(from, to);
-    }
-    out.trim().trim_start_matches("::").to_owned()
+    out.trim().to_owned()
 }

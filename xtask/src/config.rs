@@ -23,7 +23,7 @@ struct Package {
 impl CodegenConfig {
     pub fn read(path: &Path) -> crate::Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()).into())
+        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()).into())
     }
 
     /// Settings for a crate named `name`, as `--spec/--out` use without a
@@ -37,6 +37,18 @@ impl CodegenConfig {
                 license: None,
             },
         }
+    }
+
+    pub fn crate_name(&self) -> &str {
+        &self.package.name
+    }
+
+    pub fn version(&self) -> &str {
+        &self.package.version
+    }
+
+    pub fn parse(text: &str) -> crate::Result<Self> {
+        Ok(toml::from_str(text)?)
     }
 
     pub fn with_name(mut self, name: &str) -> Self {
@@ -56,5 +68,51 @@ impl CodegenConfig {
             settings = settings.license(license);
         }
         settings
+    }
+}
+
+/// `text`, a `codegen.toml`, with the crate's version set to `version`. Only
+/// that line changes, so comments and layout stay.
+pub fn with_version(text: &str, version: &str) -> crate::Result<String> {
+    let mut table = String::new();
+    let mut replaced = false;
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            table = trimmed.to_owned();
+        }
+        let is_version = table == "[crate]"
+            && trimmed
+                .split_once('=')
+                .is_some_and(|(key, _)| key.trim() == "version");
+        if is_version && !replaced {
+            let newline = if line.ends_with('\n') { "\n" } else { "" };
+            out.push_str(&format!("version = \"{version}\"{newline}"));
+            replaced = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    let parsed = CodegenConfig::parse(&out)?;
+    if !replaced || parsed.version() != version {
+        return Err("no `version = \"...\"` line in its `[crate]` table".into());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setting_the_version_keeps_everything_else() {
+        let text =
+            "# comment\n[crate]\nname = \"x\"\nversion = \"0.1.0\" # why\nlicense = \"MIT\"\n";
+        assert_eq!(
+            with_version(text, "0.2.0").unwrap(),
+            "# comment\n[crate]\nname = \"x\"\nversion = \"0.2.0\"\nlicense = \"MIT\"\n"
+        );
+        assert!(with_version("[crate]\nname = \"x\"\n", "0.2.0").is_err());
     }
 }

@@ -1,7 +1,9 @@
 //! The repository's tasks, as a library so `cargo test` runs the very same
 //! freshness check as `cargo xtask check`.
 
+mod changelog;
 mod config;
+pub mod diff;
 mod files;
 pub mod gates;
 
@@ -14,6 +16,8 @@ pub use files::{Drift, compare, write_atomically};
 pub const SPEC: &str = "spec/highlevel-contacts.yaml";
 /// Settings for the generated crate that the spec does not carry.
 pub const CODEGEN_CONFIG: &str = "spec/codegen.toml";
+/// The generated crate's changelog, copied into it by generation.
+pub const CHANGELOG: &str = "spec/CHANGELOG.md";
 /// Where the generated crate lives.
 pub const GENERATED: &str = "generated";
 /// What users run to refresh `generated/`.
@@ -40,9 +44,29 @@ pub fn generate(
     Ok(codegen::Generator::new(config.settings()).generate(&document)?)
 }
 
+/// The crate that `spec/` under `root` produces for `generated/` with
+/// `config`: the generator's files and the changelog.
+pub fn generate_repo(root: &Path, config: &CodegenConfig) -> Result<codegen::GeneratedCrate> {
+    let mut generated = generate(&root.join(SPEC), SPEC, config)?;
+    changelog::attach(root, &mut generated)?;
+    Ok(generated)
+}
+
 /// The crate that `spec/` produces for `generated/`.
 pub fn generate_repo_crate() -> Result<codegen::GeneratedCrate> {
     let root = repo_root();
     let config = CodegenConfig::read(&root.join(CODEGEN_CONFIG))?;
-    generate(&root.join(SPEC), SPEC, &config)
+    generate_repo(&root, &config)
+}
+
+/// `cargo xtask generate`: rewrites `generated/` under `root` when it is
+/// not what `spec/` produces. Says whether it wrote anything.
+pub fn regenerate(root: &Path, config: &CodegenConfig) -> Result<bool> {
+    let generated = generate_repo(root, config)?;
+    let dir = root.join(GENERATED);
+    if compare(&dir, &generated)?.is_empty() {
+        return Ok(false);
+    }
+    write_atomically(&dir, &generated)?;
+    Ok(true)
 }

@@ -1,10 +1,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use xtask::{CodegenConfig, GENERATED, REGENERATE, SPEC, repo_root};
+use clap::{Parser, Subcommand, ValueEnum};
+use xtask::{CODEGEN_CONFIG, CodegenConfig, GENERATED, REGENERATE, SPEC, repo_root};
 
-/// Tasks of this repository: regenerate the client, check it is fresh.
+/// The exit code of `diff --fail-on-breaking` when something breaks; 1 and
+/// 2 stay for errors and usage.
+const EXIT_BREAKING: u8 = 3;
+
+/// Tasks of this repository: regenerate the client, check it is fresh,
+/// report what a spec edit changes.
 #[derive(Parser)]
 #[command(name = "cargo xtask")]
 struct Cli {
@@ -29,9 +34,39 @@ enum Task {
     },
     /// Fail when `generated/` is not what `spec/` produces.
     Check,
+    /// Report what a spec edit changes for callers of the generated crate,
+    /// and whether it breaks them: `--base GIT_REF` compares `spec/` at
+    /// that ref with the working tree, `--old FILE --new FILE` two files.
+    Diff {
+        /// A git ref (`origin/main`, a commit) whose `spec/` is the old side.
+        #[arg(long, required_unless_present = "old", conflicts_with = "old")]
+        base: Option<String>,
+        /// The old spec file; needs `--new`.
+        #[arg(long, requires = "new")]
+        old: Option<PathBuf>,
+        /// The new spec file; needs `--old`.
+        #[arg(long, requires = "old")]
+        new: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+        /// Exit with 3 when a change breaks existing callers.
+        #[arg(long)]
+        fail_on_breaking: bool,
+        /// Set the version in spec/codegen.toml, add a spec/CHANGELOG.md
+        /// entry, and regenerate `generated/`; needs `--base`.
+        #[arg(long, conflicts_with = "old")]
+        apply: bool,
+    },
     /// Run every gate: spec linters (installed on first use), fmt, clippy,
     /// all tests, docs.
     Test,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Ready to paste as a pull-request comment.
+    Markdown,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -74,13 +109,10 @@ fn run(task: Task) -> xtask::Result<ExitCode> {
             if let Some(name) = name {
                 config = config.with_name(&name);
             }
-            let generated = xtask::generate(&root.join(SPEC), SPEC, &config)?;
-            let dir = root.join(GENERATED);
-            if xtask::compare(&dir, &generated)?.is_empty() {
-                eprintln!("{GENERATED}/ is already up to date with {SPEC}");
-            } else {
-                xtask::write_atomically(&dir, &generated)?;
+            if xtask::regenerate(&root, &config)? {
                 eprintln!("regenerated {GENERATED}/ from {SPEC}");
+            } else {
+                eprintln!("{GENERATED}/ is already up to date with {SPEC}");
             }
         }
         Task::Check => {
@@ -93,7 +125,76 @@ fn run(task: Task) -> xtask::Result<ExitCode> {
             }
             eprintln!("{GENERATED}/ is fresh");
         }
+        Task::Diff {
+            base,
+            old,
+            new,
+            format,
+            fail_on_breaking,
+            apply,
+        } => {
+            let config = CodegenConfig::read(&root.join(CODEGEN_CONFIG))?;
+            let (old, new, current_version) = match (base, old, new) {
+                (Some(base), _, _) => {
+                    let old = git_show(&root, &base, SPEC)?;
+                    // The version the edit starts from is the base's, so
+                    // `--apply` gives the same result when run again.
+                    let version = git_show(&root, &base, CODEGEN_CONFIG)
+                        .ok()
+                        .and_then(|text| CodegenConfig::parse(&String::from_utf8_lossy(&text)).ok())
+                        .map_or_else(|| config.version().to_owned(), |c| c.version().to_owned());
+                    let new = read(&root.join(SPEC))?;
+                    (
+                        codegen::SpecDocument::new(format!("{SPEC}@{base}"), old),
+                        codegen::SpecDocument::new(SPEC, new),
+                        version,
+                    )
+                }
+                (None, Some(old), Some(new)) => (
+                    codegen::SpecDocument::new(old.to_string_lossy(), read(&old)?),
+                    codegen::SpecDocument::new(new.to_string_lossy(), read(&new)?),
+                    config.version().to_owned(),
+                ),
+                _ => unreachable!("clap requires --base, or --old with --new"),
+            };
+            let report = xtask::diff::compare(&old, &new, &config, &current_version)?;
+            print!(
+                "{}",
+                match format {
+                    Format::Markdown => xtask::diff::report::markdown(&report),
+                    Format::Json => xtask::diff::report::json(&report),
+                }
+            );
+            if apply {
+                xtask::diff::apply(&root, &report)?;
+            }
+            if fail_on_breaking && report.has_breaking() {
+                return Ok(ExitCode::from(EXIT_BREAKING));
+            }
+        }
         Task::Test => xtask::gates::run_all(&root)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn read(path: &std::path::Path) -> xtask::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()).into())
+}
+
+/// A file's content at a git ref, by its repository-relative path.
+fn git_show(root: &std::path::Path, reference: &str, path: &str) -> xtask::Result<Vec<u8>> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("{reference}:{path}")])
+        .output()
+        .map_err(|e| format!("could not run git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "git show {reference}:{path}: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )
+        .into());
+    }
+    Ok(output.stdout)
 }

@@ -143,3 +143,90 @@ fn compare_reports_a_stale_copy_of_generated() {
     assert_eq!(drift.missing, ["src/raw.rs"]);
     assert_eq!(drift.extra, ["src/extra.rs"]);
 }
+
+/// The repository's spec, and a copy where Upsert Contact requires `email`,
+/// both written to `dir`.
+fn spec_and_breaking_edit(dir: &Path) -> (String, String) {
+    let spec = std::fs::read_to_string(xtask::repo_root().join(xtask::SPEC)).unwrap();
+    let edited = spec.replacen(
+        "      required:\n        - locationId\n",
+        "      required:\n        - locationId\n        - email\n",
+        1,
+    );
+    assert_ne!(spec, edited);
+    let (old, new) = (dir.join("old.yaml"), dir.join("new.yaml"));
+    std::fs::write(&old, spec).unwrap();
+    std::fs::write(&new, edited).unwrap();
+    (
+        old.to_string_lossy().into_owned(),
+        new.to_string_lossy().into_owned(),
+    )
+}
+
+#[test]
+fn diff_exits_3_on_breaking_changes_only_when_asked() {
+    let (old, new) = spec_and_breaking_edit(&scratch("diff-exit-codes"));
+
+    let report = xtask(&["diff", "--old", &old, "--new", &new]);
+    assert_eq!(report.status.code(), Some(0));
+    let markdown = String::from_utf8_lossy(&report.stdout);
+    assert!(markdown.starts_with("## API changes"), "{markdown}");
+    assert!(markdown.contains("`email` became required"), "{markdown}");
+
+    let failing = xtask(&["diff", "--old", &old, "--new", &new, "--fail-on-breaking"]);
+    assert_eq!(failing.status.code(), Some(3));
+    let json = xtask(&["diff", "--old", &new, "--new", &old, "--format", "json"]);
+    assert_eq!(json.status.code(), Some(0));
+    let json = String::from_utf8_lossy(&json.stdout);
+    assert!(json.contains("\"class\": \"non-breaking\""), "{json}");
+    assert!(json.contains("\"semver\": \"minor\""), "{json}");
+
+    let same = xtask(&["diff", "--old", &old, "--new", &old, "--fail-on-breaking"]);
+    assert_eq!(same.status.code(), Some(0));
+}
+
+#[test]
+fn diff_usage_errors_exit_2_and_bad_input_exits_1() {
+    let dir = scratch("diff-errors");
+    let (old, new) = spec_and_breaking_edit(&dir);
+    assert_eq!(xtask(&["diff"]).status.code(), Some(2));
+    assert_eq!(xtask(&["diff", "--old", &old]).status.code(), Some(2));
+    assert_eq!(
+        // Files that do not exist: were `--apply` accepted, it would fail
+        // reading them before touching the repository.
+        xtask(&[
+            "diff",
+            "--old",
+            "missing-a",
+            "--new",
+            "missing-b",
+            "--apply"
+        ])
+        .status
+        .code(),
+        Some(2),
+        "--apply needs --base"
+    );
+    assert_eq!(
+        xtask(&["diff", "--base", "HEAD", "--old", &old, "--new", &new])
+            .status
+            .code(),
+        Some(2)
+    );
+
+    let broken = dir.join("broken.yaml");
+    std::fs::write(&broken, "openapi: 3.0.3\npaths: [\n").unwrap();
+    let output = xtask(&["diff", "--old", broken.to_str().unwrap(), "--new", &new]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("in the old spec"), "{stderr}");
+    assert!(stderr.contains("broken.yaml"), "{stderr}");
+
+    let output = xtask(&["diff", "--base", "no-such-ref-anywhere"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("no-such-ref-anywhere"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -1,0 +1,670 @@
+//! `cargo xtask diff`: a table of spec mutations, each compared in both
+//! directions with the class existing callers should see, and the report
+//! for a realistic edit of our spec.
+
+use codegen::SpecDocument;
+use serde_json::{Value, json};
+use xtask::diff::{Class, Semver, SpecChange, report};
+
+use Class::{Breaking, NonBreaking};
+
+fn spec_text() -> String {
+    std::fs::read_to_string(xtask::repo_root().join(xtask::SPEC)).unwrap()
+}
+
+fn spec_value() -> Value {
+    codegen::parse_document(&SpecDocument::new(xtask::SPEC, spec_text())).unwrap()
+}
+
+fn config() -> xtask::CodegenConfig {
+    xtask::CodegenConfig::read(&xtask::repo_root().join(xtask::CODEGEN_CONFIG)).unwrap()
+}
+
+/// The full report, both crates generated, for two documents.
+fn full_report(old: &str, new: &str) -> xtask::diff::Report {
+    xtask::diff::compare(
+        &SpecDocument::new("old.yaml", old),
+        &SpecDocument::new(xtask::SPEC, new),
+        &config(),
+        "0.1.0",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn at<'a>(doc: &'a mut Value, pointer: &str) -> &'a mut Value {
+    doc.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("no {pointer} in the spec"))
+}
+
+/// Sets the value at `pointer`, whose parent must exist.
+fn set(doc: &mut Value, pointer: &str, value: Value) {
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let key = key.replace("~1", "/").replace("~0", "~");
+    at(doc, parent)
+        .as_object_mut()
+        .unwrap_or_else(|| panic!("{parent} is not an object"))
+        .insert(key, value);
+}
+
+fn remove(doc: &mut Value, pointer: &str) -> Value {
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let key = key.replace("~1", "/").replace("~0", "~");
+    at(doc, parent)
+        .as_object_mut()
+        .unwrap()
+        .shift_remove(&key)
+        .unwrap_or_else(|| panic!("no {pointer} in the spec"))
+}
+
+fn push(doc: &mut Value, pointer: &str, value: Value) {
+    at(doc, pointer).as_array_mut().unwrap().push(value);
+}
+
+const UPSERT_REQUEST: &str = "/components/schemas/UpsertContactRequest";
+const CONTACT: &str = "/components/schemas/Contact";
+const UPSERT: &str = "/paths/~1contacts~1upsert/post";
+const UPDATE: &str = "/paths/~1contacts~1{contactId}/put";
+
+/// One edit of the spec. `setup` runs on both sides first; `edit` turns
+/// the old side into the new one. `forward` is the class of every change
+/// reported from old to new, `backward` from new to old.
+struct Mutation {
+    name: &'static str,
+    setup: fn(&mut Value),
+    edit: fn(&mut Value),
+    forward: Class,
+    backward: Class,
+}
+
+fn nothing(_: &mut Value) {}
+
+fn add_dry_run_query_parameter(doc: &mut Value) {
+    push(
+        doc,
+        &format!("{UPSERT}/parameters"),
+        json!({"name": "dryRun", "in": "query", "schema": {"type": "boolean"}}),
+    );
+}
+
+fn mutations() -> Vec<Mutation> {
+    vec![
+        Mutation {
+            name: "optional request field added",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    &format!("{UPSERT_REQUEST}/properties/nickname"),
+                    json!({"type": "string"}),
+                )
+            },
+            forward: NonBreaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "required request field added",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    &format!("{UPSERT_REQUEST}/properties/nickname"),
+                    json!({"type": "string"}),
+                );
+                push(
+                    doc,
+                    &format!("{UPSERT_REQUEST}/required"),
+                    json!("nickname"),
+                );
+            },
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "nullable request field becomes required (Rust type stays Option)",
+            setup: nothing,
+            edit: |doc| push(doc, &format!("{UPSERT_REQUEST}/required"), json!("email")),
+            forward: Breaking,
+            backward: NonBreaking,
+        },
+        Mutation {
+            name: "request field becomes required (Rust type changes)",
+            setup: nothing,
+            edit: |doc| push(doc, &format!("{UPSERT_REQUEST}/required"), json!("gender")),
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "request field changes type",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    &format!("{UPSERT_REQUEST}/properties/gender/type"),
+                    json!("integer"),
+                )
+            },
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "request field changes format",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    &format!("{UPSERT_REQUEST}/properties/email/format"),
+                    json!("idn-email"),
+                )
+            },
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "optional request field becomes nullable",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    &format!("{UPSERT_REQUEST}/properties/source/nullable"),
+                    json!(true),
+                )
+            },
+            forward: NonBreaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "request enum widened",
+            setup: nothing,
+            edit: |doc| push(doc, "/components/schemas/CountryCode/enum", json!("ZZ")),
+            forward: NonBreaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "request field gains an enum",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    &format!("{UPSERT_REQUEST}/properties/gender/enum"),
+                    json!(["male", "female"]),
+                )
+            },
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "request array items change type",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    "/components/schemas/UpdateContactRequest/properties/tags/items/type",
+                    json!("integer"),
+                )
+            },
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "request oneOf gains an alternative",
+            setup: nothing,
+            edit: |doc| {
+                push(
+                    doc,
+                    "/components/schemas/CustomFieldValue/oneOf",
+                    json!({"type": "boolean"}),
+                )
+            },
+            forward: NonBreaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "response field added",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    &format!("{CONTACT}/properties/nickname"),
+                    json!({"type": "string"}),
+                )
+            },
+            // Response structs are `#[non_exhaustive]`.
+            forward: NonBreaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "nested response field removed",
+            setup: nothing,
+            edit: |doc| {
+                remove(doc, "/components/schemas/AttributionSource/properties/fbc");
+            },
+            forward: Breaking,
+            // Adding it back: response structs are `#[non_exhaustive]`.
+            backward: NonBreaking,
+        },
+        Mutation {
+            name: "response enum widened",
+            setup: nothing,
+            edit: |doc| {
+                push(
+                    doc,
+                    "/components/schemas/ContactDndChannelSetting/properties/status/enum",
+                    json!("paused"),
+                )
+            },
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "response field becomes required (Rust type changes)",
+            setup: nothing,
+            edit: |doc| push(doc, &format!("{CONTACT}/required"), json!("locationId")),
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "nullable response field becomes required (Rust type stays Option)",
+            setup: nothing,
+            edit: |doc| push(doc, &format!("{CONTACT}/required"), json!("email")),
+            forward: NonBreaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "optional response field becomes nullable",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    &format!("{CONTACT}/properties/locationId/nullable"),
+                    json!(true),
+                )
+            },
+            forward: NonBreaking,
+            backward: NonBreaking,
+        },
+        Mutation {
+            name: "required response field becomes nullable",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    &format!("{CONTACT}/properties/id/nullable"),
+                    json!(true),
+                )
+            },
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "operation added",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    "/paths/~1contacts~1{contactId}/get",
+                    json!({
+                        "operationId": "getContact",
+                        "parameters": [{"$ref": "#/components/parameters/ContactId"}],
+                        "responses": {"200": {"$ref": "#/components/responses/UpdateContactOk"}},
+                    }),
+                )
+            },
+            forward: NonBreaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "path changed",
+            setup: nothing,
+            edit: |doc| {
+                let item = remove(doc, "/paths/~1contacts~1upsert");
+                set(doc, "/paths/~1contacts~1upsert-v2", item);
+            },
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "method changed",
+            setup: nothing,
+            edit: |doc| {
+                let operation = remove(doc, UPSERT);
+                set(doc, "/paths/~1contacts~1upsert/put", operation);
+            },
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "operationId changed",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    &format!("{UPSERT}/operationId"),
+                    json!("createOrUpdateContact"),
+                )
+            },
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "optional query parameter added (methods take parameters positionally)",
+            setup: nothing,
+            edit: add_dry_run_query_parameter,
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "query parameter becomes required",
+            setup: add_dry_run_query_parameter,
+            edit: |doc| set(doc, &format!("{UPSERT}/parameters/1/required"), json!(true)),
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "constant header added",
+            setup: nothing,
+            edit: |doc| {
+                push(
+                    doc,
+                    &format!("{UPSERT}/parameters"),
+                    json!({"name": "X-Client", "in": "header", "required": true,
+                           "schema": {"type": "string", "enum": ["sdk"]}}),
+                )
+            },
+            forward: NonBreaking,
+            backward: NonBreaking,
+        },
+        Mutation {
+            name: "path parameter changes type",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    "/components/parameters/ContactId/schema",
+                    json!({"type": "integer"}),
+                )
+            },
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "request body becomes optional",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    "/components/requestBodies/UpsertContact/required",
+                    json!(false),
+                )
+            },
+            forward: NonBreaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "response status added (status enums are non_exhaustive)",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    &format!("{UPDATE}/responses/404"),
+                    json!({"description": "No such contact."}),
+                )
+            },
+            forward: NonBreaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "response header added",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    "/components/responses/UpdateContactOk/headers/X-Request-Id",
+                    json!({"schema": {"type": "string"}}),
+                )
+            },
+            forward: NonBreaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "response media type added",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    "/components/responses/UpdateContactOk/content/text~1plain",
+                    json!({"schema": {"type": "string"}}),
+                )
+            },
+            forward: NonBreaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "scope added",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    "/security",
+                    json!([{"bearerAuth": ["contacts.write"]}]),
+                )
+            },
+            forward: Breaking,
+            backward: NonBreaking,
+        },
+        Mutation {
+            name: "operation no longer needs authentication",
+            setup: nothing,
+            edit: |doc| set(doc, &format!("{UPSERT}/security"), json!([])),
+            forward: NonBreaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "security scheme sends the credential differently",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    "/components/securitySchemes/bearerAuth",
+                    json!({"type": "apiKey", "in": "header", "name": "X-Api-Key"}),
+                )
+            },
+            forward: Breaking,
+            backward: Breaking,
+        },
+    ]
+}
+
+fn describe(changes: &[SpecChange]) -> String {
+    changes
+        .iter()
+        .map(|c| {
+            format!(
+                "  {:?} {} {}: {}\n",
+                c.class, c.operation, c.pointer, c.message
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_mutation_gets_its_class_in_both_directions() {
+    let table = mutations();
+    assert!(table.len() >= 25, "the table has {} mutations", table.len());
+    let mut failures = String::new();
+    for mutation in &table {
+        let mut old = spec_value();
+        (mutation.setup)(&mut old);
+        let mut new = old.clone();
+        (mutation.edit)(&mut new);
+        for (direction, from, to, expected) in [
+            ("forward", &old, &new, mutation.forward),
+            ("backward", &new, &old, mutation.backward),
+        ] {
+            let changes = xtask::diff::spec::compare(from, to);
+            if changes.is_empty() || changes.iter().any(|c| c.class != expected) {
+                failures.push_str(&format!(
+                    "{} ({direction}): expected only {expected:?}, got:\n{}",
+                    mutation.name,
+                    describe(&changes)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+}
+
+#[test]
+fn every_change_points_into_the_document_it_names() {
+    for mutation in mutations() {
+        let mut old = spec_value();
+        (mutation.setup)(&mut old);
+        let mut new = old.clone();
+        (mutation.edit)(&mut new);
+        for change in xtask::diff::spec::compare(&old, &new) {
+            let document = match change.document {
+                xtask::diff::spec::Document::Old => &old,
+                xtask::diff::spec::Document::New => &new,
+            };
+            assert!(
+                document.pointer(&change.pointer).is_some(),
+                "{}: {} is not in the {:?} document",
+                mutation.name,
+                change.pointer,
+                change.document
+            );
+        }
+    }
+}
+
+/// The spec with every mapping's keys in reverse order, as JSON.
+fn reversed_json(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .rev()
+                .map(|(key, value)| (key.clone(), reversed_json(value)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(reversed_json).collect()),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn formatting_only_edits_report_nothing() {
+    let yaml = spec_text();
+    let json = serde_json::to_string_pretty(&reversed_json(&spec_value())).unwrap();
+    let report = full_report(&yaml, &json);
+    assert!(report.changes.is_empty(), "{}", describe(&report.changes));
+    assert!(report.rust_api.is_empty(), "{:?}", report.rust_api);
+    assert_eq!(report.semver, Semver::None);
+}
+
+#[test]
+fn moving_a_schema_into_components_reports_nothing() {
+    let old = spec_value();
+    let mut new = old.clone();
+    // Inline the request body and its schema where the operation uses them…
+    let mut body = at(&mut new, "/components/requestBodies/UpsertContact").clone();
+    let schema = at(&mut new, UPSERT_REQUEST).clone();
+    set(&mut body, "/content/application~1json/schema", schema);
+    set(&mut new, &format!("{UPSERT}/requestBody"), body);
+    // …and move an inline schema into components.
+    let tags = remove(&mut new, &format!("{CONTACT}/properties/tags"));
+    set(&mut new, "/components/schemas/Tags", tags);
+    set(
+        &mut new,
+        &format!("{CONTACT}/properties/tags"),
+        json!({"$ref": "#/components/schemas/Tags"}),
+    );
+    for (from, to) in [(&old, &new), (&new, &old)] {
+        let changes = xtask::diff::spec::compare(from, to);
+        assert!(changes.is_empty(), "{}", describe(&changes));
+    }
+}
+
+#[test]
+fn documentation_only_edits_are_a_patch() {
+    let old = spec_text();
+    let new = old.replace(
+        "description: ID of the contact to update.",
+        "description: ID of the contact to change.",
+    );
+    assert_ne!(old, new);
+    let report = full_report(&old, &new);
+    assert!(report.changes.is_empty() && report.rust_api.is_empty());
+    assert_eq!(report.semver, Semver::Patch);
+    assert_eq!(report.version.next, "0.1.1");
+}
+
+/// The edit the README shows: `email` becomes required in Upsert Contact,
+/// which also gains an optional field.
+fn realistic_edit(spec: &str) -> String {
+    let required = "      required:\n        - locationId\n";
+    let property = "        createNewIfDuplicateAllowed:\n          type: boolean\n";
+    assert_eq!(spec.matches(required).count(), 1);
+    assert_eq!(spec.matches(property).count(), 1);
+    spec.replace(required, &format!("{required}        - email\n"))
+        .replace(
+            property,
+            &format!(
+                "        preferredLanguage:\n          type: string\n          nullable: true\n          description: Language the contact prefers, as a BCP 47 tag.\n          example: en-US\n{property}"
+            ),
+        )
+}
+
+#[test]
+fn report_for_a_realistic_edit() {
+    let old = spec_text();
+    let report = full_report(&old, &realistic_edit(&old));
+    assert!(report.has_breaking());
+    assert_eq!(report.semver, Semver::Major);
+    assert_eq!(report.version.next, "0.2.0");
+    insta::assert_snapshot!("realistic_edit_markdown", report::markdown(&report));
+    insta::assert_snapshot!("realistic_edit_json", report::json(&report));
+    insta::assert_snapshot!(
+        "realistic_edit_changelog",
+        xtask::diff::changelog_entry(&report)
+    );
+}
+
+#[test]
+fn applying_a_report_bumps_the_version_and_writes_the_changelog_into_the_crate() {
+    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-apply");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("spec")).unwrap();
+    let old = spec_text();
+    let new = realistic_edit(&old);
+    std::fs::write(root.join(xtask::SPEC), &new).unwrap();
+    std::fs::copy(
+        xtask::repo_root().join(xtask::CODEGEN_CONFIG),
+        root.join(xtask::CODEGEN_CONFIG),
+    )
+    .unwrap();
+    let report = full_report(&old, &new);
+
+    xtask::diff::apply(&root, &report).unwrap();
+    let config = xtask::CodegenConfig::read(&root.join(xtask::CODEGEN_CONFIG)).unwrap();
+    assert_eq!(config.version(), "0.2.0");
+    let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
+    assert!(manifest.contains("version = \"0.2.0\""), "{manifest}");
+    let changelog = std::fs::read_to_string(root.join("generated/CHANGELOG.md")).unwrap();
+    assert!(changelog.starts_with("<!-- @generated"), "{changelog}");
+    assert!(changelog.contains("## 0.2.0"), "{changelog}");
+    assert!(changelog.contains("`email` became required"), "{changelog}");
+
+    // What was written is what generation produces: the freshness check holds.
+    let generated = xtask::generate_repo(&root, &config).unwrap();
+    assert!(
+        xtask::compare(&root.join(xtask::GENERATED), &generated)
+            .unwrap()
+            .is_empty()
+    );
+    // Applying the same report again changes nothing.
+    let before = std::fs::read_to_string(root.join(xtask::CHANGELOG)).unwrap();
+    xtask::diff::apply(&root, &report).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(root.join(xtask::CHANGELOG)).unwrap(),
+        before
+    );
+}

@@ -1,0 +1,141 @@
+//! `cargo xtask diff`: what a spec edit changes for callers of the
+//! generated crate, and whether it breaks them.
+//!
+//! Two views of the same edit: `spec` walks both documents operation by
+//! operation and classes each change with the rules in `rules`; `rust_api`
+//! generates both crates in memory and compares their public surfaces.
+//! `semver` turns both into a version bump, `report` prints them, and
+//! `apply` writes the bump and a changelog entry.
+
+mod apply;
+pub mod report;
+pub mod rules;
+pub mod rust_api;
+pub mod semver;
+pub mod spec;
+
+use codegen::{GeneratedCrate, SpecDocument};
+use serde::Serialize;
+
+pub use apply::{apply, changelog_entry};
+pub use rules::Class;
+pub use rust_api::ApiChange;
+pub use semver::Semver;
+pub use spec::SpecChange;
+
+use crate::{CodegenConfig, Result};
+
+/// Everything `cargo xtask diff` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub changes: Vec<SpecChange>,
+    pub rust_api: Vec<ApiChange>,
+    pub semver: Semver,
+    #[serde(rename = "crate")]
+    pub crate_name: String,
+    pub version: VersionBump,
+}
+
+/// The generated crate's version before the edit and after the bump the
+/// report calls for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionBump {
+    pub current: String,
+    pub next: String,
+}
+
+impl Report {
+    pub fn has_breaking(&self) -> bool {
+        self.classes().any(|class| class == Class::Breaking)
+    }
+
+    fn classes(&self) -> impl Iterator<Item = Class> + '_ {
+        let spec = self.changes.iter().map(|change| change.class);
+        spec.chain(self.rust_api.iter().map(|change| change.class))
+    }
+}
+
+/// Compares two versions of a spec. Both crates are generated with
+/// `config`, under the new document's name, so that only the specs tell
+/// them apart; `current_version` is the crate's version before the edit.
+pub fn compare(
+    old: &SpecDocument,
+    new: &SpecDocument,
+    config: &CodegenConfig,
+    current_version: &str,
+) -> Result<Report> {
+    let old_value = codegen::parse_document(old).map_err(|e| format!("in the old spec: {e}"))?;
+    let new_value = codegen::parse_document(new)?;
+    let changes = spec::compare(&old_value, &new_value);
+
+    let generator = codegen::Generator::new(config.settings());
+    let old_as_new = SpecDocument::new(new.name.clone(), old.bytes.clone());
+    let (old_crate, new_crate) = std::thread::scope(|scope| {
+        let old_side = scope.spawn(|| generator.generate(&old_as_new));
+        let new_crate = generator.generate(new);
+        (
+            old_side.join().expect("the generator catches its panics"),
+            new_crate,
+        )
+    });
+    let old_crate = old_crate.map_err(|e| format!("in the old spec: {e}"))?;
+    let new_crate = new_crate?;
+    let old_surface = codegen::surface::public_api(&old_crate.files)?;
+    let new_surface = codegen::surface::public_api(&new_crate.files)?;
+    let rust_api = rust_api::compare(&old_surface, &new_surface);
+
+    let mut report = Report {
+        changes,
+        rust_api,
+        semver: Semver::None,
+        crate_name: config.crate_name().to_owned(),
+        version: VersionBump {
+            current: current_version.to_owned(),
+            next: current_version.to_owned(),
+        },
+    };
+    let text_differs = !same_tokens(&old_crate, &new_crate);
+    report.semver = Semver::of(report.classes(), text_differs);
+    report.version.next = semver::bump(current_version, report.semver)?;
+    Ok(report)
+}
+
+/// Whether both crates have the same files with the same words and
+/// symbols, in any order. The spec's key order decides the order of
+/// generated items, fields and re-exports, which callers never see, so
+/// reordering the spec is no change; any word added, removed or altered is.
+fn same_tokens(old: &GeneratedCrate, new: &GeneratedCrate) -> bool {
+    old.files.len() == new.files.len()
+        && old
+            .files
+            .iter()
+            .zip(&new.files)
+            .all(|((old_path, old_text), (new_path, new_text))| {
+                old_path == new_path && sorted_tokens(old_text) == sorted_tokens(new_text)
+            })
+}
+
+/// Identifiers and words, and every other non-blank character on its own.
+fn sorted_tokens(text: &str) -> Vec<&str> {
+    let mut tokens = Vec::new();
+    let mut word_start = None;
+    for (at, c) in text.char_indices() {
+        let in_word = c.is_alphanumeric() || c == '_';
+        match (word_start, in_word) {
+            (None, true) => word_start = Some(at),
+            (Some(start), false) => {
+                tokens.push(&text[start..at]);
+                word_start = None;
+            }
+            _ => {}
+        }
+        if !in_word && !c.is_whitespace() {
+            tokens.push(&text[at..at + c.len_utf8()]);
+        }
+    }
+    if let Some(start) = word_start {
+        tokens.push(&text[start..]);
+    }
+    tokens.sort_unstable();
+    tokens
+}
