@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::lower::{Api, Body, Credential, Operation, ResponseCase, Status};
+use crate::lower::{Api, Body, Credential, Operation, ResponseCase, Retry, Status};
 use crate::names;
 use crate::progenitor_pass::{ExternalTypes, RawMethod, RawOutput};
 use crate::{Error, Settings};
@@ -23,7 +23,19 @@ pub(crate) fn client_module(
             let name = name.to_ascii_lowercase();
             quote!((#name, #value))
         });
-        quote!(OperationHeaders { operation_id: #id, authenticated: #authenticated, constant: &[#(#constants),*] })
+        let retry = match &op.retry {
+            Retry::Idempotent => quote!(RetryRule::Idempotent),
+            Retry::ConnectErrorsOnly => quote!(RetryRule::ConnectErrorsOnly),
+            Retry::WhenBody { not_true, any_present } => {
+                quote!(RetryRule::WhenBody { not_true: &[#(#not_true),*], any_present: &[#(#any_present),*] })
+            }
+        };
+        quote!(OperationPolicy {
+            operation_id: #id,
+            authenticated: #authenticated,
+            constant: &[#(#constants),*],
+            retry: #retry,
+        })
     });
 
     let base_url_const = api.default_base_url.as_ref().map(|url| {
@@ -106,7 +118,7 @@ pub(crate) fn client_module(
     });
     // Import only what this spec's code uses, so no import is unused.
     let mut crate_imports = vec![quote!(ClientBuilder), quote!(Error), quote!(Response)];
-    let mut runtime_imports = vec![quote!(self), quote!(OperationHeaders)];
+    let mut runtime_imports = vec![quote!(self), quote!(OperationPolicy), quote!(RetryRule)];
     if api.credential.is_some() {
         crate_imports.push(quote!(SecretToken));
         runtime_imports.push(quote!(Credential));
@@ -141,7 +153,7 @@ pub(crate) fn client_module(
         }
 
         /// What the spec fixes per operation: credentials and constant headers.
-        const OPERATIONS: &[OperationHeaders] = &[#(#operations_table),*];
+        const OPERATIONS: &[OperationPolicy] = &[#(#operations_table),*];
 
         impl Client {
             #constructors
@@ -496,7 +508,7 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         pub mod types;
 
         pub use client::{#(#exports),*};
-        pub use runtime::{ApiError, BuildError, ClientBuilder, Error, Listed, Nullable, Response, SecretToken, UnexpectedResponse};
+        pub use runtime::{ApiError, BuildError, ClientBuilder, Error, Listed, Nullable, Response, RetryPolicy, SecretToken, UnexpectedResponse};
     }
 }
 
@@ -517,7 +529,9 @@ pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str)
     }
     out.push_str("publish = false\n\n[dependencies]\n");
     let mut dependencies = vec![
+        ("backon", "{ version = \"1\", default-features = false }"),
         ("bytes", "\"1\""),
+        ("httpdate", "\"1\""),
         ("progenitor-client", "\"0.15.1\""),
         // rustls: no system OpenSSL needed; `json` for bodies. Nothing else.
         (
@@ -526,6 +540,14 @@ pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str)
         ),
         ("serde", "{ version = \"1\", features = [\"derive\"] }"),
         ("serde_json", "\"1\""),
+        (
+            "tokio",
+            "{ version = \"1\", default-features = false, features = [\"time\"] }",
+        ),
+        (
+            "tracing",
+            "{ version = \"0.1\", default-features = false, features = [\"std\"] }",
+        ),
     ];
     if uses.chrono {
         dependencies.push((

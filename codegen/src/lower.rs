@@ -47,9 +47,23 @@ pub(crate) struct Operation {
     pub path_parameters: Vec<String>,
     /// `x-rust-example`: a snippet for the method's documentation.
     pub rust_example: Option<String>,
+    pub retry: Retry,
     pub constant_headers: Vec<(String, String)>,
     pub authenticated: bool,
     pub responses: Vec<ResponseCase>,
+}
+
+/// When the client may send an operation's request again.
+pub(crate) enum Retry {
+    /// An idempotent method.
+    Idempotent,
+    /// Other methods, unless the spec says when a repeat is safe.
+    ConnectErrorsOnly,
+    /// `x-retry-safe-when: {not-true: [...], any-present: [...]}`.
+    WhenBody {
+        not_true: Vec<String>,
+        any_present: Vec<String>,
+    },
 }
 
 pub(crate) struct ResponseCase {
@@ -162,6 +176,7 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
                 .chain(path_parameter_names(&operation.parameters, components))
                 .collect();
             let responses = take_responses(file, &at, &id, operation, components)?;
+            let retry = retry_rule(file, &at, method, operation)?;
             let rust_example = operation
                 .extensions
                 .get("x-rust-example")
@@ -171,6 +186,7 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
                 id,
                 path_parameters,
                 rust_example,
+                retry,
                 constant_headers,
                 authenticated,
                 responses,
@@ -314,6 +330,65 @@ fn constant_header(
         },
         _ => Ok(None),
     }
+}
+
+fn retry_rule(
+    file: &str,
+    at: &str,
+    method: &str,
+    operation: &SpecOperation,
+) -> Result<Retry, Error> {
+    if matches!(
+        method,
+        "get" | "put" | "delete" | "head" | "options" | "trace"
+    ) {
+        return Ok(Retry::Idempotent);
+    }
+    let Some(rule) = operation.extensions.get("x-retry-safe-when") else {
+        return Ok(Retry::ConnectErrorsOnly);
+    };
+    if !rule.is_object() {
+        return Err(Error::new(
+            file,
+            format!("{at}/x-retry-safe-when"),
+            "must be a mapping of conditions",
+        ));
+    }
+    let names = |key: &str| -> Result<Vec<String>, Error> {
+        match rule.get(key) {
+            None => Ok(Vec::new()),
+            Some(list) => list
+                .as_array()
+                .and_then(|items| {
+                    items
+                        .iter()
+                        .map(|item| item.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .ok_or_else(|| {
+                    Error::new(
+                        file,
+                        format!("{at}/x-retry-safe-when/{key}"),
+                        "must be a list of property names",
+                    )
+                }),
+        }
+    };
+    let known = ["not-true", "any-present"];
+    if let Some(other) = rule
+        .as_object()
+        .and_then(|map| map.keys().find(|key| !known.contains(&key.as_str())))
+    {
+        return Err(Error::new(
+            file,
+            format!("{at}/x-retry-safe-when"),
+            format!("unknown condition `{other}` (known: not-true, any-present)"),
+        ));
+    }
+    Ok(Retry::WhenBody {
+        not_true: names("not-true")?,
+        any_present: names("any-present")?,
+    })
 }
 
 fn path_parameter_names(

@@ -74,11 +74,82 @@ impl fmt::Debug for Credential {
 
 /// What the spec fixes for one operation rather than asking the caller.
 #[derive(Debug)]
-pub(crate) struct OperationHeaders {
+pub(crate) struct OperationPolicy {
     pub operation_id: &'static str,
     pub authenticated: bool,
     /// `(lower-case name, value)` pairs sent on every call.
     pub constant: &'static [(&'static str, &'static str)],
+    pub retry: RetryRule,
+}
+
+/// When a request may be sent again after a failure, from the spec.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RetryRule {
+    /// The method is idempotent (GET, PUT, DELETE, …): repeating it after a
+    /// response changes nothing.
+    Idempotent,
+    /// Only when nothing reached the server (a connect error).
+    ConnectErrorsOnly,
+    /// `x-retry-safe-when`: after a response too, when in the JSON body no
+    /// property of `not_true` is `true` and, if `any_present` is not empty,
+    /// one of its properties has a value.
+    WhenBody { not_true: &'static [&'static str], any_present: &'static [&'static str] },
+}
+
+impl RetryRule {
+    fn allows_after_response(self, request: &reqwest::Request) -> bool {
+        match self {
+            RetryRule::Idempotent => true,
+            RetryRule::ConnectErrorsOnly => false,
+            RetryRule::WhenBody { not_true, any_present } => {
+                let body = request.body().and_then(reqwest::Body::as_bytes).unwrap_or_default();
+                let Ok(body) = serde_json::from_slice::<serde_json::Value>(body) else { return false };
+                let set = |name: &&str| body.get(*name).is_some_and(|value| !value.is_null());
+                !not_true.iter().any(|name| body.get(*name) == Some(&serde_json::Value::Bool(true)))
+                    && (any_present.is_empty() || any_present.iter().any(set))
+            }
+        }
+    }
+}
+
+/// How often and how patiently failed requests are sent again.
+///
+/// Retried: connect errors always; timeouts and the answers 429, 502, 503
+/// and 504 when a repeat is safe for the operation: its method is
+/// idempotent, or its spec's `x-retry-safe-when` holds for the body. The wait
+/// grows exponentially from `base_delay` with jitter, or is what the
+/// server's `Retry-After` asks for; an answer asking for longer than
+/// `max_delay` is returned instead of waited for.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+}
+
+impl RetryPolicy {
+    /// Up to `max_attempts` sends in all (1 means no retry).
+    pub fn new(max_attempts: u32, base_delay: Duration) -> Self {
+        RetryPolicy { max_attempts: max_attempts.max(1), base_delay, max_delay: Duration::from_secs(30) }
+    }
+
+    /// Every request is sent once.
+    pub fn disabled() -> Self {
+        RetryPolicy::new(1, Duration::ZERO)
+    }
+
+    /// The longest single wait, for backoff and `Retry-After` alike.
+    pub fn max_delay(mut self, max_delay: Duration) -> Self {
+        self.max_delay = max_delay;
+        self
+    }
+}
+
+impl Default for RetryPolicy {
+    /// Three attempts, waits from 500 ms, at most 30 s each.
+    fn default() -> Self {
+        RetryPolicy::new(3, Duration::from_millis(500))
+    }
 }
 
 /// Per-client state the request hook needs.
@@ -86,7 +157,8 @@ pub(crate) struct OperationHeaders {
 pub(crate) struct Inner {
     /// Built once; the value is marked sensitive so `reqwest` hides it.
     credential: Option<(HeaderName, HeaderValue)>,
-    operations: &'static [OperationHeaders],
+    operations: &'static [OperationPolicy],
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Inner {
@@ -95,18 +167,75 @@ impl fmt::Debug for Inner {
         f.debug_struct("Inner")
             .field("credential", &credential)
             .field("operations", &self.operations)
+            .field("retry", &self.retry)
             .finish()
     }
 }
 
 impl Inner {
+    fn operation(&self, operation_id: &str) -> Option<&OperationPolicy> {
+        self.operations.iter().find(|op| op.operation_id == operation_id)
+    }
+
+    /// Sends `request`, and sends it again while the failure is transient
+    /// and a repeat is safe. Each attempt is a `tracing` span with the
+    /// operation, attempt, status and latency; never headers or bodies.
+    async fn execute(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &str,
+    ) -> reqwest::Result<reqwest::Response> {
+        use backon::BackoffBuilder;
+        use tracing::Instrument;
+        let rule = self.operation(operation_id).map_or(RetryRule::ConnectErrorsOnly, |op| op.retry);
+        let after_response = rule.allows_after_response(&request);
+        let mut backoff = backon::ExponentialBuilder::default()
+            .with_min_delay(self.retry.base_delay)
+            .with_max_delay(self.retry.max_delay)
+            .with_max_times(self.retry.max_attempts.saturating_sub(1) as usize)
+            .with_jitter()
+            .build();
+        let mut attempt = 1u32;
+        loop {
+            // A body that cannot be replayed (a stream) is sent once.
+            let Some(this_attempt) = request.try_clone() else { return http.execute(request).await };
+            let span = tracing::info_span!(
+                "http_request",
+                operation = operation_id,
+                attempt,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            let started = std::time::Instant::now();
+            let outcome = http.execute(this_attempt).instrument(span.clone()).await;
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            if let Ok(response) = &outcome {
+                span.record("status", response.status().as_u16());
+            }
+            let asked_wait = match &outcome {
+                Err(error) if error.is_connect() => None,
+                Err(error) if error.is_timeout() && after_response => None,
+                Ok(response) if after_response && is_transient(response.status()) => retry_after(response.headers()),
+                _ => return outcome,
+            };
+            let Some(backoff_wait) = backoff.next() else { return outcome };
+            let wait = asked_wait.unwrap_or(backoff_wait);
+            if wait > self.retry.max_delay {
+                return outcome;
+            }
+            span.in_scope(|| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"));
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
     fn prepare(&self, request: &mut reqwest::Request, operation_id: &str) -> Result<(), String> {
         let headers = request.headers_mut();
         // Progenitor sends `api-version: <info.version>` on every request;
         // no API asked for it, so it never leaves the client.
         headers.remove("api-version");
-        let Some(operation) = self.operations.iter().find(|op| op.operation_id == operation_id)
-        else {
+        let Some(operation) = self.operation(operation_id) else {
             return Ok(());
         };
         for (name, value) in operation.constant {
@@ -137,6 +266,29 @@ impl ClientHooks<Inner> for crate::raw::Client {
             .prepare(request, info.operation_id)
             .map_err(progenitor_client::Error::InvalidRequest)
     }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.inner().execute(self.client(), request, info.operation_id).await
+    }
+}
+
+/// Statuses that say "try again later".
+fn is_transient(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+/// `Retry-After` in seconds or as an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 
 /// Settings for a [`Client`](crate::Client); start from `Client::builder`.
@@ -145,7 +297,8 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     http: Option<reqwest::Client>,
     credential: Option<Credential>,
-    operations: &'static [OperationHeaders],
+    operations: &'static [OperationPolicy],
+    retry: RetryPolicy,
     timeout: Duration,
     connect_timeout: Duration,
 }
@@ -154,13 +307,14 @@ impl ClientBuilder {
     pub(crate) fn new(
         default_base_url: Option<&str>,
         credential: Option<Credential>,
-        operations: &'static [OperationHeaders],
+        operations: &'static [OperationPolicy],
     ) -> Self {
         ClientBuilder {
             base_url: default_base_url.map(str::to_owned),
             http: None,
             credential,
             operations,
+            retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
         }
@@ -177,6 +331,13 @@ impl ClientBuilder {
     /// the timeouts set here then do not apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// How failed requests are retried; [`RetryPolicy::disabled`] turns
+    /// retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -210,7 +371,7 @@ impl ClientBuilder {
                 .build()
                 .map_err(BuildError::Http)?,
         };
-        let inner = Inner { credential, operations: self.operations };
+        let inner = Inner { credential, operations: self.operations, retry: self.retry };
         Ok(crate::Client::from_parts(base_url.trim_end_matches('/'), http, inner))
     }
 }
