@@ -44,6 +44,15 @@ pub(crate) fn client_module(
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });
+    let rate_limits = api.rate_limits.iter().map(|limit| {
+        let (requests, milliseconds) = (limit.requests, limit.milliseconds);
+        let optional = |header: &Option<String>| match header {
+            Some(name) => quote!(Some(#name)),
+            None => quote!(None),
+        };
+        let (limit_header, remaining_header) = (optional(&limit.limit_header), optional(&limit.remaining_header));
+        quote!(RateWindow { requests: #requests, milliseconds: #milliseconds, limit_header: #limit_header, remaining_header: #remaining_header })
+    });
     let default_base_url = match &api.default_base_url {
         Some(_) => quote!(Some(DEFAULT_BASE_URL)),
         None => quote!(None),
@@ -66,7 +75,7 @@ pub(crate) fn client_module(
                 /// Starts configuring a client that authenticates every
                 /// request with `token`.
                 pub fn builder(token: impl Into<SecretToken>) -> ClientBuilder {
-                    ClientBuilder::new(#default_base_url, Some(Credential::new(#header, #prefix, token.into())), OPERATIONS)
+                    ClientBuilder::new(#default_base_url, Some(Credential::new(#header, #prefix, token.into())), OPERATIONS, RATE_LIMITS)
                 }
 
                 #new
@@ -84,7 +93,7 @@ pub(crate) fn client_module(
             quote! {
                 /// Starts configuring a client.
                 pub fn builder() -> ClientBuilder {
-                    ClientBuilder::new(#default_base_url, None, OPERATIONS)
+                    ClientBuilder::new(#default_base_url, None, OPERATIONS, RATE_LIMITS)
                 }
 
                 #new
@@ -118,7 +127,7 @@ pub(crate) fn client_module(
     });
     // Import only what this spec's code uses, so no import is unused.
     let mut crate_imports = vec![quote!(ClientBuilder), quote!(Error), quote!(Response)];
-    let mut runtime_imports = vec![quote!(self), quote!(OperationPolicy), quote!(RetryRule)];
+    let mut runtime_imports = vec![quote!(self), quote!(OperationPolicy), quote!(RateWindow), quote!(RetryRule)];
     if api.credential.is_some() {
         crate_imports.push(quote!(SecretToken));
         runtime_imports.push(quote!(Credential));
@@ -152,14 +161,23 @@ pub(crate) fn client_module(
             raw: crate::raw::Client,
         }
 
-        /// What the spec fixes per operation: credentials and constant headers.
+        /// What the spec fixes per operation: credentials, constant headers, retries.
         const OPERATIONS: &[OperationPolicy] = &[#(#operations_table),*];
+
+        /// The spec's `x-rate-limits`.
+        const RATE_LIMITS: &[RateWindow] = &[#(#rate_limits),*];
 
         impl Client {
             #constructors
 
             pub(crate) fn from_parts(base_url: &str, http: reqwest::Client, inner: runtime::Inner) -> Self {
                 Client { raw: crate::raw::Client::new_with_client(base_url, http, inner) }
+            }
+
+            /// The client's view of each rate-limit window: what it may still
+            /// send now, and what the server last reported.
+            pub fn rate_budget(&self) -> Vec<crate::RateBudget> {
+                self.raw.inner.budget()
             }
 
             #(#methods)*
@@ -508,7 +526,7 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         pub mod types;
 
         pub use client::{#(#exports),*};
-        pub use runtime::{ApiError, BuildError, ClientBuilder, Error, Listed, Nullable, Response, RetryPolicy, SecretToken, UnexpectedResponse};
+        pub use runtime::{ApiError, BuildError, ClientBuilder, Error, Listed, Nullable, RateBudget, Response, RetryPolicy, SecretToken, UnexpectedResponse};
     }
 }
 

@@ -31,6 +31,17 @@ pub(crate) struct Api {
     pub default_base_url: Option<String>,
     pub credential: Option<Credential>,
     pub operations: Vec<Operation>,
+    /// `x-rate-limits`: windows the client keeps to.
+    pub rate_limits: Vec<RateLimit>,
+}
+
+/// At most `requests` in any window of `milliseconds`, with the response
+/// headers that report the server's count.
+pub(crate) struct RateLimit {
+    pub requests: u64,
+    pub milliseconds: u64,
+    pub limit_header: Option<String>,
+    pub remaining_header: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,12 +220,14 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
             }
         })
         .collect();
+    let rate_limits = rate_limits(file, &spec)?;
     let api = Api {
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
         default_base_url: default_base_url(&spec),
         credential: credential.map(|(kind, _)| kind),
         operations,
+        rate_limits,
     };
     Ok(Lowered { spec, api })
 }
@@ -330,6 +343,31 @@ fn constant_header(
         },
         _ => Ok(None),
     }
+}
+
+fn rate_limits(file: &str, spec: &OpenAPI) -> Result<Vec<RateLimit>, Error> {
+    let Some(declared) = spec.extensions.get("x-rate-limits") else { return Ok(Vec::new()) };
+    let fail = |at: String, reason: &str| Error::new(file, at, reason.to_owned());
+    let windows = declared.as_array().ok_or_else(|| fail("/x-rate-limits".into(), "must be a list of windows"))?;
+    windows
+        .iter()
+        .enumerate()
+        .map(|(index, window)| {
+            let at = format!("/x-rate-limits/{index}");
+            let number = |key: &str| {
+                window.get(key).and_then(serde_json::Value::as_u64).filter(|n| *n > 0).ok_or_else(|| {
+                    fail(format!("{at}/{key}"), "must be a positive whole number")
+                })
+            };
+            let header = |key: &str| window.get(key).and_then(serde_json::Value::as_str).map(str::to_ascii_lowercase);
+            Ok(RateLimit {
+                requests: number("requests")?,
+                milliseconds: number("milliseconds")?,
+                limit_header: header("limit-header"),
+                remaining_header: header("remaining-header"),
+            })
+        })
+        .collect()
 }
 
 fn retry_rule(

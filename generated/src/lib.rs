@@ -41,6 +41,6 @@ pub mod types;
 
 pub use client::{Client, DEFAULT_BASE_URL, UpdateContactError, UpsertContactError};
 pub use runtime::{
-    ApiError, BuildError, ClientBuilder, Error, Listed, Nullable, Response, RetryPolicy,
-    SecretToken, UnexpectedResponse,
+    ApiError, BuildError, ClientBuilder, Error, Listed, Nullable, RateBudget, Response,
+    RetryPolicy, SecretToken, UnexpectedResponse,
 };

@@ -159,6 +159,7 @@ pub(crate) struct Inner {
     credential: Option<(HeaderName, HeaderValue)>,
     operations: &'static [OperationPolicy],
     retry: RetryPolicy,
+    limiter: std::sync::Arc<RateLimiter>,
 }
 
 impl fmt::Debug for Inner {
@@ -168,11 +169,16 @@ impl fmt::Debug for Inner {
             .field("credential", &credential)
             .field("operations", &self.operations)
             .field("retry", &self.retry)
+            .field("rate_budget", &self.limiter.budget())
             .finish()
     }
 }
 
 impl Inner {
+    pub(crate) fn budget(&self) -> Vec<RateBudget> {
+        self.limiter.budget()
+    }
+
     fn operation(&self, operation_id: &str) -> Option<&OperationPolicy> {
         self.operations.iter().find(|op| op.operation_id == operation_id)
     }
@@ -206,12 +212,19 @@ impl Inner {
                 attempt,
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
+                rate_available = tracing::field::Empty,
             );
+            self.limiter.acquire().instrument(span.clone()).await;
             let started = std::time::Instant::now();
             let outcome = http.execute(this_attempt).instrument(span.clone()).await;
             span.record("latency_ms", started.elapsed().as_millis() as u64);
             if let Ok(response) = &outcome {
                 span.record("status", response.status().as_u16());
+                self.limiter.observe(response.headers());
+                let remaining = self.limiter.budget().iter().map(|window| window.available).min();
+                if let Some(remaining) = remaining {
+                    span.record("rate_available", remaining);
+                }
             }
             let asked_wait = match &outcome {
                 Err(error) if error.is_connect() => None,
@@ -262,9 +275,18 @@ impl ClientHooks<Inner> for crate::raw::Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner()
-            .prepare(request, info.operation_id)
-            .map_err(progenitor_client::Error::InvalidRequest)
+        let inner = self.inner();
+        inner.prepare(request, info.operation_id).map_err(progenitor_client::Error::InvalidRequest)?;
+        // A window the server reports as spent (such as a day's budget) is
+        // not waited out inside a call.
+        let wait = inner.limiter.wait();
+        if wait > inner.retry.max_delay {
+            return Err(progenitor_client::Error::Custom(format!(
+                "the rate-limit budget is spent; it frees up in {} s",
+                wait.as_secs()
+            )));
+        }
+        Ok(())
     }
 
     async fn exec(
@@ -298,6 +320,8 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     credential: Option<Credential>,
     operations: &'static [OperationPolicy],
+    rate_limits: &'static [RateWindow],
+    limit_override: Option<Vec<(u64, Duration)>>,
     retry: RetryPolicy,
     timeout: Duration,
     connect_timeout: Duration,
@@ -308,12 +332,15 @@ impl ClientBuilder {
         default_base_url: Option<&str>,
         credential: Option<Credential>,
         operations: &'static [OperationPolicy],
+        rate_limits: &'static [RateWindow],
     ) -> Self {
         ClientBuilder {
             base_url: default_base_url.map(str::to_owned),
             http: None,
             credential,
             operations,
+            rate_limits,
+            limit_override: None,
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
@@ -331,6 +358,15 @@ impl ClientBuilder {
     /// the timeouts set here then do not apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// Replaces the spec's rate limits, window by window and in the spec's
+    /// order: at most `requests` in any `window`. For a budget shared with
+    /// other programs, or a server with other limits. Clients that share a
+    /// token share the limits of the first one built.
+    pub fn rate_limits(mut self, limits: &[(u64, Duration)]) -> Self {
+        self.limit_override = Some(limits.to_vec());
         self
     }
 
@@ -354,14 +390,27 @@ impl ClientBuilder {
         self
     }
 
+    /// Clients of one token and server share their rate limits.
+    fn limiter_key(&self, base_url: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        base_url.trim_end_matches('/').hash(&mut hasher);
+        if let Some(credential) = &self.credential {
+            credential.token.0.hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
     pub fn build(self) -> Result<crate::Client, BuildError> {
-        let base_url = self.base_url.ok_or(BuildError::MissingBaseUrl)?;
+        let base_url = self.base_url.clone().ok_or(BuildError::MissingBaseUrl)?;
         let parsed =
             reqwest::Url::parse(&base_url).map_err(|_| BuildError::InvalidBaseUrl(base_url.clone()))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
             return Err(BuildError::InvalidBaseUrl(base_url));
         }
         let credential = self.credential.as_ref().map(Credential::to_header).transpose()?;
+        let limiter =
+            RateLimiter::shared(self.limiter_key(&base_url), self.rate_limits, self.limit_override.as_deref());
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -371,7 +420,7 @@ impl ClientBuilder {
                 .build()
                 .map_err(BuildError::Http)?,
         };
-        let inner = Inner { credential, operations: self.operations, retry: self.retry };
+        let inner = Inner { credential, operations: self.operations, retry: self.retry, limiter };
         Ok(crate::Client::from_parts(base_url.trim_end_matches('/'), http, inner))
     }
 }
@@ -470,6 +519,9 @@ pub enum Error<E> {
     /// An answer the spec does not declare: an unknown status, or a body
     /// that does not decode as declared (such as an HTML error page).
     UnexpectedResponse(UnexpectedResponse),
+    /// Not sent: a rate-limit window the server reports as spent frees up
+    /// later than the retry policy's longest wait.
+    RateLimited(String),
     /// The generated client reached a state it does not expect.
     Internal(String),
 }
@@ -481,7 +533,7 @@ impl<E> Error<E> {
             Error::Api(error) => Some(error.status),
             Error::UnexpectedResponse(response) => Some(response.status),
             Error::Transport(error) => error.status(),
-            Error::InvalidRequest(_) | Error::Internal(_) => None,
+            Error::InvalidRequest(_) | Error::RateLimited(_) | Error::Internal(_) => None,
         }
     }
 }
@@ -504,6 +556,7 @@ impl<E> fmt::Display for Error<E> {
                     None => Ok(()),
                 }
             }
+            Error::RateLimited(reason) => write!(f, "not sent: {reason}"),
             Error::Internal(reason) => write!(f, "internal client error: {reason}"),
         }
     }
@@ -594,9 +647,9 @@ pub(crate) async fn receive<T, E>(
             let (status, headers) = (response.status(), response.headers().clone());
             (status, headers, response.bytes().await.map_err(Error::Transport)?)
         }
-        Err(Raw::InvalidRequest(reason) | Raw::Custom(reason)) => {
-            return Err(Error::InvalidRequest(reason));
-        }
+        Err(Raw::InvalidRequest(reason)) => return Err(Error::InvalidRequest(reason)),
+        // Only the request hook makes `Custom` errors: a spent rate budget.
+        Err(Raw::Custom(reason)) => return Err(Error::RateLimited(reason)),
         Err(
             Raw::CommunicationError(error)
             | Raw::ResponseBodyError(error)
@@ -739,4 +792,186 @@ pub(crate) fn check_email(field: &str, value: &impl AsRef<str>) -> Result<(), St
             && domain.split('.').all(|label| !label.is_empty())
     }) && !value.chars().any(char::is_whitespace);
     if well_formed { Ok(()) } else { Err(format!("`{field}` is not an email address")) }
+}
+
+/// A rate-limit window from the spec's `x-rate-limits`.
+#[derive(Debug)]
+pub(crate) struct RateWindow {
+    pub requests: u64,
+    pub milliseconds: u64,
+    /// Lower-case names of the headers that report the server's limit and
+    /// what remains of it.
+    pub limit_header: Option<&'static str>,
+    pub remaining_header: Option<&'static str>,
+}
+
+/// One window as the client sees it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateBudget {
+    /// At most this many requests in any `window`.
+    pub requests: u64,
+    pub window: Duration,
+    /// Requests that could start now without waiting.
+    pub available: u64,
+    /// What the server's last answer said remains, when it says.
+    pub server_remaining: Option<u64>,
+}
+
+/// Keeps every client of one token and server within the spec's windows:
+/// no more than `requests` start in any `milliseconds`, counted from the
+/// start times of the requests themselves (a sliding log). Token-bucket
+/// limiters (GCRA) allow up to twice the limit across a window boundary,
+/// which is exactly what a server's window refuses.
+#[derive(Debug)]
+pub(crate) struct RateLimiter {
+    windows: std::sync::Mutex<Vec<WindowState>>,
+}
+
+#[derive(Debug)]
+struct WindowState {
+    spec: &'static RateWindow,
+    /// The configured limit and window (the spec's unless the builder set
+    /// others).
+    requests: u64,
+    period: Duration,
+    /// `requests`, or the server's limit when it reports a lower one.
+    limit: u64,
+    started: std::collections::VecDeque<std::time::Instant>,
+    server_remaining: Option<u64>,
+    /// The server said nothing remains: no request before this.
+    paused_until: Option<std::time::Instant>,
+}
+
+impl WindowState {
+    /// The window plus 1 % (at least 50 ms): requests leave the client in
+    /// order but reach the server with varying delays (a new connection
+    /// takes longer than a reused one), and a server's window counts
+    /// arrivals.
+    fn period(&self) -> Duration {
+        self.period + (self.period / 100).max(Duration::from_millis(50))
+    }
+
+    /// How long until a request may start (zero: now).
+    fn wait(&mut self, now: std::time::Instant) -> Duration {
+        while self.started.front().is_some_and(|first| now.duration_since(*first) >= self.period()) {
+            self.started.pop_front();
+        }
+        let paused = self.paused_until.map_or(Duration::ZERO, |until| until.saturating_duration_since(now));
+        let full = match self.started.len() as u64 >= self.limit {
+            true => {
+                let frees = self.started.len() - self.limit as usize;
+                (self.started[frees] + self.period()).saturating_duration_since(now)
+            }
+            false => Duration::ZERO,
+        };
+        paused.max(full)
+    }
+}
+
+impl RateLimiter {
+    /// The limiter every client with this token and server shares.
+    /// `limits` replaces the spec's `(requests, window)` pairs, in order.
+    pub(crate) fn shared(
+        key: u64,
+        windows: &'static [RateWindow],
+        limits: Option<&[(u64, Duration)]>,
+    ) -> std::sync::Arc<RateLimiter> {
+        use std::collections::HashMap;
+        use std::sync::{Arc, Mutex, OnceLock, Weak};
+        static LIMITERS: OnceLock<Mutex<HashMap<u64, Weak<RateLimiter>>>> = OnceLock::new();
+        let mut limiters = LIMITERS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        limiters.retain(|_, limiter| limiter.strong_count() > 0);
+        if let Some(limiter) = limiters.get(&key).and_then(Weak::upgrade) {
+            return limiter;
+        }
+        let limiter = Arc::new(RateLimiter {
+            windows: Mutex::new(
+                windows
+                    .iter()
+                    .enumerate()
+                    .map(|(index, spec)| {
+                        let (requests, period) = limits
+                            .and_then(|limits| limits.get(index).copied())
+                            .unwrap_or((spec.requests, Duration::from_millis(spec.milliseconds)));
+                        (spec, requests.max(1), period)
+                    })
+                    .map(|(spec, requests, period)| WindowState {
+                        spec,
+                        requests,
+                        period,
+                        limit: requests,
+                        started: Default::default(),
+                        server_remaining: None,
+                        paused_until: None,
+                    })
+                    .collect(),
+            ),
+        });
+        limiters.insert(key, Arc::downgrade(&limiter));
+        limiter
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<WindowState>> {
+        self.windows.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// How long until a request may start.
+    fn wait(&self) -> Duration {
+        let now = std::time::Instant::now();
+        self.lock().iter_mut().map(|window| window.wait(now)).max().unwrap_or_default()
+    }
+
+    /// Waits until every window has room, then counts a request in each.
+    async fn acquire(&self) {
+        loop {
+            let wait = {
+                let now = std::time::Instant::now();
+                let mut windows = self.lock();
+                let wait = windows.iter_mut().map(|window| window.wait(now)).max().unwrap_or_default();
+                if wait.is_zero() {
+                    windows.iter_mut().for_each(|window| window.started.push_back(now));
+                    return;
+                }
+                wait
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Follows what an answer's headers report: a lower limit than the
+    /// spec's, and a spent window (shared with other clients of the token).
+    fn observe(&self, headers: &HeaderMap) {
+        let number = |name: Option<&str>| {
+            headers.get(name?).and_then(|value| value.to_str().ok()).and_then(|text| text.trim().parse::<u64>().ok())
+        };
+        let now = std::time::Instant::now();
+        for window in self.lock().iter_mut() {
+            if let Some(limit) = number(window.spec.limit_header) {
+                window.limit = limit.clamp(1, window.requests);
+            }
+            window.server_remaining = number(window.spec.remaining_header);
+            if window.server_remaining == Some(0) {
+                window.paused_until = Some(now + window.period());
+            }
+        }
+    }
+
+    fn budget(&self) -> Vec<RateBudget> {
+        let now = std::time::Instant::now();
+        self.lock()
+            .iter_mut()
+            .map(|window| {
+                let paused = window.paused_until.is_some_and(|until| until > now);
+                let _ = window.wait(now);
+                let available = if paused { 0 } else { window.limit.saturating_sub(window.started.len() as u64) };
+                RateBudget {
+                    requests: window.limit,
+                    window: window.period,
+                    available,
+                    server_remaining: window.server_remaining,
+                }
+            })
+            .collect()
+    }
 }

@@ -1,0 +1,197 @@
+//! The client-side rate limiter against servers on 127.0.0.1 that record
+//! when each request arrives.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use highlevel_contacts::types::UpdateContactRequest;
+use highlevel_contacts::{Client, Error, RetryPolicy};
+use serde_json::json;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// Answers every update and notes when it arrived.
+#[derive(Clone, Default)]
+struct Recorder {
+    arrivals: Arc<Mutex<Vec<Instant>>>,
+    headers: Vec<(&'static str, &'static str)>,
+}
+
+impl Respond for Recorder {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        self.arrivals.lock().unwrap().push(Instant::now());
+        let mut answer = ResponseTemplate::new(200)
+            .set_body_json(json!({"succeded": true, "contact": {"id": "c1"}}));
+        for (name, value) in &self.headers {
+            answer = answer.insert_header(*name, *value);
+        }
+        answer
+    }
+}
+
+async fn server(recorder: &Recorder) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(recorder.clone())
+        .mount(&server)
+        .await;
+    server
+}
+
+fn client(server: &MockServer, token: &str, limits: &[(u64, Duration)]) -> Client {
+    Client::builder(token)
+        .base_url(server.uri())
+        .rate_limits(limits)
+        .build()
+        .unwrap()
+}
+
+/// No `window` holds more than `limit` arrivals.
+fn assert_within(arrivals: &[Instant], limit: usize, window: Duration) {
+    let mut sorted = arrivals.to_vec();
+    sorted.sort();
+    for pair in sorted.windows(limit + 1) {
+        let spread = pair[limit].duration_since(pair[0]);
+        assert!(
+            spread >= window,
+            "{} requests arrived within {spread:?}",
+            limit + 1
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_burst_never_exceeds_the_window() {
+    let recorder = Recorder::default();
+    let server = server(&recorder).await;
+    let client = client(&server, "burst-token", &[(5, Duration::from_millis(300))]);
+
+    let calls = (0..12).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move {
+            client
+                .update_contact("c1", &UpdateContactRequest::new())
+                .await
+                .unwrap()
+        })
+    });
+    for call in calls.collect::<Vec<_>>() {
+        call.await.unwrap();
+    }
+
+    let arrivals = recorder.arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 12);
+    assert_within(&arrivals, 5, Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn clients_built_separately_for_one_token_share_the_window() {
+    let recorder = Recorder::default();
+    let server = server(&recorder).await;
+    let limits = [(3, Duration::from_millis(300))];
+    let (first, second) = (
+        client(&server, "shared-token", &limits),
+        client(&server, "shared-token", &limits),
+    );
+
+    for _ in 0..4 {
+        first
+            .update_contact("c1", &UpdateContactRequest::new())
+            .await
+            .unwrap();
+        second
+            .update_contact("c1", &UpdateContactRequest::new())
+            .await
+            .unwrap();
+    }
+
+    assert_within(
+        &recorder.arrivals.lock().unwrap(),
+        3,
+        Duration::from_millis(300),
+    );
+}
+
+#[tokio::test]
+async fn the_budget_is_readable_and_follows_the_servers_headers() {
+    let recorder = Recorder {
+        headers: vec![("x-ratelimit-max", "4"), ("x-ratelimit-remaining", "1")],
+        ..Default::default()
+    };
+    let server = server(&recorder).await;
+    let client = client(
+        &server,
+        "budget-token",
+        &[
+            (10, Duration::from_secs(60)),
+            (1000, Duration::from_secs(3600)),
+        ],
+    );
+    assert_eq!(client.rate_budget()[0].available, 10);
+
+    client
+        .update_contact("c1", &UpdateContactRequest::new())
+        .await
+        .unwrap();
+
+    let budget = client.rate_budget();
+    assert_eq!(budget[0].requests, 4, "the server's lower limit wins");
+    assert_eq!(budget[0].available, 3);
+    assert_eq!(budget[0].server_remaining, Some(1));
+    assert_eq!(budget[1].available, 999);
+    assert_eq!(budget[1].server_remaining, None);
+}
+
+#[tokio::test]
+async fn a_window_the_server_reports_spent_is_waited_out() {
+    let recorder = Recorder {
+        headers: vec![("x-ratelimit-remaining", "0")],
+        ..Default::default()
+    };
+    let server = server(&recorder).await;
+    let client = client(&server, "spent-token", &[(100, Duration::from_millis(300))]);
+
+    client
+        .update_contact("c1", &UpdateContactRequest::new())
+        .await
+        .unwrap();
+    client
+        .update_contact("c1", &UpdateContactRequest::new())
+        .await
+        .unwrap();
+
+    let arrivals = recorder.arrivals.lock().unwrap().clone();
+    assert!(arrivals[1].duration_since(arrivals[0]) >= Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn a_spent_daily_budget_fails_fast_instead_of_waiting_a_day() {
+    let recorder = Recorder {
+        headers: vec![("x-ratelimit-daily-remaining", "0")],
+        ..Default::default()
+    };
+    let server = server(&recorder).await;
+    let client = Client::builder("daily-token")
+        .base_url(server.uri())
+        .rate_limits(&[
+            (100, Duration::from_secs(10)),
+            (1000, Duration::from_secs(86_400)),
+        ])
+        .retry(RetryPolicy::new(3, Duration::from_millis(10)).max_delay(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+
+    client
+        .update_contact("c1", &UpdateContactRequest::new())
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let error = client
+        .update_contact("c1", &UpdateContactRequest::new())
+        .await
+        .unwrap_err();
+
+    assert!(matches!(error, Error::RateLimited(_)), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(recorder.arrivals.lock().unwrap().len(), 1);
+}
