@@ -53,6 +53,13 @@ pub(crate) fn client_module(
         let (limit_header, remaining_header) = (optional(&limit.limit_header), optional(&limit.remaining_header));
         quote!(RateWindow { requests: #requests, milliseconds: #milliseconds, limit_header: #limit_header, remaining_header: #remaining_header })
     });
+    let token_url_const = api.oauth_token_url.as_ref().map(|url| {
+        quote! {
+            /// Where the spec's OAuth scheme renews tokens, for
+            /// [`OAuthRefresh::new`](crate::OAuthRefresh::new).
+            pub const OAUTH_TOKEN_URL: &str = #url;
+        }
+    });
     let default_base_url = match &api.default_base_url {
         Some(_) => quote!(Some(DEFAULT_BASE_URL)),
         None => quote!(None),
@@ -66,16 +73,17 @@ pub(crate) fn client_module(
             let new = api.default_base_url.as_ref().map(|_| {
                 quote! {
                     /// A client for [`DEFAULT_BASE_URL`] with default settings.
-                    pub fn new(token: impl Into<SecretToken>) -> Result<Self, BuildError> {
-                        Self::builder(token).build()
+                    pub fn new(credentials: impl Into<Credentials>) -> Result<Self, BuildError> {
+                        Self::builder(credentials).build()
                     }
                 }
             });
             quote! {
                 /// Starts configuring a client that authenticates every
-                /// request with `token`.
-                pub fn builder(token: impl Into<SecretToken>) -> ClientBuilder {
-                    ClientBuilder::new(#default_base_url, Some(Credential::new(#header, #prefix, token.into())), OPERATIONS, RATE_LIMITS)
+                /// request: with a token, or with OAuth tokens it renews
+                /// ([`OAuthRefresh`](crate::OAuthRefresh)).
+                pub fn builder(credentials: impl Into<Credentials>) -> ClientBuilder {
+                    ClientBuilder::new(#default_base_url, Some(Credential::new(#header, #prefix, credentials.into())), OPERATIONS, RATE_LIMITS)
                 }
 
                 #new
@@ -127,9 +135,14 @@ pub(crate) fn client_module(
     });
     // Import only what this spec's code uses, so no import is unused.
     let mut crate_imports = vec![quote!(ClientBuilder), quote!(Error), quote!(Response)];
-    let mut runtime_imports = vec![quote!(self), quote!(OperationPolicy), quote!(RateWindow), quote!(RetryRule)];
+    let mut runtime_imports = vec![
+        quote!(self),
+        quote!(OperationPolicy),
+        quote!(RateWindow),
+        quote!(RetryRule),
+    ];
     if api.credential.is_some() {
-        crate_imports.push(quote!(SecretToken));
+        crate_imports.push(quote!(Credentials));
         runtime_imports.push(quote!(Credential));
     }
     if api.default_base_url.is_some() {
@@ -154,6 +167,8 @@ pub(crate) fn client_module(
         use crate::{#(#crate_imports),*};
 
         #base_url_const
+
+        #token_url_const
 
         #client_doc
         #[derive(Debug, Clone)]
@@ -495,6 +510,11 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
                 .as_ref()
                 .map(|_| quote!(DEFAULT_BASE_URL)),
         )
+        .chain(
+            api.oauth_token_url
+                .as_ref()
+                .map(|_| quote!(OAUTH_TOKEN_URL)),
+        )
         .chain(api.operations.iter().flat_map(|operation| {
             let pascal = names::type_name(&operation.id);
             let mut idents = vec![format_ident!("{}Error", pascal)];
@@ -519,14 +539,14 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         mod raw;
         // One runtime serves every spec; a spec without credentials or JSON
         // bodies leaves parts of it unused.
-        #[allow(dead_code)]
+        #[allow(dead_code, unused_imports)]
         mod runtime;
         /// The spec's schemas as Rust types.
         #[allow(clippy::all)]
         pub mod types;
 
         pub use client::{#(#exports),*};
-        pub use runtime::{ApiError, BuildError, ClientBuilder, Error, Listed, Nullable, RateBudget, Response, RetryPolicy, SecretToken, UnexpectedResponse};
+        pub use runtime::{ApiError, BuildError, ClientBuilder, Credentials, Error, Listed, Nullable, OAuthRefresh, RateBudget, Response, RetryPolicy, SecretToken, UnexpectedResponse};
     }
 }
 
@@ -551,16 +571,17 @@ pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str)
         ("bytes", "\"1\""),
         ("httpdate", "\"1\""),
         ("progenitor-client", "\"0.15.1\""),
-        // rustls: no system OpenSSL needed; `json` for bodies. Nothing else.
+        // rustls: no system OpenSSL needed; `json` for bodies, `form` for
+        // OAuth renewals. Nothing else.
         (
             "reqwest",
-            "{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\"] }",
+            "{ version = \"0.13\", default-features = false, features = [\"form\", \"json\", \"rustls\"] }",
         ),
         ("serde", "{ version = \"1\", features = [\"derive\"] }"),
         ("serde_json", "\"1\""),
         (
             "tokio",
-            "{ version = \"1\", default-features = false, features = [\"time\"] }",
+            "{ version = \"1\", default-features = false, features = [\"sync\", \"time\"] }",
         ),
         (
             "tracing",

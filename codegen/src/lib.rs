@@ -183,10 +183,12 @@ fn generate(settings: &Settings, spec: &SpecDocument) -> Result<GeneratedCrate, 
         "src/types.rs".to_owned(),
         render::rust_items(&preamble, raw.types),
     );
-    files.insert(
-        "src/runtime.rs".to_owned(),
-        format!("{preamble}\n{}", render::RUNTIME_SOURCE),
-    );
+    for (name, source) in render::RUNTIME_FILES {
+        files.insert(
+            format!("src/runtime/{name}"),
+            format!("{preamble}\n{source}"),
+        );
+    }
     Ok(GeneratedCrate { files })
 }
 

@@ -33,6 +33,9 @@ pub(crate) struct Api {
     pub operations: Vec<Operation>,
     /// `x-rate-limits`: windows the client keeps to.
     pub rate_limits: Vec<RateLimit>,
+    /// Where OAuth tokens are renewed: an `oauth2` scheme's refresh (or
+    /// token) URL.
+    pub oauth_token_url: Option<String>,
 }
 
 /// At most `requests` in any window of `milliseconds`, with the response
@@ -228,6 +231,7 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
         credential: credential.map(|(kind, _)| kind),
         operations,
         rate_limits,
+        oauth_token_url: oauth_token_url(&spec),
     };
     Ok(Lowered { spec, api })
 }
@@ -272,7 +276,18 @@ fn credential_kinds(file: &str, spec: &OpenAPI) -> Result<Vec<(String, Credentia
                 location: APIKeyLocation::Header,
                 name,
                 ..
-            } => Credential::Header { name: name.clone() },
+            } => {
+                let token_char =
+                    |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+                if name.is_empty() || !name.chars().all(token_char) {
+                    return Err(Error::new(
+                        file,
+                        format!("{at}/name"),
+                        format!("`{name}` is not a valid header name"),
+                    ));
+                }
+                Credential::Header { name: name.clone() }
+            }
             SecurityScheme::HTTP { scheme, .. } => {
                 return Err(Error::new(
                     file,
@@ -345,21 +360,58 @@ fn constant_header(
     }
 }
 
+fn oauth_token_url(spec: &OpenAPI) -> Option<String> {
+    let components = spec.components.as_ref()?;
+    components
+        .security_schemes
+        .values()
+        .find_map(|scheme| match scheme.as_item()? {
+            SecurityScheme::OAuth2 { flows, .. } => {
+                let authorization_code = flows
+                    .authorization_code
+                    .as_ref()
+                    .map(|f| (f.refresh_url.as_ref(), &f.token_url));
+                let client_credentials = flows
+                    .client_credentials
+                    .as_ref()
+                    .map(|f| (f.refresh_url.as_ref(), &f.token_url));
+                let password = flows
+                    .password
+                    .as_ref()
+                    .map(|f| (f.refresh_url.as_ref(), &f.token_url));
+                let (refresh, token) = authorization_code.or(client_credentials).or(password)?;
+                Some(refresh.unwrap_or(token).clone())
+            }
+            _ => None,
+        })
+}
+
 fn rate_limits(file: &str, spec: &OpenAPI) -> Result<Vec<RateLimit>, Error> {
-    let Some(declared) = spec.extensions.get("x-rate-limits") else { return Ok(Vec::new()) };
+    let Some(declared) = spec.extensions.get("x-rate-limits") else {
+        return Ok(Vec::new());
+    };
     let fail = |at: String, reason: &str| Error::new(file, at, reason.to_owned());
-    let windows = declared.as_array().ok_or_else(|| fail("/x-rate-limits".into(), "must be a list of windows"))?;
+    let windows = declared
+        .as_array()
+        .ok_or_else(|| fail("/x-rate-limits".into(), "must be a list of windows"))?;
     windows
         .iter()
         .enumerate()
         .map(|(index, window)| {
             let at = format!("/x-rate-limits/{index}");
             let number = |key: &str| {
-                window.get(key).and_then(serde_json::Value::as_u64).filter(|n| *n > 0).ok_or_else(|| {
-                    fail(format!("{at}/{key}"), "must be a positive whole number")
-                })
+                window
+                    .get(key)
+                    .and_then(serde_json::Value::as_u64)
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| fail(format!("{at}/{key}"), "must be a positive whole number"))
             };
-            let header = |key: &str| window.get(key).and_then(serde_json::Value::as_str).map(str::to_ascii_lowercase);
+            let header = |key: &str| {
+                window
+                    .get(key)
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_ascii_lowercase)
+            };
             Ok(RateLimit {
                 requests: number("requests")?,
                 milliseconds: number("milliseconds")?,

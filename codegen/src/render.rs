@@ -5,8 +5,17 @@ use proc_macro2::TokenStream;
 
 use crate::Error;
 
-/// The runtime every generated crate carries, from this crate's source tree.
-pub(crate) const RUNTIME_SOURCE: &str = include_str!("../runtime/runtime.rs");
+/// The runtime every generated crate carries as `src/runtime/`, from this
+/// crate's source tree.
+pub(crate) const RUNTIME_FILES: [(&str, &str); 7] = [
+    ("mod.rs", include_str!("../runtime/mod.rs")),
+    ("client.rs", include_str!("../runtime/client.rs")),
+    ("credentials.rs", include_str!("../runtime/credentials.rs")),
+    ("rate_limit.rs", include_str!("../runtime/rate_limit.rs")),
+    ("response.rs", include_str!("../runtime/response.rs")),
+    ("retry.rs", include_str!("../runtime/retry.rs")),
+    ("values.rs", include_str!("../runtime/values.rs")),
+];
 
 /// The first lines of every generated file, commented with `marker`.
 pub(crate) fn preamble(marker: &str, spec_name: &str, command: &str) -> String {

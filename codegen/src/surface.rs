@@ -15,18 +15,22 @@ pub struct SurfaceItem {
     pub detail: String,
 }
 
-/// Modules whose public items the crate root re-exports or exposes, by file.
-const PUBLIC_FILES: [(&str, &str); 3] = [
-    ("src/client.rs", ""),
-    ("src/runtime.rs", ""),
-    ("src/types.rs", "types::"),
-];
+/// Where a file's public items appear to callers: the crate root
+/// re-exports the facade and the runtime; `types` is a public module.
+fn public_prefix(file: &str) -> Option<&'static str> {
+    match file {
+        "src/client.rs" => Some(""),
+        "src/types.rs" => Some("types::"),
+        _ if file.starts_with("src/runtime/") => Some(""),
+        _ => None,
+    }
+}
 
 /// The public surface of a generated crate, sorted by path.
 pub fn public_api(files: &BTreeMap<String, String>) -> Result<Vec<SurfaceItem>, syn::Error> {
     let mut surface = Vec::new();
-    for (file, prefix) in PUBLIC_FILES {
-        let Some(text) = files.get(file) else {
+    for (file, text) in files {
+        let Some(prefix) = public_prefix(file) else {
             continue;
         };
         let parsed = syn::parse_file(text)?;

@@ -3,10 +3,14 @@
 
 use crate::runtime::{self, OperationPolicy, RateWindow, RetryRule, Credential};
 use crate::types;
-use crate::{BuildError, ClientBuilder, Error, Response, SecretToken};
+use crate::{BuildError, ClientBuilder, Error, Response, Credentials};
 
 /// The server the spec names; [`ClientBuilder::base_url`] overrides it.
 pub const DEFAULT_BASE_URL: &str = "https://services.leadconnectorhq.com";
+
+/// Where the spec's OAuth scheme renews tokens, for
+/// [`OAuthRefresh::new`](crate::OAuthRefresh::new).
+pub const OAUTH_TOKEN_URL: &str = "https://services.leadconnectorhq.com/oauth/token";
 
 /// Client for HighLevel Contacts API (Update and Upsert Contact).
 ///
@@ -66,19 +70,20 @@ const RATE_LIMITS: &[RateWindow] = &[
 
 impl Client {
     /// Starts configuring a client that authenticates every
-    /// request with `token`.
-    pub fn builder(token: impl Into<SecretToken>) -> ClientBuilder {
+    /// request: with a token, or with OAuth tokens it renews
+    /// ([`OAuthRefresh`](crate::OAuthRefresh)).
+    pub fn builder(credentials: impl Into<Credentials>) -> ClientBuilder {
         ClientBuilder::new(
             Some(DEFAULT_BASE_URL),
-            Some(Credential::new("authorization", "Bearer ", token.into())),
+            Some(Credential::new("authorization", "Bearer ", credentials.into())),
             OPERATIONS,
             RATE_LIMITS,
         )
     }
 
     /// A client for [`DEFAULT_BASE_URL`] with default settings.
-    pub fn new(token: impl Into<SecretToken>) -> Result<Self, BuildError> {
-        Self::builder(token).build()
+    pub fn new(credentials: impl Into<Credentials>) -> Result<Self, BuildError> {
+        Self::builder(credentials).build()
     }
 
     pub(crate) fn from_parts(

@@ -32,15 +32,17 @@ mod client;
 #[allow(clippy::all)]
 mod raw;
 
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod runtime;
 
 /// The spec's schemas as Rust types.
 #[allow(clippy::all)]
 pub mod types;
 
-pub use client::{Client, DEFAULT_BASE_URL, UpdateContactError, UpsertContactError};
+pub use client::{
+    Client, DEFAULT_BASE_URL, OAUTH_TOKEN_URL, UpdateContactError, UpsertContactError,
+};
 pub use runtime::{
-    ApiError, BuildError, ClientBuilder, Error, Listed, Nullable, RateBudget, Response,
-    RetryPolicy, SecretToken, UnexpectedResponse,
+    ApiError, BuildError, ClientBuilder, Credentials, Error, Listed, Nullable,
+    OAuthRefresh, RateBudget, Response, RetryPolicy, SecretToken, UnexpectedResponse,
 };

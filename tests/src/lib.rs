@@ -28,7 +28,7 @@ pub fn snapshot_text(generated: &GeneratedCrate) -> String {
     generated
         .files
         .iter()
-        .filter(|(path, _)| path.as_str() != "src/runtime.rs")
+        .filter(|(path, _)| !path.starts_with("src/runtime/"))
         .map(|(path, text)| format!("==> {path} <==\n{text}\n"))
         .collect()
 }

@@ -445,7 +445,7 @@ fn mutations() -> Vec<Mutation> {
                 set(
                     doc,
                     "/security",
-                    json!([{"bearerAuth": ["contacts.write"]}]),
+                    json!([{"bearerAuth": []}, {"oauth": ["contacts.write", "contacts.readonly"]}]),
                 )
             },
             forward: Breaking,

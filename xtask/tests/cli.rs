@@ -82,7 +82,7 @@ fn generate_writes_a_whole_crate_and_a_rerun_replaces_it_keeping_target() {
         "src/lib.rs",
         "src/client.rs",
         "src/raw.rs",
-        "src/runtime.rs",
+        "src/runtime/mod.rs",
         "src/types.rs",
     ] {
         assert!(out.join(file).exists(), "{file}");

@@ -1,0 +1,187 @@
+//! The client-side rate limiter.
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+
+/// A rate-limit window from the spec's `x-rate-limits`.
+#[derive(Debug)]
+pub(crate) struct RateWindow {
+    pub requests: u64,
+    pub milliseconds: u64,
+    /// Lower-case names of the headers that report the server's limit and
+    /// what remains of it.
+    pub limit_header: Option<&'static str>,
+    pub remaining_header: Option<&'static str>,
+}
+
+/// One window as the client sees it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateBudget {
+    /// At most this many requests in any `window`.
+    pub requests: u64,
+    pub window: Duration,
+    /// Requests that could start now without waiting.
+    pub available: u64,
+    /// What the server's last answer said remains, when it says.
+    pub server_remaining: Option<u64>,
+}
+
+/// Keeps every client of one token and server within the spec's windows:
+/// no more than `requests` start in any `milliseconds`, counted from the
+/// start times of the requests themselves (a sliding log). Token-bucket
+/// limiters (GCRA) allow up to twice the limit across a window boundary,
+/// which is exactly what a server's window refuses.
+#[derive(Debug)]
+pub(crate) struct RateLimiter {
+    windows: std::sync::Mutex<Vec<WindowState>>,
+}
+
+#[derive(Debug)]
+struct WindowState {
+    spec: &'static RateWindow,
+    /// The configured limit and window (the spec's unless the builder set
+    /// others).
+    requests: u64,
+    period: Duration,
+    /// `requests`, or the server's limit when it reports a lower one.
+    limit: u64,
+    started: std::collections::VecDeque<std::time::Instant>,
+    server_remaining: Option<u64>,
+    /// The server said nothing remains: no request before this.
+    paused_until: Option<std::time::Instant>,
+}
+
+impl WindowState {
+    /// The window plus 1 % (at least 50 ms): requests leave the client in
+    /// order but reach the server with varying delays (a new connection
+    /// takes longer than a reused one), and a server's window counts
+    /// arrivals.
+    fn period(&self) -> Duration {
+        self.period + (self.period / 100).max(Duration::from_millis(50))
+    }
+
+    /// How long until a request may start (zero: now).
+    fn wait(&mut self, now: std::time::Instant) -> Duration {
+        while self.started.front().is_some_and(|first| now.duration_since(*first) >= self.period()) {
+            self.started.pop_front();
+        }
+        let paused = self.paused_until.map_or(Duration::ZERO, |until| until.saturating_duration_since(now));
+        let full = match self.started.len() as u64 >= self.limit {
+            true => {
+                let frees = self.started.len() - self.limit as usize;
+                (self.started[frees] + self.period()).saturating_duration_since(now)
+            }
+            false => Duration::ZERO,
+        };
+        paused.max(full)
+    }
+}
+
+impl RateLimiter {
+    /// The limiter every client with this token and server shares.
+    /// `limits` replaces the spec's `(requests, window)` pairs, in order.
+    pub(crate) fn shared(
+        key: u64,
+        windows: &'static [RateWindow],
+        limits: Option<&[(u64, Duration)]>,
+    ) -> std::sync::Arc<RateLimiter> {
+        use std::collections::HashMap;
+        use std::sync::{Arc, Mutex, OnceLock, Weak};
+        static LIMITERS: OnceLock<Mutex<HashMap<u64, Weak<RateLimiter>>>> = OnceLock::new();
+        let mut limiters = LIMITERS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        limiters.retain(|_, limiter| limiter.strong_count() > 0);
+        if let Some(limiter) = limiters.get(&key).and_then(Weak::upgrade) {
+            return limiter;
+        }
+        let limiter = Arc::new(RateLimiter {
+            windows: Mutex::new(
+                windows
+                    .iter()
+                    .enumerate()
+                    .map(|(index, spec)| {
+                        let (requests, period) = limits
+                            .and_then(|limits| limits.get(index).copied())
+                            .unwrap_or((spec.requests, Duration::from_millis(spec.milliseconds)));
+                        (spec, requests.max(1), period)
+                    })
+                    .map(|(spec, requests, period)| WindowState {
+                        spec,
+                        requests,
+                        period,
+                        limit: requests,
+                        started: Default::default(),
+                        server_remaining: None,
+                        paused_until: None,
+                    })
+                    .collect(),
+            ),
+        });
+        limiters.insert(key, Arc::downgrade(&limiter));
+        limiter
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<WindowState>> {
+        self.windows.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// How long until a request may start.
+    pub(super) fn wait(&self) -> Duration {
+        let now = std::time::Instant::now();
+        self.lock().iter_mut().map(|window| window.wait(now)).max().unwrap_or_default()
+    }
+
+    /// Waits until every window has room, then counts a request in each.
+    pub(super) async fn acquire(&self) {
+        loop {
+            let wait = {
+                let now = std::time::Instant::now();
+                let mut windows = self.lock();
+                let wait = windows.iter_mut().map(|window| window.wait(now)).max().unwrap_or_default();
+                if wait.is_zero() {
+                    windows.iter_mut().for_each(|window| window.started.push_back(now));
+                    return;
+                }
+                wait
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Follows what an answer's headers report: a lower limit than the
+    /// spec's, and a spent window (shared with other clients of the token).
+    pub(super) fn observe(&self, headers: &HeaderMap) {
+        let number = |name: Option<&str>| {
+            headers.get(name?).and_then(|value| value.to_str().ok()).and_then(|text| text.trim().parse::<u64>().ok())
+        };
+        let now = std::time::Instant::now();
+        for window in self.lock().iter_mut() {
+            if let Some(limit) = number(window.spec.limit_header) {
+                window.limit = limit.clamp(1, window.requests);
+            }
+            window.server_remaining = number(window.spec.remaining_header);
+            if window.server_remaining == Some(0) {
+                window.paused_until = Some(now + window.period());
+            }
+        }
+    }
+
+    pub(super) fn budget(&self) -> Vec<RateBudget> {
+        let now = std::time::Instant::now();
+        self.lock()
+            .iter_mut()
+            .map(|window| {
+                let paused = window.paused_until.is_some_and(|until| until > now);
+                let _ = window.wait(now);
+                let available = if paused { 0 } else { window.limit.saturating_sub(window.started.len() as u64) };
+                RateBudget {
+                    requests: window.limit,
+                    window: window.period,
+                    available,
+                    server_remaining: window.server_remaining,
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,91 @@
+//! When and how patiently a failed request is sent again.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+/// When a request may be sent again after a failure, from the spec.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RetryRule {
+    /// The method is idempotent (GET, PUT, DELETE, …): repeating it after a
+    /// response changes nothing.
+    Idempotent,
+    /// Only when nothing reached the server (a connect error).
+    ConnectErrorsOnly,
+    /// `x-retry-safe-when`: after a response too, when in the JSON body no
+    /// property of `not_true` is `true` and, if `any_present` is not empty,
+    /// one of its properties has a value.
+    WhenBody { not_true: &'static [&'static str], any_present: &'static [&'static str] },
+}
+
+impl RetryRule {
+    pub(super) fn allows_after_response(self, request: &reqwest::Request) -> bool {
+        match self {
+            RetryRule::Idempotent => true,
+            RetryRule::ConnectErrorsOnly => false,
+            RetryRule::WhenBody { not_true, any_present } => {
+                let body = request.body().and_then(reqwest::Body::as_bytes).unwrap_or_default();
+                let Ok(body) = serde_json::from_slice::<serde_json::Value>(body) else { return false };
+                let set = |name: &&str| body.get(*name).is_some_and(|value| !value.is_null());
+                !not_true.iter().any(|name| body.get(*name) == Some(&serde_json::Value::Bool(true)))
+                    && (any_present.is_empty() || any_present.iter().any(set))
+            }
+        }
+    }
+}
+
+/// How often and how patiently failed requests are sent again.
+///
+/// Retried: connect errors always; timeouts and the answers 429, 502, 503
+/// and 504 when a repeat is safe for the operation: its method is
+/// idempotent, or its spec's `x-retry-safe-when` holds for the body. The wait
+/// grows exponentially from `base_delay` with jitter, or is what the
+/// server's `Retry-After` asks for; an answer asking for longer than
+/// `max_delay` is returned instead of waited for.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub(super) max_attempts: u32,
+    pub(super) base_delay: Duration,
+    pub(super) max_delay: Duration,
+}
+
+impl RetryPolicy {
+    /// Up to `max_attempts` sends in all (1 means no retry).
+    pub fn new(max_attempts: u32, base_delay: Duration) -> Self {
+        RetryPolicy { max_attempts: max_attempts.max(1), base_delay, max_delay: Duration::from_secs(30) }
+    }
+
+    /// Every request is sent once.
+    pub fn disabled() -> Self {
+        RetryPolicy::new(1, Duration::ZERO)
+    }
+
+    /// The longest single wait, for backoff and `Retry-After` alike.
+    pub fn max_delay(mut self, max_delay: Duration) -> Self {
+        self.max_delay = max_delay;
+        self
+    }
+}
+
+impl Default for RetryPolicy {
+    /// Three attempts, waits from 500 ms, at most 30 s each.
+    fn default() -> Self {
+        RetryPolicy::new(3, Duration::from_millis(500))
+    }
+}
+
+/// Statuses that say "try again later".
+pub(super) fn is_transient(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+/// `Retry-After` in seconds or as an HTTP date.
+pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+}
