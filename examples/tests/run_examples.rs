@@ -72,9 +72,53 @@ async fn upsert_contact_prints_an_api_error_without_the_token_and_fails() {
 }
 
 #[tokio::test]
+async fn oauth_variables_renew_a_token_before_the_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "access-from-refresh", "expires_in": 86399, "refresh_token": "rotated"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(wiremock::matchers::header(
+            "authorization",
+            "Bearer access-from-refresh",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"succeded": true, "contact": {"id": "c-7"}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let output = tokio::process::Command::new(example("update_contact"))
+        .env_remove("HIGHLEVEL_TOKEN")
+        .env("HIGHLEVEL_CLIENT_ID", "client")
+        .env("HIGHLEVEL_CLIENT_SECRET", "secret")
+        .env("HIGHLEVEL_REFRESH_TOKEN", "refresh")
+        .env("HIGHLEVEL_BASE_URL", server.uri())
+        .env("CONTACT_ID", "c-7")
+        .output()
+        .await
+        .unwrap();
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("\"c-7\""));
+}
+
+#[tokio::test]
 async fn a_missing_token_is_explained() {
     let output = tokio::process::Command::new(example("update_contact"))
         .env_remove("HIGHLEVEL_TOKEN")
+        .env_remove("HIGHLEVEL_CLIENT_ID")
         .output()
         .await
         .unwrap();
