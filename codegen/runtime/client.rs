@@ -89,8 +89,10 @@ impl Inner {
             if let Ok(response) = &outcome {
                 span.record("status", response.status().as_u16());
                 self.limiter.observe(response.headers());
-                let remaining = self.limiter.budget().iter().map(|window| window.available).min();
-                if let Some(remaining) = remaining {
+                // The budget is worked out only for a subscriber that listens.
+                if !span.is_disabled()
+                    && let Some(remaining) = self.limiter.budget().iter().map(|window| window.available).min()
+                {
                     span.record("rate_available", remaining);
                 }
             }
@@ -150,7 +152,7 @@ impl Inner {
             let credential = self.credential.as_ref().ok_or_else(|| {
                 HookFailure::InvalidRequest(format!("{operation_id} needs a credential"))
             })?;
-            let (_, value) = credential.current(http).await.map_err(HookFailure::Token)?;
+            let value = credential.current(http).await.map_err(HookFailure::Token)?;
             request.headers_mut().insert(credential.header().clone(), value);
         }
         // A window the server reports as spent (such as a day's budget) is

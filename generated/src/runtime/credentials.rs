@@ -245,11 +245,17 @@ pub(crate) struct Credential {
     header: HeaderName,
     prefix: &'static str,
     credentials: Credentials,
+    /// A fixed token's header value, built once.
+    fixed: Option<HeaderValue>,
 }
 
 impl Credential {
     pub(crate) fn new(header: &'static str, prefix: &'static str, credentials: Credentials) -> Self {
-        Credential { header: HeaderName::from_static(header), prefix, credentials }
+        let mut credential = Credential { header: HeaderName::from_static(header), prefix, credentials, fixed: None };
+        if let Credentials::Token(token) = &credential.credentials {
+            credential.fixed = credential.value(token);
+        }
+        credential
     }
 
     pub(super) fn header(&self) -> &HeaderName {
@@ -259,7 +265,7 @@ impl Credential {
     /// Refuses at build time what no request could carry.
     pub(super) fn check(&self) -> Result<(), BuildError> {
         match &self.credentials {
-            Credentials::Token(token) => self.value(token).map(drop).ok_or(BuildError::InvalidToken),
+            Credentials::Token(_) => self.fixed.as_ref().map(drop).ok_or(BuildError::InvalidToken),
             Credentials::OAuth(_) => Ok(()),
         }
     }
@@ -277,14 +283,13 @@ impl Credential {
         }
     }
 
-    /// The token to send now, as a sensitive header value.
-    pub(super) async fn current(&self, http: &reqwest::Client) -> Result<(SecretToken, HeaderValue), String> {
-        let token = match &self.credentials {
-            Credentials::Token(token) => token.clone(),
-            Credentials::OAuth(refresh) => refresh.current(http).await?,
-        };
-        let value = self.value(&token).ok_or("the token contains characters a header cannot carry")?;
-        Ok((token, value))
+    /// The header value to send now (sensitive, so never printed).
+    pub(super) async fn current(&self, http: &reqwest::Client) -> Result<HeaderValue, String> {
+        let unusable = "the token contains characters a header cannot carry";
+        match &self.credentials {
+            Credentials::Token(_) => self.fixed.clone().ok_or_else(|| unusable.to_owned()),
+            Credentials::OAuth(refresh) => self.value(&refresh.current(http).await?).ok_or_else(|| unusable.to_owned()),
+        }
     }
 
     /// After a 401 for `sent`: a renewed token to try once more, if the
@@ -297,8 +302,7 @@ impl Credential {
         let Credentials::OAuth(refresh) = &self.credentials else { return None };
         let sent = sent.to_str().ok()?.strip_prefix(self.prefix)?;
         refresh.reject(&SecretToken::from(sent)).await;
-        let (_, value) = self.current(http).await.ok()?;
-        Some(value)
+        self.current(http).await.ok()
     }
 
     fn value(&self, token: &SecretToken) -> Option<HeaderValue> {
