@@ -8,12 +8,14 @@
 //! progenitor, `emit` writes the facade, crate root and manifest, and
 //! `render` formats everything into files.
 
+mod bundle;
 mod emit;
 mod error;
 mod lower;
 mod names;
 mod progenitor_pass;
 mod render;
+mod repair;
 mod shape;
 mod source;
 pub mod surface;
@@ -22,6 +24,7 @@ mod wire;
 
 use std::collections::BTreeMap;
 
+pub use bundle::Resolver;
 pub use error::Error;
 pub use source::SpecDocument;
 
@@ -33,6 +36,7 @@ pub struct Settings {
     description: Option<String>,
     license: Option<String>,
     regenerate_command: String,
+    strict: bool,
 }
 
 impl Settings {
@@ -43,7 +47,16 @@ impl Settings {
             description: None,
             license: None,
             regenerate_command: "cargo xtask generate".to_owned(),
+            strict: false,
         }
+    }
+
+    /// Refuse specs that need a repair (an undeclared path parameter, enum
+    /// values that give the same Rust name…) instead of repairing them and
+    /// reporting a note.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
     }
 
     pub fn version(mut self, version: impl Into<String>) -> Self {
@@ -76,6 +89,9 @@ impl Settings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedCrate {
     pub files: BTreeMap<String, String>,
+    /// Flaws of the spec that the generator repaired, each located like an
+    /// error; callers show them as warnings.
+    pub notes: Vec<Error>,
 }
 
 /// Turns specs into crates with fixed [`Settings`].
@@ -95,26 +111,39 @@ impl Generator {
 
     /// Generates the crate, or says what in the spec prevented it. Never
     /// panics: a panic inside progenitor or typify becomes an [`Error`].
+    /// External references are refused; see [`Generator::generate_with`].
     pub fn generate(&self, spec: &SpecDocument) -> Result<GeneratedCrate, Error> {
-        let settings = self.settings.clone();
-        let spec = spec.clone();
-        let file = spec.name.clone();
-        let worker = std::thread::Builder::new()
-            .name("codegen".into())
-            .stack_size(GENERATOR_STACK_BYTES)
-            .spawn(move || {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    generate(&settings, &spec)
-                }))
-            })
-            .map_err(|e| {
-                Error::new(
-                    &file,
-                    "",
-                    format!("could not start the generator thread: {e}"),
-                )
-            })?;
-        match worker.join() {
+        self.generate_with(spec, &bundle::NoResolver)
+    }
+
+    /// Like [`Generator::generate`], loading the documents that external
+    /// `$ref`s name through `resolver`. Their targets are copied into the
+    /// spec's `components` before anything else runs.
+    pub fn generate_with(
+        &self,
+        spec: &SpecDocument,
+        resolver: &dyn Resolver,
+    ) -> Result<GeneratedCrate, Error> {
+        let file = spec.name.as_str();
+        let outcome = std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new()
+                .name("codegen".into())
+                .stack_size(GENERATOR_STACK_BYTES)
+                .spawn_scoped(scope, || {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        generate(&self.settings, spec, resolver)
+                    }))
+                })
+                .map_err(|e| {
+                    Error::new(
+                        file,
+                        "",
+                        format!("could not start the generator thread: {e}"),
+                    )
+                })?;
+            Ok(worker.join())
+        })?;
+        match outcome {
             Ok(Ok(result)) => result,
             Ok(Err(panic)) | Err(panic) => {
                 let message = panic
@@ -123,7 +152,7 @@ impl Generator {
                     .or_else(|| panic.downcast_ref::<&str>().copied())
                     .unwrap_or("no message");
                 Err(Error::new(
-                    &file,
+                    file,
                     "",
                     format!(
                         "the generator cannot handle this document (internal panic: {message})"
@@ -134,14 +163,33 @@ impl Generator {
     }
 }
 
-fn generate(settings: &Settings, spec: &SpecDocument) -> Result<GeneratedCrate, Error> {
+fn generate(
+    settings: &Settings,
+    spec: &SpecDocument,
+    resolver: &dyn Resolver,
+) -> Result<GeneratedCrate, Error> {
     let file = spec.name.as_str();
-    let document = source::parse(spec)?;
+    let mut document = source::parse(spec)?;
+    bundle::bundle(file, &mut document, resolver)?;
+    let notes = repair::repair(file, &mut document)?;
+    if settings.strict
+        && let Some(first) = notes.first()
+    {
+        // A note reads "<the flaw>; <the repair>": strict mode reports the
+        // flaw.
+        let mut refused = first.clone();
+        if let Some((flaw, _)) = refused.reason.split_once("; ") {
+            refused.reason = flaw.to_owned();
+        }
+        return Err(refused);
+    }
     validate::check(file, &document)?;
     let openapi: openapiv3::OpenAPI = shape::deserialize(file, &document)?;
     let lowered = lower::lower(file, openapi)?;
     let mut raw = progenitor_pass::run(file, &lowered.spec)?;
     raw.validated = wire::rewrite(&lowered.spec, &lowered.api, &mut raw.types);
+    progenitor_pass::fix_default_impls(&mut raw.types);
+    progenitor_pass::prune_unused_defaults(&mut raw.types);
     let client = emit::client_module(file, &settings.crate_name, &lowered.api, &raw)?;
     let lib = emit::lib_module(settings, &lowered.api);
 
@@ -181,7 +229,7 @@ fn generate(settings: &Settings, spec: &SpecDocument) -> Result<GeneratedCrate, 
         "src/runtime.rs".to_owned(),
         format!("{preamble}\n{}", render::RUNTIME_SOURCE),
     );
-    Ok(GeneratedCrate { files })
+    Ok(GeneratedCrate { files, notes })
 }
 
 /// Progenitor's client refers to its sibling `types` module, when it uses

@@ -164,3 +164,101 @@ fn operation_id_of(function: &syn::ImplItemFn) -> Option<String> {
     let literal = rest.trim_start().strip_prefix('"')?;
     literal.split_once('"').map(|(id, _)| id.to_owned())
 }
+
+/// Removes the functions of typify's `defaults` module that nothing calls
+/// any more: `wire` turns fields with a default into options sent only when
+/// set, which leaves their `#[serde(default = …)]` helpers unused.
+pub(crate) fn prune_unused_defaults(types: &mut Vec<Item>) {
+    let Some(index) = types
+        .iter()
+        .position(|item| matches!(item, Item::Mod(module) if module.ident == "defaults"))
+    else {
+        return;
+    };
+    let used: String = types
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .map(|(_, item)| quote!(#item).to_string())
+        .collect();
+    let Item::Mod(module) = &mut types[index] else {
+        return;
+    };
+    if let Some((_, items)) = &mut module.content {
+        items.retain(|item| match item {
+            Item::Fn(function) => {
+                let name = &function.sig.ident;
+                // Called in code, or named in `#[serde(default = "…")]`.
+                used.contains(&format!("defaults :: {name}"))
+                    || used.contains(&format!("defaults::{name}"))
+            }
+            _ => true,
+        });
+        if items.iter().all(|item| !matches!(item, Item::Fn(_))) {
+            types.remove(index);
+        }
+    }
+}
+
+/// Typify writes `impl Default` for structs whose fields all have defaults,
+/// calling `defaults::…` for each. `wire` turns such fields into options
+/// that are sent only when set, so their default is `None`.
+pub(crate) fn fix_default_impls(types: &mut [Item]) {
+    let optional_fields: std::collections::BTreeMap<String, BTreeSet<String>> = types
+        .iter()
+        .filter_map(|item| {
+            let Item::Struct(item) = item else {
+                return None;
+            };
+            let syn::Fields::Named(fields) = &item.fields else {
+                return None;
+            };
+            let optional = fields
+                .named
+                .iter()
+                .filter(|field| {
+                    let ty = &field.ty;
+                    let text = quote!(#ty).to_string().replace(' ', "");
+                    text.starts_with("::std::option::Option<")
+                        || text.starts_with("Option<")
+                        || text.contains("Nullable<")
+                })
+                .filter_map(|field| field.ident.as_ref().map(ToString::to_string))
+                .collect();
+            Some((item.ident.to_string(), optional))
+        })
+        .collect();
+    for item in types.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        let Some((path, _)) = &block.trait_ else {
+            continue;
+        };
+        if path.segments.last().is_none_or(|s| s.ident != "Default") {
+            continue;
+        }
+        let self_ty = &block.self_ty;
+        let Some(optional) = optional_fields.get(&quote!(#self_ty).to_string()) else {
+            continue;
+        };
+        for impl_item in &mut block.items {
+            let ImplItem::Fn(function) = impl_item else {
+                continue;
+            };
+            for statement in &mut function.block.stmts {
+                let syn::Stmt::Expr(syn::Expr::Struct(init), _) = statement else {
+                    continue;
+                };
+                for field in &mut init.fields {
+                    let syn::Member::Named(name) = &field.member else {
+                        continue;
+                    };
+                    let value = &field.expr;
+                    let calls_defaults = quote!(#value).to_string().starts_with("defaults ::");
+                    if calls_defaults && optional.contains(&name.to_string()) {
+                        field.expr = syn::parse_quote!(::std::default::Default::default());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -90,7 +90,9 @@ fn check_refs(file: &str, doc: &Value, node: &Value, at: &mut Vec<String>) -> Re
             }
             for (key, child) in map {
                 at.push(key.clone());
-                check_refs(file, doc, child, at)?;
+                if key != "$ref" && !crate::bundle::is_data(at) {
+                    check_refs(file, doc, child, at)?;
+                }
                 at.pop();
             }
         }
@@ -187,7 +189,7 @@ fn check_path_parameters(
     Ok(())
 }
 
-fn template_names(path: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn template_names(path: &str) -> impl Iterator<Item = &str> {
     path.split('{')
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))

@@ -1,7 +1,7 @@
 //! The generator's output for one construct at a time, locked by snapshots,
 //! and its errors for specs it cannot take.
 
-use highlevel_tests::{generate_fixture, generate_text, snapshot_text};
+use highlevel_tests::{generate_fixture, generate_strict, generate_text, snapshot_text};
 
 #[test]
 fn nullable_fields() {
@@ -65,7 +65,8 @@ fn generating_twice_is_byte_identical() {
 }
 
 /// Each broken spec yields an error naming the file, the JSON pointer of the
-/// construct and a reason; none makes the generator panic.
+/// construct and a reason; none makes the generator panic. Strict mode, so
+/// flaws the generator can repair are refused too.
 #[test]
 fn broken_specs_give_located_errors() {
     let valid_head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
@@ -140,12 +141,20 @@ fn broken_specs_give_located_errors() {
             "external",
         ),
         (
-            "non-JSON response",
+            "unsupported request media type",
             format!(
-                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content: {{text/html: {{schema: {{type: string}}}}}}\n"
+                "{valid_head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/xml: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
             ),
-            "/paths/~1a/get/responses/200/content/text~1html",
-            "media type",
+            "/paths/~1a/post/requestBody/content/application~1xml",
+            "request media type `application/xml` is not supported",
+        ),
+        (
+            "request body without schema",
+            format!(
+                "{valid_head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/json: {{}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/post/requestBody/content/application~1json",
+            "no `schema`",
         ),
         (
             "wrong field type",
@@ -165,7 +174,7 @@ fn broken_specs_give_located_errors() {
         ),
     ];
     for (label, text, pointer, reason) in cases {
-        let error = generate_text("broken.yaml", text.clone()).expect_err(label);
+        let error = generate_strict("broken.yaml", text.clone()).expect_err(label);
         assert_eq!(error.file, "broken.yaml", "{label}");
         assert_eq!(error.pointer, *pointer, "{label}: {error}");
         assert!(
@@ -200,4 +209,68 @@ fn has_ident(tokens: proc_macro2::TokenStream, name: &str) -> bool {
         proc_macro2::TokenTree::Group(group) => has_ident(group.stream(), name),
         _ => false,
     })
+}
+
+/// Flaws with a plain intent are repaired, each with a located note;
+/// strict mode refuses them (see `broken_specs_give_located_errors`).
+#[test]
+fn repairable_flaws_give_notes() {
+    let head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+    let cases: &[(&str, String, &str, &str)] = &[
+        (
+            "undeclared path parameter",
+            format!(
+                "{head}paths:\n  /a/{{id}}:\n    get: {{operationId: a, responses: {{'200': {{description: ok}}}}}}\n"
+            ),
+            "/paths/~1a~1{id}/get",
+            "declared as a required string",
+        ),
+        (
+            "enum values equal but for case",
+            format!(
+                "{head}paths: {{}}\ncomponents:\n  schemas:\n    Op: {{type: string, enum: [add, Add]}}\n"
+            ),
+            "/components/schemas/Op",
+            "the type is a plain string",
+        ),
+        (
+            "required property that is not declared",
+            format!(
+                "{head}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{a: {{type: string}}}}, required: [b]}}\n"
+            ),
+            "/components/schemas/A/required",
+            "ignored",
+        ),
+        (
+            "several request media types",
+            format!(
+                "{head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{text/plain: {{schema: {{type: string}}}}, application/json: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/post/requestBody/content",
+            "sends `application/json` only",
+        ),
+    ];
+    for (label, text, pointer, reason) in cases {
+        let generated =
+            generate_text("flawed.yaml", text.clone()).unwrap_or_else(|e| panic!("{label}: {e}"));
+        let note = generated
+            .notes
+            .first()
+            .unwrap_or_else(|| panic!("{label}: no note"));
+        assert_eq!(note.pointer, *pointer, "{label}: {note}");
+        assert!(note.reason.contains(reason), "{label}: {note}");
+        let error = generate_strict("flawed.yaml", text.clone()).expect_err(label);
+        assert_eq!(error.pointer, *pointer, "{label}");
+    }
+}
+
+#[test]
+fn non_json_responses_are_returned_as_bytes() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content: {text/html: {schema: {type: string}}}\n";
+    let generated = generate_text("html.yaml", spec).unwrap();
+    assert!(
+        generated.files["src/client.rs"].contains("Result<Response<Vec<u8>>, Error<AError>>"),
+        "{}",
+        generated.files["src/client.rs"]
+    );
 }
