@@ -37,7 +37,7 @@ impl Resolver for NoResolver {
 
 /// Keys whose value is a map from user-chosen names, so that a key below
 /// them is a name and not an OpenAPI keyword.
-const NAME_MAPS: [&str; 18] = [
+pub(crate) const NAME_MAPS: [&str; 18] = [
     "properties",
     "patternProperties",
     "schemas",

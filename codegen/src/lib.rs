@@ -2,7 +2,9 @@
 //! out. It reads and writes nothing itself; callers hand it the document and
 //! decide where the files go.
 //!
-//! Stages, each its own module: `source` parses the text, `validate` checks
+//! Stages, each its own module: `source` parses the text, `bundle` imports
+//! what external `$ref`s name, `upgrade` lowers OpenAPI 3.1 to 3.0,
+//! `repair` mends flaws whose intent is plain, `validate` checks
 //! what later stages would choke on, `lower` rewrites the spec into what
 //! progenitor accepts and records what it removed, `progenitor_pass` runs
 //! progenitor, `emit` writes the facade, crate root and manifest, and
@@ -19,6 +21,7 @@ mod repair;
 mod shape;
 mod source;
 pub mod surface;
+mod upgrade;
 mod validate;
 mod wire;
 
@@ -171,7 +174,8 @@ fn generate(
     let file = spec.name.as_str();
     let mut document = source::parse(spec)?;
     bundle::bundle(file, &mut document, resolver)?;
-    let notes = repair::repair(file, &mut document)?;
+    let mut notes = upgrade::upgrade(file, &mut document)?;
+    notes.extend(repair::repair(file, &mut document)?);
     if settings.strict
         && let Some(first) = notes.first()
     {
@@ -190,6 +194,7 @@ fn generate(
     raw.validated = wire::rewrite(&lowered.spec, &lowered.api, &mut raw.types);
     progenitor_pass::fix_default_impls(&mut raw.types);
     progenitor_pass::prune_unused_defaults(&mut raw.types);
+    progenitor_pass::allow_typify_variant_names(&mut raw.types);
     let client = emit::client_module(file, &settings.crate_name, &lowered.api, &raw)?;
     let lib = emit::lib_module(settings, &lowered.api);
 

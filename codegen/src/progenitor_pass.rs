@@ -262,3 +262,19 @@ pub(crate) fn fix_default_impls(types: &mut [Item]) {
         }
     }
 }
+
+/// Typify names the enum values `+1` and `-1` `plus1` and `minus1`, which
+/// the `non_camel_case_types` lint flags in crates that deny warnings.
+pub(crate) fn allow_typify_variant_names(types: &mut [Item]) {
+    for item in types {
+        let Item::Enum(item) = item else { continue };
+        if item
+            .variants
+            .iter()
+            .any(|variant| variant.ident == "plus1" || variant.ident == "minus1")
+        {
+            item.attrs
+                .push(syn::parse_quote!(#[allow(non_camel_case_types)]));
+        }
+    }
+}

@@ -29,6 +29,7 @@ pub(crate) fn repair(file: &str, doc: &mut Value) -> Result<Vec<Error>, Error> {
     declare_path_parameters(file, doc, &mut notes)?;
     let mut path = Vec::new();
     unnameable_enums(file, doc, &mut path, &mut notes);
+    clashing_titles(doc);
     websocket_marks(file, doc, &mut notes);
     request_bodies(file, doc, &mut notes)?;
     Ok(notes)
@@ -230,6 +231,53 @@ fn repair_required(
         format!("required {listed} is not among the `properties`; ignored"),
     ));
     map.insert("required".to_owned(), Value::Array(kept));
+}
+
+/// Typify names a schema with a `title` after it, and a nullable component
+/// twice (a wrapper by the component's name, the object by its title): a
+/// title that gives a component's Rust name defines that name twice. Such
+/// titles are dropped; they only restate the name.
+fn clashing_titles(doc: &mut Value) {
+    let names: BTreeSet<String> = doc
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(Map::keys)
+        .map(|name| crate::names::type_name(name))
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    fn walk(node: &mut Value, path: &mut Vec<String>, names: &BTreeSet<String>) {
+        match node {
+            Value::Object(map) => {
+                let clashes = matches!(map.get("title"), Some(Value::String(title)) if names.contains(&crate::names::type_name(title)));
+                let is_name_map = path
+                    .last()
+                    .is_some_and(|k| crate::bundle::NAME_MAPS.contains(&k.as_str()));
+                if clashes && !is_name_map {
+                    map.remove("title");
+                }
+                for (key, child) in map.iter_mut() {
+                    path.push(key.clone());
+                    if !is_data(path) {
+                        walk(child, path, names);
+                    }
+                    path.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter_mut().enumerate() {
+                    path.push(index.to_string());
+                    walk(child, path, names);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(doc, &mut Vec::new(), &names);
 }
 
 fn websocket_marks(file: &str, doc: &mut Value, notes: &mut Vec<Error>) {

@@ -74,7 +74,7 @@ fn check_version(file: &str, doc: &Value) -> Result<(), Error> {
         Some(v) => Err(Error::new(
             file,
             "/openapi",
-            format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x"),
+            format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"),
         )),
     }
 }

@@ -87,10 +87,10 @@ fn broken_specs_give_located_errors() {
             "Swagger",
         ),
         (
-            "3.1",
-            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n".to_owned(),
+            "unknown version",
+            "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n".to_owned(),
             "/openapi",
-            "3.1.0",
+            "3.2.0",
         ),
         (
             "no operationId",
