@@ -116,6 +116,7 @@ pub(crate) fn run(file: &str, spec: &OpenAPI) -> Result<RawOutput, Error> {
             other => client.push(other),
         }
     }
+    dedupe_field_names(&mut types);
     let string_newtypes = string_newtypes(&types);
     Ok(RawOutput {
         types,
@@ -275,6 +276,51 @@ pub(crate) fn allow_typify_variant_names(types: &mut [Item]) {
         {
             item.attrs
                 .push(syn::parse_quote!(#[allow(non_camel_case_types)]));
+        }
+    }
+}
+
+/// Properties whose names differ only in case or punctuation (`id`, `Id`,
+/// `ID`) become one Rust field name in typify's output. The field whose
+/// name is its wire name keeps it (else the first); the others get `_2`,
+/// `_3`… Each keeps its `#[serde(rename)]`, so the wire is unchanged.
+fn dedupe_field_names(types: &mut [Item]) {
+    for item in types {
+        let Item::Struct(item) = item else { continue };
+        let syn::Fields::Named(fields) = &mut item.fields else {
+            continue;
+        };
+        let renamed = |field: &syn::Field| {
+            field.attrs.iter().any(|attr| {
+                attr.path().is_ident("serde") && quote!(#attr).to_string().contains("rename =")
+            })
+        };
+        let mut groups: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for (index, field) in fields.named.iter().enumerate() {
+            if let Some(ident) = &field.ident {
+                groups.entry(ident.to_string()).or_default().push(index);
+            }
+        }
+        for (ident, indices) in groups {
+            if indices.len() < 2 {
+                continue;
+            }
+            let keeper = indices
+                .iter()
+                .copied()
+                .find(|&i| !renamed(&fields.named[i]))
+                .unwrap_or(indices[0]);
+            let mut n = 2;
+            for index in indices.into_iter().filter(|&i| i != keeper) {
+                let field = &mut fields.named[index];
+                if !renamed(field) {
+                    // Not reached: typify renames every field whose Rust
+                    // name differs from its wire name.
+                    continue;
+                }
+                field.ident = Some(quote::format_ident!("{ident}_{n}"));
+                n += 1;
+            }
         }
     }
 }

@@ -157,6 +157,70 @@ fn broken_specs_give_located_errors() {
             "no `schema`",
         ),
         (
+            "cookie parameter",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: session, in: cookie, schema: {{type: string}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/get/parameters/0",
+            "cookie parameters are not supported",
+        ),
+        (
+            "matrix path parameter",
+            format!(
+                "{valid_head}paths:\n  /a/{{id}}:\n    parameters: [{{name: id, in: path, required: true, style: matrix, schema: {{type: string}}}}]\n    get: {{operationId: a, responses: {{'204': {{description: ok}}}}}}\n"
+            ),
+            "/paths/~1a~1{id}/parameters/0",
+            "style `matrix`",
+        ),
+        (
+            "deepObject query parameter",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: filter, in: query, style: deepObject, schema: {{type: object}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/get/parameters/0",
+            "style `deepObject`",
+        ),
+        (
+            "parameter by content",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: q, in: query, content: {{application/json: {{schema: {{type: object}}}}}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/get/parameters/0",
+            "`content`",
+        ),
+        (
+            "parameter names that collide after mangling",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: page-size, in: query, schema: {{type: integer}}}}, {{name: page_size, in: query, schema: {{type: integer}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/get/parameters/1",
+            "same Rust argument name `page_size`",
+        ),
+        (
+            "operationIds that differ only in case",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get: {{operationId: getItem, responses: {{'204': {{description: ok}}}}}}\n  /b:\n    get: {{operationId: GetItem, responses: {{'204': {{description: ok}}}}}}\n"
+            ),
+            "/paths/~1b/get/operationId",
+            "same Rust name `get_item`",
+        ),
+        (
+            "schema names that collide after mangling",
+            format!(
+                "{valid_head}paths: {{}}\ncomponents:\n  schemas:\n    user-id: {{type: string}}\n    UserId: {{type: string}}\n"
+            ),
+            "/components/schemas/UserId",
+            "same Rust type name `UserId`",
+        ),
+        (
+            "path parameter that is not required",
+            format!(
+                "{valid_head}paths:\n  /a/{{id}}:\n    get:\n      operationId: a\n      parameters: [{{name: id, in: path, schema: {{type: string}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a~1{id}/get/parameters/0",
+            "must be required",
+        ),
+        (
             "wrong field type",
             format!(
                 "{valid_head}paths:\n  /a:\n    get: {{operationId: a, responses: {{'200': {{description: 7}}}}}}\n"
