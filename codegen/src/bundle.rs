@@ -58,6 +58,20 @@ pub(crate) const NAME_MAPS: [&str; 18] = [
     "paths",
 ];
 
+/// Whether the object at `path` is a map of names (`properties`,
+/// `components/schemas`…) rather than an object with keywords: then a key
+/// such as `$ref` or `type` in it is a name. A property called `properties`
+/// is a name, not a map of names.
+pub(crate) fn is_name_map(path: &[String]) -> bool {
+    let in_names = |back: usize| {
+        path.len()
+            .checked_sub(back)
+            .and_then(|i| path.get(i))
+            .is_some_and(|key| NAME_MAPS.contains(&key.as_str()))
+    };
+    in_names(1) && !in_names(2)
+}
+
 /// Whether the value at `path` (keys from the document root) is data, not
 /// OpenAPI structure: examples, defaults, enumerations and extensions hold
 /// arbitrary JSON, in which a `$ref` key is just a key.
@@ -89,7 +103,7 @@ pub(crate) fn is_data(path: &[String]) -> bool {
 
 /// Whether the object at `holder` is a schema, judged by the keys leading to
 /// it.
-fn within_schema(holder: &[String]) -> bool {
+pub(crate) fn within_schema(holder: &[String]) -> bool {
     let n = holder.len();
     let at = |back: usize| {
         n.checked_sub(back)
@@ -107,7 +121,7 @@ fn within_schema(holder: &[String]) -> bool {
 }
 
 /// The kind of component a reference held at `holder` stands for.
-fn component_kind(holder: &[String]) -> Option<&'static str> {
+pub(crate) fn component_kind(holder: &[String]) -> Option<&'static str> {
     let n = holder.len();
     let at = |back: usize| {
         n.checked_sub(back)
@@ -158,7 +172,9 @@ fn for_each_ref(
 ) -> Result<(), Error> {
     match node {
         Value::Object(map) => {
-            if let Some(Value::String(target)) = map.get_mut("$ref") {
+            if !is_name_map(path)
+                && let Some(Value::String(target)) = map.get_mut("$ref")
+            {
                 visit(path, target)?;
             }
             for (key, child) in map.iter_mut() {

@@ -10,6 +10,9 @@
 //!   allowed values move into the description.
 //! - A request body with several media types keeps one: JSON first, then
 //!   form, binary, text. A `*/*` body is sent as `application/octet-stream`.
+//! - A schema with keywords of one type but no `type` gets that type
+//!   (`format: int64` → integer, `minimum` → number, `minLength` → string,
+//!   `items` → array).
 //! - A `required` name that is not among an object's `properties` is
 //!   dropped (typify would add an untyped field that no setter knows).
 //! - Operations marked as websocket endpoints (`x-dropshot-websocket`) lose
@@ -149,6 +152,9 @@ fn unnameable_enums(file: &str, node: &mut Value, path: &mut Vec<String>, notes:
         Value::Object(map) => {
             repair_enum(file, map, path, notes);
             repair_required(file, map, path, notes);
+            if crate::bundle::within_schema(path) {
+                repair_untyped_format(file, map, path, notes);
+            }
             for (key, child) in map.iter_mut() {
                 path.push(key.clone());
                 if !is_data(path) {
@@ -192,6 +198,52 @@ fn repair_enum(file: &str, map: &mut Map<String, Value>, path: &[String], notes:
     };
     map.remove("enum");
     map.insert("description".to_owned(), Value::String(description));
+}
+
+/// A schema with keywords of one type (`format`, `minimum`, `minLength`,
+/// `items`…) but no `type`: typify cannot read it. The keywords say the
+/// type.
+fn repair_untyped_format(
+    file: &str,
+    map: &mut Map<String, Value>,
+    path: &[String],
+    notes: &mut Vec<Error>,
+) {
+    let combined = ["type", "$ref", "allOf", "anyOf", "oneOf", "not", "enum"]
+        .iter()
+        .any(|key| map.contains_key(*key));
+    if combined {
+        return;
+    }
+    let has = |keys: &[&'static str]| keys.iter().find(|key| map.contains_key(**key)).copied();
+    let (keyword, kind) = if let Some(Value::String(format)) = map.get("format") {
+        let kind = match format.as_str() {
+            "int32" | "int64" => "integer",
+            "float" | "double" => "number",
+            _ => "string",
+        };
+        ("format", kind)
+    } else if let Some(key) = has(&[
+        "minimum",
+        "maximum",
+        "multipleOf",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+    ]) {
+        (key, "number")
+    } else if let Some(key) = has(&["minLength", "maxLength", "pattern"]) {
+        (key, "string")
+    } else if let Some(key) = has(&["items", "minItems", "maxItems", "uniqueItems"]) {
+        (key, "array")
+    } else {
+        return;
+    };
+    notes.push(Error::new(
+        file,
+        pointer(path),
+        format!("the schema has `{keyword}` but no `type`; typed as `{kind}`"),
+    ));
+    map.insert("type".to_owned(), Value::String(kind.to_owned()));
 }
 
 /// `required: [x]` in an object that declares `properties` but no `x`.
@@ -253,9 +305,7 @@ fn clashing_titles(doc: &mut Value) {
         match node {
             Value::Object(map) => {
                 let clashes = matches!(map.get("title"), Some(Value::String(title)) if names.contains(&crate::names::type_name(title)));
-                let is_name_map = path
-                    .last()
-                    .is_some_and(|k| crate::bundle::NAME_MAPS.contains(&k.as_str()));
+                let is_name_map = crate::bundle::is_name_map(path);
                 if clashes && !is_name_map {
                     map.remove("title");
                 }

@@ -22,7 +22,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::bundle::{NAME_MAPS, is_data};
+use crate::bundle::{is_data, is_name_map};
 use crate::error::{Error, pointer};
 
 /// JSON Schema 2020-12 keywords with no OpenAPI 3.0 equivalent.
@@ -106,15 +106,7 @@ pub(crate) fn upgrade(file: &str, doc: &mut Value) -> Result<Vec<Error>, Error> 
 fn rewrite(file: &str, node: &mut Value, path: &mut Vec<String>) -> Result<(), Error> {
     match node {
         Value::Object(map) => {
-            // `properties`, `components/schemas`…: a map of names, unless
-            // its own key is a name (a property called `properties`).
-            let in_names = |back: usize| {
-                path.len()
-                    .checked_sub(back)
-                    .and_then(|i| path.get(i))
-                    .is_some_and(|key| NAME_MAPS.contains(&key.as_str()))
-            };
-            let names = in_names(1) && !in_names(2);
+            let names = is_name_map(path);
             if !names {
                 rewrite_schema(file, map, path)?;
             }

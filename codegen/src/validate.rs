@@ -101,9 +101,64 @@ fn check_version(file: &str, doc: &Value) -> Result<(), Error> {
 fn check_refs(file: &str, doc: &Value, node: &Value, at: &mut Vec<String>) -> Result<(), Error> {
     match node {
         Value::Object(map) => {
+            if crate::bundle::is_name_map(at) {
+                // Keys here are names (a property called `$ref`).
+                for (key, child) in map {
+                    at.push(key.clone());
+                    check_refs(file, doc, child, at)?;
+                    at.pop();
+                }
+                return Ok(());
+            }
+            let is_schema = crate::bundle::within_schema(at)
+                && !(at.len() >= 2 && at[at.len() - 2] == "securitySchemes");
+            if let Some(target) = map.get("$ref")
+                && !target.is_string()
+            {
+                let mut ref_at = at.clone();
+                ref_at.push("$ref".to_owned());
+                return Err(Error::new(
+                    file,
+                    pointer(ref_at.iter()),
+                    "`$ref` must be a string (a JSON pointer such as `#/components/schemas/Name`)",
+                ));
+            }
             if let Some(Value::String(target)) = map.get("$ref") {
                 let here = pointer(at.iter());
                 resolve_ref(file, doc, target, &here)?;
+                // Progenitor looks references up by the kind their place
+                // calls for: a schema among schemas, a parameter among
+                // parameters…
+                if let Some(kind) = crate::bundle::component_kind(at) {
+                    let prefix = format!("#/components/{kind}/");
+                    let names_one = target
+                        .strip_prefix(prefix.as_str())
+                        .is_some_and(|name| !name.is_empty() && !name.contains('/'));
+                    if !names_one {
+                        return Err(Error::new(
+                            file,
+                            here,
+                            format!(
+                                "`$ref: {target}` must name an entry of `{prefix}`, as its place calls for"
+                            ),
+                        ));
+                    }
+                }
+            }
+            if is_schema
+                && let Some(Value::String(kind)) = map.get("type")
+                && !matches!(
+                    kind.as_str(),
+                    "string" | "number" | "integer" | "boolean" | "array" | "object"
+                )
+            {
+                let mut type_at = at.clone();
+                type_at.push("type".to_owned());
+                return Err(Error::new(
+                    file,
+                    pointer(type_at.iter()),
+                    format!("`type: {kind}` is not a JSON Schema type"),
+                ));
             }
             for (key, child) in map {
                 at.push(key.clone());
