@@ -230,6 +230,7 @@ fn operation_method(
                     let pattern = status_pattern(case.status);
                     let decode = match &case.body {
                         Body::None => quote!(Ok(())),
+                        Body::Bytes => quote!(Ok(body.to_vec())),
                         _ => quote!(runtime::decode_json(body)),
                     };
                     quote!(#pattern => Some(#decode),)
@@ -371,6 +372,10 @@ fn status_enum(
                 variants.push(quote!(#variant_doc #variant,));
                 arms.push(quote!(#pattern => Some(Ok(Self::#variant)),));
             }
+            Body::Bytes => {
+                variants.push(quote!(#variant_doc #variant(Vec<u8>),));
+                arms.push(quote!(#pattern => Some(Ok(Self::#variant(body.to_vec()))),));
+            }
             body => {
                 let ty = body_type(file, operation, body, raw)?;
                 variants.push(quote!(#variant_doc #variant(#ty),));
@@ -463,6 +468,7 @@ fn body_type(
     match body {
         Body::None => Ok(quote!(())),
         Body::AnyJson => Ok(quote!(serde_json::Value)),
+        Body::Bytes => Ok(quote!(Vec<u8>)),
         Body::Schema(schema) => {
             let name = names::type_name(schema);
             if !raw.type_names.contains(&name) {

@@ -2,26 +2,32 @@
 //! out. It reads and writes nothing itself; callers hand it the document and
 //! decide where the files go.
 //!
-//! Stages, each its own module: `source` parses the text, `validate` checks
+//! Stages, each its own module: `source` parses the text, `bundle` imports
+//! what external `$ref`s name, `upgrade` lowers OpenAPI 3.1 to 3.0,
+//! `repair` mends flaws whose intent is plain, `validate` checks
 //! what later stages would choke on, `lower` rewrites the spec into what
 //! progenitor accepts and records what it removed, `progenitor_pass` runs
 //! progenitor, `emit` writes the facade, crate root and manifest, and
 //! `render` formats everything into files.
 
+mod bundle;
 mod emit;
 mod error;
 mod lower;
 mod names;
 mod progenitor_pass;
 mod render;
+mod repair;
 mod shape;
 mod source;
 pub mod surface;
+mod upgrade;
 mod validate;
 mod wire;
 
 use std::collections::BTreeMap;
 
+pub use bundle::Resolver;
 pub use error::Error;
 pub use source::SpecDocument;
 
@@ -39,6 +45,7 @@ pub struct Settings {
     description: Option<String>,
     license: Option<String>,
     regenerate_command: String,
+    strict: bool,
 }
 
 impl Settings {
@@ -49,7 +56,16 @@ impl Settings {
             description: None,
             license: None,
             regenerate_command: "cargo xtask generate".to_owned(),
+            strict: false,
         }
+    }
+
+    /// Refuse specs that need a repair (an undeclared path parameter, enum
+    /// values that give the same Rust name…) instead of repairing them and
+    /// reporting a note.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
     }
 
     pub fn version(mut self, version: impl Into<String>) -> Self {
@@ -82,6 +98,9 @@ impl Settings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedCrate {
     pub files: BTreeMap<String, String>,
+    /// Flaws of the spec that the generator repaired, each located like an
+    /// error; callers show them as warnings.
+    pub notes: Vec<Error>,
 }
 
 /// Turns specs into crates with fixed [`Settings`].
@@ -101,26 +120,39 @@ impl Generator {
 
     /// Generates the crate, or says what in the spec prevented it. Never
     /// panics: a panic inside progenitor or typify becomes an [`Error`].
+    /// External references are refused; see [`Generator::generate_with`].
     pub fn generate(&self, spec: &SpecDocument) -> Result<GeneratedCrate, Error> {
-        let settings = self.settings.clone();
-        let spec = spec.clone();
-        let file = spec.name.clone();
-        let worker = std::thread::Builder::new()
-            .name("codegen".into())
-            .stack_size(GENERATOR_STACK_BYTES)
-            .spawn(move || {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    generate(&settings, &spec)
-                }))
-            })
-            .map_err(|e| {
-                Error::new(
-                    &file,
-                    "",
-                    format!("could not start the generator thread: {e}"),
-                )
-            })?;
-        match worker.join() {
+        self.generate_with(spec, &bundle::NoResolver)
+    }
+
+    /// Like [`Generator::generate`], loading the documents that external
+    /// `$ref`s name through `resolver`. Their targets are copied into the
+    /// spec's `components` before anything else runs.
+    pub fn generate_with(
+        &self,
+        spec: &SpecDocument,
+        resolver: &dyn Resolver,
+    ) -> Result<GeneratedCrate, Error> {
+        let file = spec.name.as_str();
+        let outcome = std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new()
+                .name("codegen".into())
+                .stack_size(GENERATOR_STACK_BYTES)
+                .spawn_scoped(scope, || {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        generate(&self.settings, spec, resolver)
+                    }))
+                })
+                .map_err(|e| {
+                    Error::new(
+                        file,
+                        "",
+                        format!("could not start the generator thread: {e}"),
+                    )
+                })?;
+            Ok(worker.join())
+        })?;
+        match outcome {
             Ok(Ok(result)) => result,
             Ok(Err(panic)) | Err(panic) => {
                 let message = panic
@@ -129,7 +161,7 @@ impl Generator {
                     .or_else(|| panic.downcast_ref::<&str>().copied())
                     .unwrap_or("no message");
                 Err(Error::new(
-                    &file,
+                    file,
                     "",
                     format!(
                         "the generator cannot handle this document (internal panic: {message})"
@@ -140,14 +172,35 @@ impl Generator {
     }
 }
 
-fn generate(settings: &Settings, spec: &SpecDocument) -> Result<GeneratedCrate, Error> {
+fn generate(
+    settings: &Settings,
+    spec: &SpecDocument,
+    resolver: &dyn Resolver,
+) -> Result<GeneratedCrate, Error> {
     let file = spec.name.as_str();
-    let document = source::parse(spec)?;
+    let mut document = source::parse(spec)?;
+    bundle::bundle(file, &mut document, resolver)?;
+    let mut notes = upgrade::upgrade(file, &mut document)?;
+    notes.extend(repair::repair(file, &mut document)?);
+    if settings.strict
+        && let Some(first) = notes.first()
+    {
+        // A note reads "<the flaw>; <the repair>": strict mode reports the
+        // flaw.
+        let mut refused = first.clone();
+        if let Some((flaw, _)) = refused.reason.split_once("; ") {
+            refused.reason = flaw.to_owned();
+        }
+        return Err(refused);
+    }
     validate::check(file, &document)?;
     let openapi: openapiv3::OpenAPI = shape::deserialize(file, &document)?;
     let lowered = lower::lower(file, openapi)?;
     let mut raw = progenitor_pass::run(file, &lowered.spec)?;
     raw.validated = wire::rewrite(&lowered.spec, &lowered.api, &mut raw.types);
+    progenitor_pass::fix_default_impls(&mut raw.types);
+    progenitor_pass::prune_unused_defaults(&mut raw.types);
+    progenitor_pass::allow_typify_variant_names(&mut raw.types);
     let client = emit::client_module(file, &settings.crate_name, &lowered.api, &raw)?;
     let lib = emit::lib_module(settings, &lowered.api);
 
@@ -189,7 +242,7 @@ fn generate(settings: &Settings, spec: &SpecDocument) -> Result<GeneratedCrate, 
             format!("{preamble}\n{source}"),
         );
     }
-    Ok(GeneratedCrate { files })
+    Ok(GeneratedCrate { files, notes })
 }
 
 /// Progenitor's client refers to its sibling `types` module, when it uses

@@ -111,6 +111,8 @@ pub(crate) enum Body {
     AnyJson,
     /// A schema under `components/schemas`, by its name there.
     Schema(String),
+    /// No JSON media type (`text/html`, `*/*`…): the body as received.
+    Bytes,
 }
 
 pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
@@ -650,19 +652,8 @@ fn response_body(
         .iter()
         .find(|(media_type, _)| is_json(media_type))
     else {
-        let first = response
-            .content
-            .keys()
-            .next()
-            .map(String::as_str)
-            .unwrap_or_default();
-        return Err(Error::new(
-            file,
-            format!("{at}/content{}", pointer([first])),
-            format!(
-                "response media type `{first}` is not supported; only JSON responses are decoded"
-            ),
-        ));
+        // Text, HTML, binary or `*/*`: the caller gets the bytes.
+        return Ok(Body::Bytes);
     };
     match &media.schema {
         None => Ok(Body::AnyJson),

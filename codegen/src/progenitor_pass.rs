@@ -116,6 +116,7 @@ pub(crate) fn run(file: &str, spec: &OpenAPI) -> Result<RawOutput, Error> {
             other => client.push(other),
         }
     }
+    dedupe_field_names(&mut types);
     let string_newtypes = string_newtypes(&types);
     Ok(RawOutput {
         types,
@@ -163,4 +164,163 @@ fn operation_id_of(function: &syn::ImplItemFn) -> Option<String> {
     let (_, rest) = body.split_once("operation_id :")?;
     let literal = rest.trim_start().strip_prefix('"')?;
     literal.split_once('"').map(|(id, _)| id.to_owned())
+}
+
+/// Removes the functions of typify's `defaults` module that nothing calls
+/// any more: `wire` turns fields with a default into options sent only when
+/// set, which leaves their `#[serde(default = …)]` helpers unused.
+pub(crate) fn prune_unused_defaults(types: &mut Vec<Item>) {
+    let Some(index) = types
+        .iter()
+        .position(|item| matches!(item, Item::Mod(module) if module.ident == "defaults"))
+    else {
+        return;
+    };
+    let used: String = types
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .map(|(_, item)| quote!(#item).to_string())
+        .collect();
+    let Item::Mod(module) = &mut types[index] else {
+        return;
+    };
+    if let Some((_, items)) = &mut module.content {
+        items.retain(|item| match item {
+            Item::Fn(function) => {
+                let name = &function.sig.ident;
+                // Called in code, or named in `#[serde(default = "…")]`.
+                used.contains(&format!("defaults :: {name}"))
+                    || used.contains(&format!("defaults::{name}"))
+            }
+            _ => true,
+        });
+        if items.iter().all(|item| !matches!(item, Item::Fn(_))) {
+            types.remove(index);
+        }
+    }
+}
+
+/// Typify writes `impl Default` for structs whose fields all have defaults,
+/// calling `defaults::…` for each. `wire` turns such fields into options
+/// that are sent only when set, so their default is `None`.
+pub(crate) fn fix_default_impls(types: &mut [Item]) {
+    let optional_fields: std::collections::BTreeMap<String, BTreeSet<String>> = types
+        .iter()
+        .filter_map(|item| {
+            let Item::Struct(item) = item else {
+                return None;
+            };
+            let syn::Fields::Named(fields) = &item.fields else {
+                return None;
+            };
+            let optional = fields
+                .named
+                .iter()
+                .filter(|field| {
+                    let ty = &field.ty;
+                    let text = quote!(#ty).to_string().replace(' ', "");
+                    text.starts_with("::std::option::Option<")
+                        || text.starts_with("Option<")
+                        || text.contains("Nullable<")
+                })
+                .filter_map(|field| field.ident.as_ref().map(ToString::to_string))
+                .collect();
+            Some((item.ident.to_string(), optional))
+        })
+        .collect();
+    for item in types.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        let Some((path, _)) = &block.trait_ else {
+            continue;
+        };
+        if path.segments.last().is_none_or(|s| s.ident != "Default") {
+            continue;
+        }
+        let self_ty = &block.self_ty;
+        let Some(optional) = optional_fields.get(&quote!(#self_ty).to_string()) else {
+            continue;
+        };
+        for impl_item in &mut block.items {
+            let ImplItem::Fn(function) = impl_item else {
+                continue;
+            };
+            for statement in &mut function.block.stmts {
+                let syn::Stmt::Expr(syn::Expr::Struct(init), _) = statement else {
+                    continue;
+                };
+                for field in &mut init.fields {
+                    let syn::Member::Named(name) = &field.member else {
+                        continue;
+                    };
+                    let value = &field.expr;
+                    let calls_defaults = quote!(#value).to_string().starts_with("defaults ::");
+                    if calls_defaults && optional.contains(&name.to_string()) {
+                        field.expr = syn::parse_quote!(::std::default::Default::default());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Typify names the enum values `+1` and `-1` `plus1` and `minus1`, which
+/// the `non_camel_case_types` lint flags in crates that deny warnings.
+pub(crate) fn allow_typify_variant_names(types: &mut [Item]) {
+    for item in types {
+        let Item::Enum(item) = item else { continue };
+        if item
+            .variants
+            .iter()
+            .any(|variant| variant.ident == "plus1" || variant.ident == "minus1")
+        {
+            item.attrs
+                .push(syn::parse_quote!(#[allow(non_camel_case_types)]));
+        }
+    }
+}
+
+/// Properties whose names differ only in case or punctuation (`id`, `Id`,
+/// `ID`) become one Rust field name in typify's output. The field whose
+/// name is its wire name keeps it (else the first); the others get `_2`,
+/// `_3`… Each keeps its `#[serde(rename)]`, so the wire is unchanged.
+fn dedupe_field_names(types: &mut [Item]) {
+    for item in types {
+        let Item::Struct(item) = item else { continue };
+        let syn::Fields::Named(fields) = &mut item.fields else {
+            continue;
+        };
+        let renamed = |field: &syn::Field| {
+            field.attrs.iter().any(|attr| {
+                attr.path().is_ident("serde") && quote!(#attr).to_string().contains("rename =")
+            })
+        };
+        let mut groups: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for (index, field) in fields.named.iter().enumerate() {
+            if let Some(ident) = &field.ident {
+                groups.entry(ident.to_string()).or_default().push(index);
+            }
+        }
+        for (ident, indices) in groups {
+            if indices.len() < 2 {
+                continue;
+            }
+            let keeper = indices
+                .iter()
+                .copied()
+                .find(|&i| !renamed(&fields.named[i]))
+                .unwrap_or(indices[0]);
+            let mut n = 2;
+            for index in indices.into_iter().filter(|&i| i != keeper) {
+                let field = &mut fields.named[index];
+                if !renamed(field) {
+                    // Not reached: typify renames every field whose Rust
+                    // name differs from its wire name.
+                    continue;
+                }
+                field.ident = Some(quote::format_ident!("{ident}_{n}"));
+                n += 1;
+            }
+        }
+    }
 }

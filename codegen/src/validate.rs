@@ -21,7 +21,11 @@ pub(crate) fn check(file: &str, doc: &Value) -> Result<(), Error> {
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return fail(String::new(), "the document has no `paths` object".into());
     };
+    check_schema_names(file, doc)?;
     let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
+    // Rust names of operations: the method (snake case) and the error enum
+    // (Pascal case), each with the id and place that took it first.
+    let mut rust_names: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (path, item) in paths {
         let item_at = pointer(["paths", path]);
         let Some(item) = item.as_object() else {
@@ -50,7 +54,20 @@ pub(crate) fn check(file: &str, doc: &Value) -> Result<(), Error> {
                     format!("operationId `{id}` is already used at {first}"),
                 );
             }
+            let id_at = pointer(["paths", path.as_str(), method, "operationId"]);
+            for rust_name in [crate::names::method_name(id), crate::names::type_name(id)] {
+                if let Some((other, other_at)) = rust_names.get(&rust_name) {
+                    return fail(
+                        id_at,
+                        format!(
+                            "operationId `{id}` gives the same Rust name `{rust_name}` as `{other}` at {other_at}; rename one"
+                        ),
+                    );
+                }
+                rust_names.insert(rust_name, (id.to_owned(), at.clone()));
+            }
             check_path_parameters(file, doc, path, item, operation, &at)?;
+            check_parameters(file, doc, item, operation, &at)?;
         }
     }
     Ok(())
@@ -74,7 +91,7 @@ fn check_version(file: &str, doc: &Value) -> Result<(), Error> {
         Some(v) => Err(Error::new(
             file,
             "/openapi",
-            format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x"),
+            format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"),
         )),
     }
 }
@@ -84,13 +101,70 @@ fn check_version(file: &str, doc: &Value) -> Result<(), Error> {
 fn check_refs(file: &str, doc: &Value, node: &Value, at: &mut Vec<String>) -> Result<(), Error> {
     match node {
         Value::Object(map) => {
+            if crate::bundle::is_name_map(at) {
+                // Keys here are names (a property called `$ref`).
+                for (key, child) in map {
+                    at.push(key.clone());
+                    check_refs(file, doc, child, at)?;
+                    at.pop();
+                }
+                return Ok(());
+            }
+            let is_schema = crate::bundle::within_schema(at)
+                && !(at.len() >= 2 && at[at.len() - 2] == "securitySchemes");
+            if let Some(target) = map.get("$ref")
+                && !target.is_string()
+            {
+                let mut ref_at = at.clone();
+                ref_at.push("$ref".to_owned());
+                return Err(Error::new(
+                    file,
+                    pointer(ref_at.iter()),
+                    "`$ref` must be a string (a JSON pointer such as `#/components/schemas/Name`)",
+                ));
+            }
             if let Some(Value::String(target)) = map.get("$ref") {
                 let here = pointer(at.iter());
                 resolve_ref(file, doc, target, &here)?;
+                // Progenitor looks references up by the kind their place
+                // calls for: a schema among schemas, a parameter among
+                // parameters…
+                if let Some(kind) = crate::bundle::component_kind(at) {
+                    let prefix = format!("#/components/{kind}/");
+                    let names_one = target
+                        .strip_prefix(prefix.as_str())
+                        .is_some_and(|name| !name.is_empty() && !name.contains('/'));
+                    if !names_one {
+                        return Err(Error::new(
+                            file,
+                            here,
+                            format!(
+                                "`$ref: {target}` must name an entry of `{prefix}`, as its place calls for"
+                            ),
+                        ));
+                    }
+                }
+            }
+            if is_schema
+                && let Some(Value::String(kind)) = map.get("type")
+                && !matches!(
+                    kind.as_str(),
+                    "string" | "number" | "integer" | "boolean" | "array" | "object"
+                )
+            {
+                let mut type_at = at.clone();
+                type_at.push("type".to_owned());
+                return Err(Error::new(
+                    file,
+                    pointer(type_at.iter()),
+                    format!("`type: {kind}` is not a JSON Schema type"),
+                ));
             }
             for (key, child) in map {
                 at.push(key.clone());
-                check_refs(file, doc, child, at)?;
+                if key != "$ref" && !crate::bundle::is_data(at) {
+                    check_refs(file, doc, child, at)?;
+                }
                 at.pop();
             }
         }
@@ -187,8 +261,122 @@ fn check_path_parameters(
     Ok(())
 }
 
-fn template_names(path: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn template_names(path: &str) -> impl Iterator<Item = &str> {
     path.split('{')
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+}
+
+/// Component schemas whose names give one Rust type name (`Item`, `item`).
+fn check_schema_names(file: &str, doc: &Value) -> Result<(), Error> {
+    let Some(schemas) = doc
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_object)
+    else {
+        return Ok(());
+    };
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for name in schemas.keys() {
+        let rust_name = crate::names::type_name(name);
+        if let Some(first) = seen.insert(rust_name.clone(), name) {
+            return Err(Error::new(
+                file,
+                pointer(["components", "schemas", name.as_str()]),
+                format!(
+                    "schemas `{first}` and `{name}` give the same Rust type name `{rust_name}`; rename one"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Parameters progenitor cannot pass, and parameters whose Rust argument
+/// names collide (`page-size`, `page_size`).
+fn check_parameters(
+    file: &str,
+    doc: &Value,
+    item: &Map<String, Value>,
+    operation: &Value,
+    at: &str,
+) -> Result<(), Error> {
+    let mut arguments: BTreeMap<String, String> = BTreeMap::new();
+    let lists = [item.get("parameters"), operation.get("parameters")];
+    for (level, list) in lists.into_iter().enumerate() {
+        for (index, parameter) in list
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let here = if level == 0 {
+                // The path item's own list: `…/paths/<p>/parameters/<i>`.
+                let path_item = at.rsplit_once('/').map(|(item, _)| item).unwrap_or(at);
+                format!("{path_item}/parameters/{index}")
+            } else {
+                format!("{at}/parameters/{index}")
+            };
+            let parameter = match parameter.get("$ref").and_then(Value::as_str) {
+                Some(target) => resolve_ref(file, doc, target, &here)?,
+                None => parameter,
+            };
+            let location = parameter
+                .get("in")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let style = parameter.get("style").and_then(Value::as_str);
+            let name = parameter
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let refuse = |reason: String| Err(Error::new(file, here.clone(), reason));
+            match (location, style) {
+                ("cookie", _) => {
+                    return refuse(format!(
+                        "cookie parameter `{name}`: cookie parameters are not supported"
+                    ));
+                }
+                ("path", Some(style)) if style != "simple" => {
+                    return refuse(format!(
+                        "path parameter `{name}` has style `{style}`; only `simple` is supported"
+                    ));
+                }
+                ("query", Some(style)) if style != "form" => {
+                    return refuse(format!(
+                        "query parameter `{name}` has style `{style}`; only `form` is supported"
+                    ));
+                }
+                _ => {}
+            }
+            if location == "path" && parameter.get("required") != Some(&Value::Bool(true)) {
+                return refuse(format!(
+                    "path parameter `{name}` must be required (`required: true`), as OpenAPI says"
+                ));
+            }
+            if parameter.get("content").is_some() {
+                return refuse(format!(
+                    "parameter `{name}` is described by `content`; only parameters with a `schema` are supported"
+                ));
+            }
+            // The same name in both lists: the operation's overrides the
+            // path item's, as OpenAPI says.
+            let key = format!("{location}:{name}");
+            let argument = crate::names::method_name(name);
+            if let Some((other_key, _)) = arguments
+                .iter()
+                .find(|(other_key, other)| **other == argument && **other_key != key)
+            {
+                let other = other_key
+                    .split_once(':')
+                    .map(|(_, n)| n)
+                    .unwrap_or(other_key);
+                return refuse(format!(
+                    "parameters `{other}` and `{name}` give the same Rust argument name `{argument}`; rename one"
+                ));
+            }
+            arguments.insert(key, argument);
+        }
+    }
+    Ok(())
 }

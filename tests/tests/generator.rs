@@ -1,7 +1,7 @@
 //! The generator's output for one construct at a time, locked by snapshots,
 //! and its errors for specs it cannot take.
 
-use highlevel_tests::{generate_fixture, generate_text, snapshot_text};
+use highlevel_tests::{generate_fixture, generate_strict, generate_text, snapshot_text};
 
 #[test]
 fn nullable_fields() {
@@ -65,7 +65,8 @@ fn generating_twice_is_byte_identical() {
 }
 
 /// Each broken spec yields an error naming the file, the JSON pointer of the
-/// construct and a reason; none makes the generator panic.
+/// construct and a reason; none makes the generator panic. Strict mode, so
+/// flaws the generator can repair are refused too.
 #[test]
 fn broken_specs_give_located_errors() {
     let valid_head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
@@ -86,10 +87,10 @@ fn broken_specs_give_located_errors() {
             "Swagger",
         ),
         (
-            "3.1",
-            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n".to_owned(),
+            "unknown version",
+            "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n".to_owned(),
             "/openapi",
-            "3.1.0",
+            "3.2.0",
         ),
         (
             "no operationId",
@@ -140,12 +141,84 @@ fn broken_specs_give_located_errors() {
             "external",
         ),
         (
-            "non-JSON response",
+            "unsupported request media type",
             format!(
-                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content: {{text/html: {{schema: {{type: string}}}}}}\n"
+                "{valid_head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/xml: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
             ),
-            "/paths/~1a/get/responses/200/content/text~1html",
-            "media type",
+            "/paths/~1a/post/requestBody/content/application~1xml",
+            "request media type `application/xml` is not supported",
+        ),
+        (
+            "request body without schema",
+            format!(
+                "{valid_head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/json: {{}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/post/requestBody/content/application~1json",
+            "no `schema`",
+        ),
+        (
+            "cookie parameter",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: session, in: cookie, schema: {{type: string}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/get/parameters/0",
+            "cookie parameters are not supported",
+        ),
+        (
+            "matrix path parameter",
+            format!(
+                "{valid_head}paths:\n  /a/{{id}}:\n    parameters: [{{name: id, in: path, required: true, style: matrix, schema: {{type: string}}}}]\n    get: {{operationId: a, responses: {{'204': {{description: ok}}}}}}\n"
+            ),
+            "/paths/~1a~1{id}/parameters/0",
+            "style `matrix`",
+        ),
+        (
+            "deepObject query parameter",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: filter, in: query, style: deepObject, schema: {{type: object}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/get/parameters/0",
+            "style `deepObject`",
+        ),
+        (
+            "parameter by content",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: q, in: query, content: {{application/json: {{schema: {{type: object}}}}}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/get/parameters/0",
+            "`content`",
+        ),
+        (
+            "parameter names that collide after mangling",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: page-size, in: query, schema: {{type: integer}}}}, {{name: page_size, in: query, schema: {{type: integer}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/get/parameters/1",
+            "same Rust argument name `page_size`",
+        ),
+        (
+            "operationIds that differ only in case",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get: {{operationId: getItem, responses: {{'204': {{description: ok}}}}}}\n  /b:\n    get: {{operationId: GetItem, responses: {{'204': {{description: ok}}}}}}\n"
+            ),
+            "/paths/~1b/get/operationId",
+            "same Rust name `get_item`",
+        ),
+        (
+            "schema names that collide after mangling",
+            format!(
+                "{valid_head}paths: {{}}\ncomponents:\n  schemas:\n    user-id: {{type: string}}\n    UserId: {{type: string}}\n"
+            ),
+            "/components/schemas/UserId",
+            "same Rust type name `UserId`",
+        ),
+        (
+            "path parameter that is not required",
+            format!(
+                "{valid_head}paths:\n  /a/{{id}}:\n    get:\n      operationId: a\n      parameters: [{{name: id, in: path, schema: {{type: string}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a~1{id}/get/parameters/0",
+            "must be required",
         ),
         (
             "wrong field type",
@@ -165,7 +238,7 @@ fn broken_specs_give_located_errors() {
         ),
     ];
     for (label, text, pointer, reason) in cases {
-        let error = generate_text("broken.yaml", text.clone()).expect_err(label);
+        let error = generate_strict("broken.yaml", text.clone()).expect_err(label);
         assert_eq!(error.file, "broken.yaml", "{label}");
         assert_eq!(error.pointer, *pointer, "{label}: {error}");
         assert!(
@@ -200,4 +273,68 @@ fn has_ident(tokens: proc_macro2::TokenStream, name: &str) -> bool {
         proc_macro2::TokenTree::Group(group) => has_ident(group.stream(), name),
         _ => false,
     })
+}
+
+/// Flaws with a plain intent are repaired, each with a located note;
+/// strict mode refuses them (see `broken_specs_give_located_errors`).
+#[test]
+fn repairable_flaws_give_notes() {
+    let head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+    let cases: &[(&str, String, &str, &str)] = &[
+        (
+            "undeclared path parameter",
+            format!(
+                "{head}paths:\n  /a/{{id}}:\n    get: {{operationId: a, responses: {{'200': {{description: ok}}}}}}\n"
+            ),
+            "/paths/~1a~1{id}/get",
+            "declared as a required string",
+        ),
+        (
+            "enum values equal but for case",
+            format!(
+                "{head}paths: {{}}\ncomponents:\n  schemas:\n    Op: {{type: string, enum: [add, Add]}}\n"
+            ),
+            "/components/schemas/Op",
+            "the type is a plain string",
+        ),
+        (
+            "required property that is not declared",
+            format!(
+                "{head}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{a: {{type: string}}}}, required: [b]}}\n"
+            ),
+            "/components/schemas/A/required",
+            "ignored",
+        ),
+        (
+            "several request media types",
+            format!(
+                "{head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{text/plain: {{schema: {{type: string}}}}, application/json: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/post/requestBody/content",
+            "sends `application/json` only",
+        ),
+    ];
+    for (label, text, pointer, reason) in cases {
+        let generated =
+            generate_text("flawed.yaml", text.clone()).unwrap_or_else(|e| panic!("{label}: {e}"));
+        let note = generated
+            .notes
+            .first()
+            .unwrap_or_else(|| panic!("{label}: no note"));
+        assert_eq!(note.pointer, *pointer, "{label}: {note}");
+        assert!(note.reason.contains(reason), "{label}: {note}");
+        let error = generate_strict("flawed.yaml", text.clone()).expect_err(label);
+        assert_eq!(error.pointer, *pointer, "{label}");
+    }
+}
+
+#[test]
+fn non_json_responses_are_returned_as_bytes() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content: {text/html: {schema: {type: string}}}\n";
+    let generated = generate_text("html.yaml", spec).unwrap();
+    assert!(
+        generated.files["src/client.rs"].contains("Result<Response<Vec<u8>>, Error<AError>>"),
+        "{}",
+        generated.files["src/client.rs"]
+    );
 }

@@ -9,6 +9,8 @@ use serde::Deserialize;
 pub struct CodegenConfig {
     #[serde(rename = "crate")]
     package: Package,
+    #[serde(skip)]
+    strict: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -36,6 +38,7 @@ impl CodegenConfig {
                 description: None,
                 license: None,
             },
+            strict: false,
         }
     }
 
@@ -51,6 +54,12 @@ impl CodegenConfig {
         Ok(toml::from_str(text)?)
     }
 
+    /// Refuse specs that need a repair instead of repairing them.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     pub fn with_name(mut self, name: &str) -> Self {
         name.clone_into(&mut self.package.name);
         self
@@ -60,7 +69,8 @@ impl CodegenConfig {
         let package = &self.package;
         let mut settings = codegen::Settings::new(&package.name)
             .version(&package.version)
-            .regenerate_command(crate::REGENERATE);
+            .regenerate_command(crate::REGENERATE)
+            .strict(self.strict);
         if let Some(description) = &package.description {
             settings = settings.description(description);
         }

@@ -41,7 +41,32 @@ pub fn generate(
 ) -> Result<codegen::GeneratedCrate> {
     let bytes = std::fs::read(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     let document = codegen::SpecDocument::new(name, bytes);
-    Ok(codegen::Generator::new(config.settings()).generate(&document)?)
+    let resolver = FileResolver::beside(spec);
+    Ok(codegen::Generator::new(config.settings()).generate_with(&document, &resolver)?)
+}
+
+/// Loads the documents a spec's external `$ref`s name, from the spec's own
+/// folder. The generator only asks for relative paths (it refuses URLs and
+/// absolute paths); `..` is allowed, as specs split into sibling folders
+/// (`apps/`, `common/`) refer to each other that way.
+pub struct FileResolver {
+    folder: PathBuf,
+}
+
+impl FileResolver {
+    pub fn beside(spec: &Path) -> Self {
+        let folder = match spec.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        FileResolver { folder }
+    }
+}
+
+impl codegen::Resolver for FileResolver {
+    fn load(&self, location: &str) -> std::result::Result<Vec<u8>, String> {
+        std::fs::read(self.folder.join(location)).map_err(|e| e.to_string())
+    }
 }
 
 /// The crate that `spec/` under `root` produces for `generated/` with

@@ -31,6 +31,10 @@ enum Task {
         /// output folder's name).
         #[arg(long)]
         name: Option<String>,
+        /// Refuse a spec that needs a repair (such as an undeclared path
+        /// parameter) instead of repairing it with a note.
+        #[arg(long)]
+        strict: bool,
     },
     /// Fail when `generated/` is not what `spec/` produces.
     Check,
@@ -87,6 +91,7 @@ fn run(task: Task) -> xtask::Result<ExitCode> {
             spec: Some(spec),
             out: Some(out),
             name,
+            strict,
         } => {
             let name = match name {
                 Some(name) => name,
@@ -96,7 +101,11 @@ fn run(task: Task) -> xtask::Result<ExitCode> {
                     .ok_or("--out must name a folder, or give --name")?,
             };
             let config = CodegenConfig::named(&name);
+            let config = config.strict(strict);
             let generated = xtask::generate(&spec, &spec.to_string_lossy(), &config)?;
+            for note in &generated.notes {
+                eprintln!("note: {note}");
+            }
             xtask::write_atomically(&out, &generated)?;
             eprintln!(
                 "wrote crate `{name}` ({} files) to {}",
@@ -104,8 +113,8 @@ fn run(task: Task) -> xtask::Result<ExitCode> {
                 out.display()
             );
         }
-        Task::Generate { name, .. } => {
-            let mut config = CodegenConfig::read(&root.join(xtask::CODEGEN_CONFIG))?;
+        Task::Generate { name, strict, .. } => {
+            let mut config = CodegenConfig::read(&root.join(xtask::CODEGEN_CONFIG))?.strict(strict);
             if let Some(name) = name {
                 config = config.with_name(&name);
             }

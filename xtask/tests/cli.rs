@@ -38,8 +38,10 @@ fn a_broken_spec_names_file_and_pointer_and_leaves_the_output_untouched() {
     std::fs::create_dir_all(out.join("src")).unwrap();
     std::fs::write(out.join("src/lib.rs"), "// the previous crate\n").unwrap();
 
+    // Without `--strict` the undeclared parameter is repaired with a note.
     let output = xtask(&[
         "generate",
+        "--strict",
         "--spec",
         spec.to_str().unwrap(),
         "--out",
@@ -63,6 +65,32 @@ fn a_broken_spec_names_file_and_pointer_and_leaves_the_output_untouched() {
         1,
         "nothing else was written"
     );
+}
+
+#[test]
+fn a_repaired_flaw_is_reported_as_a_note() {
+    let dir = scratch("repaired-spec");
+    let spec = dir.join("flawed.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get: {operationId: a, responses: {'200': {description: ok}}}\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let output = xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("note: ") && stderr.contains("flawed.yaml#/paths/~1a~1{id}/get"),
+        "{stderr}"
+    );
+    assert!(out.join("src/lib.rs").exists());
 }
 
 #[test]

@@ -1,0 +1,541 @@
+//! Repairs of specs written by others: flaws whose intent is plain, which
+//! progenitor or typify would reject or panic over. Each repair is recorded
+//! as a note (a located message the caller shows); with
+//! `Settings::strict`, notes are errors instead.
+//!
+//! - A path template name (`/a/{type}`) that no parameter declares becomes a
+//!   required `string` path parameter.
+//! - String enumerations whose values give the same Rust name (`add` and
+//!   `Add`) become plain strings: typify cannot name their variants. The
+//!   allowed values move into the description.
+//! - A request body with several media types keeps one: JSON first, then
+//!   form, binary, text. A `*/*` body is sent as `application/octet-stream`.
+//! - A schema with keywords of one type but no `type` gets that type
+//!   (`format: int64` → integer, `minimum` → number, `minLength` → string,
+//!   `items` → array).
+//! - A `required` name that is not among an object's `properties` is
+//!   dropped (typify would add an untyped field that no setter knows).
+//! - Operations marked as websocket endpoints (`x-dropshot-websocket`) lose
+//!   the mark: the client sends the request and returns the raw answer; it
+//!   does not perform the upgrade.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use crate::bundle::is_data;
+use crate::error::{Error, pointer};
+use crate::validate::{METHODS, resolve_ref, template_names};
+
+pub(crate) fn repair(file: &str, doc: &mut Value) -> Result<Vec<Error>, Error> {
+    let mut notes = Vec::new();
+    declare_path_parameters(file, doc, &mut notes)?;
+    let mut path = Vec::new();
+    unnameable_enums(file, doc, &mut path, &mut notes);
+    clashing_titles(doc);
+    websocket_marks(file, doc, &mut notes);
+    request_bodies(file, doc, &mut notes)?;
+    Ok(notes)
+}
+
+fn declare_path_parameters(
+    file: &str,
+    doc: &mut Value,
+    notes: &mut Vec<Error>,
+) -> Result<(), Error> {
+    let snapshot = doc.clone();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        let path_level = declared_path_names(file, &snapshot, item.get("parameters"), path)?;
+        for method in METHODS {
+            let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let mut declared = path_level.clone();
+            declared.extend(declared_path_names(
+                file,
+                &snapshot,
+                operation.get("parameters"),
+                path,
+            )?);
+            let missing: Vec<String> = template_names(path)
+                .filter(|name| !declared.contains(*name))
+                .map(str::to_owned)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let parameters = operation
+                .entry("parameters")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            let Some(parameters) = parameters.as_array_mut() else {
+                continue;
+            };
+            for name in missing {
+                notes.push(Error::new(
+                    file,
+                    pointer(["paths", path.as_str(), method]),
+                    format!(
+                        "path parameter `{{{name}}}` of `{path}` is not declared in `parameters`; declared as a required string"
+                    ),
+                ));
+                parameters.push(json!({
+                    "name": name,
+                    "in": "path",
+                    "required": true,
+                    "schema": {"type": "string"},
+                }));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn declared_path_names(
+    file: &str,
+    doc: &Value,
+    list: Option<&Value>,
+    at_path: &str,
+) -> Result<BTreeSet<String>, Error> {
+    let mut names = BTreeSet::new();
+    for parameter in list.and_then(Value::as_array).into_iter().flatten() {
+        let parameter = match parameter.get("$ref").and_then(Value::as_str) {
+            Some(target) => resolve_ref(file, doc, target, &pointer(["paths", at_path]))?,
+            None => parameter,
+        };
+        if parameter.get("in").and_then(Value::as_str) == Some("path")
+            && let Some(name) = parameter.get("name").and_then(Value::as_str)
+        {
+            names.insert(name.to_owned());
+        }
+    }
+    Ok(names)
+}
+
+/// Typify names enum variants by PascalCase, then by PascalCase with
+/// punctuation turned into `X`, and panics when both collide.
+fn variant_names_collide(values: &[&str]) -> bool {
+    let unique = |names: Vec<String>| names.iter().collect::<BTreeSet<_>>().len() == names.len();
+    let simple: Vec<String> = values.iter().map(|v| variant_name(v)).collect();
+    if unique(simple) {
+        return false;
+    }
+    let marked: Vec<String> = values
+        .iter()
+        .map(|v| {
+            variant_name(&v.replace(
+                |c: char| c == '_' || !unicode_ident::is_xid_continue(c),
+                "X",
+            ))
+        })
+        .collect();
+    !unique(marked)
+}
+
+fn variant_name(value: &str) -> String {
+    match value {
+        "+1" => "Plus1".to_owned(),
+        "-1" => "Minus1".to_owned(),
+        _ => crate::names::type_name(value),
+    }
+}
+
+fn unnameable_enums(file: &str, node: &mut Value, path: &mut Vec<String>, notes: &mut Vec<Error>) {
+    match node {
+        Value::Object(map) => {
+            repair_enum(file, map, path, notes);
+            repair_required(file, map, path, notes);
+            if crate::bundle::within_schema(path) {
+                repair_untyped_format(file, map, path, notes);
+            }
+            for (key, child) in map.iter_mut() {
+                path.push(key.clone());
+                if !is_data(path) {
+                    unnameable_enums(file, child, path, notes);
+                }
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter_mut().enumerate() {
+                path.push(index.to_string());
+                unnameable_enums(file, child, path, notes);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn repair_enum(file: &str, map: &mut Map<String, Value>, path: &[String], notes: &mut Vec<Error>) {
+    let Some(Value::Array(values)) = map.get("enum") else {
+        return;
+    };
+    let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+    if strings.len() != values.len() || !variant_names_collide(&strings) {
+        return;
+    }
+    let listed = strings
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    notes.push(Error::new(
+        file,
+        pointer(path),
+        format!("enumeration values {listed} give the same Rust names; the type is a plain string"),
+    ));
+    let description = match map.get("description").and_then(Value::as_str) {
+        Some(text) => format!("{text}\n\nOne of: {listed}."),
+        None => format!("One of: {listed}."),
+    };
+    map.remove("enum");
+    map.insert("description".to_owned(), Value::String(description));
+}
+
+/// A schema with keywords of one type (`format`, `minimum`, `minLength`,
+/// `items`…) but no `type`: typify cannot read it. The keywords say the
+/// type.
+fn repair_untyped_format(
+    file: &str,
+    map: &mut Map<String, Value>,
+    path: &[String],
+    notes: &mut Vec<Error>,
+) {
+    let combined = ["type", "$ref", "allOf", "anyOf", "oneOf", "not", "enum"]
+        .iter()
+        .any(|key| map.contains_key(*key));
+    if combined {
+        return;
+    }
+    let has = |keys: &[&'static str]| keys.iter().find(|key| map.contains_key(**key)).copied();
+    let (keyword, kind) = if let Some(Value::String(format)) = map.get("format") {
+        let kind = match format.as_str() {
+            "int32" | "int64" => "integer",
+            "float" | "double" => "number",
+            _ => "string",
+        };
+        ("format", kind)
+    } else if let Some(key) = has(&[
+        "minimum",
+        "maximum",
+        "multipleOf",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+    ]) {
+        (key, "number")
+    } else if let Some(key) = has(&["minLength", "maxLength", "pattern"]) {
+        (key, "string")
+    } else if let Some(key) = has(&["items", "minItems", "maxItems", "uniqueItems"]) {
+        (key, "array")
+    } else {
+        return;
+    };
+    notes.push(Error::new(
+        file,
+        pointer(path),
+        format!("the schema has `{keyword}` but no `type`; typed as `{kind}`"),
+    ));
+    map.insert("type".to_owned(), Value::String(kind.to_owned()));
+}
+
+/// `required: [x]` in an object that declares `properties` but no `x`.
+fn repair_required(
+    file: &str,
+    map: &mut Map<String, Value>,
+    path: &[String],
+    notes: &mut Vec<Error>,
+) {
+    let Some(Value::Object(properties)) = map.get("properties") else {
+        return;
+    };
+    let Some(Value::Array(required)) = map.get("required") else {
+        return;
+    };
+    let open = ["additionalProperties", "allOf", "anyOf", "oneOf"]
+        .iter()
+        .any(|key| map.contains_key(*key));
+    if open {
+        return;
+    }
+    let (kept, unknown): (Vec<Value>, Vec<Value>) = required.iter().cloned().partition(|name| {
+        name.as_str()
+            .is_some_and(|name| properties.contains_key(name))
+    });
+    if unknown.is_empty() {
+        return;
+    }
+    let listed = unknown
+        .iter()
+        .map(|name| format!("`{}`", name.as_str().unwrap_or("?")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    notes.push(Error::new(
+        file,
+        format!("{}/required", pointer(path)),
+        format!("required {listed} is not among the `properties`; ignored"),
+    ));
+    map.insert("required".to_owned(), Value::Array(kept));
+}
+
+/// Typify names a schema with a `title` after it, and a nullable component
+/// twice (a wrapper by the component's name, the object by its title): a
+/// title that gives a component's Rust name defines that name twice. Such
+/// titles are dropped; they only restate the name.
+fn clashing_titles(doc: &mut Value) {
+    let names: BTreeSet<String> = doc
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(Map::keys)
+        .map(|name| crate::names::type_name(name))
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    fn walk(node: &mut Value, path: &mut Vec<String>, names: &BTreeSet<String>) {
+        match node {
+            Value::Object(map) => {
+                let clashes = matches!(map.get("title"), Some(Value::String(title)) if names.contains(&crate::names::type_name(title)));
+                let is_name_map = crate::bundle::is_name_map(path);
+                if clashes && !is_name_map {
+                    map.remove("title");
+                }
+                for (key, child) in map.iter_mut() {
+                    path.push(key.clone());
+                    if !is_data(path) {
+                        walk(child, path, names);
+                    }
+                    path.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter_mut().enumerate() {
+                    path.push(index.to_string());
+                    walk(child, path, names);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(doc, &mut Vec::new(), &names);
+}
+
+fn websocket_marks(file: &str, doc: &mut Value, notes: &mut Vec<Error>) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        for method in METHODS {
+            let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            if operation.remove("x-dropshot-websocket").is_some() {
+                notes.push(Error::new(
+                    file,
+                    pointer(["paths", path.as_str(), method, "x-dropshot-websocket"]),
+                    "websocket upgrades are not supported; the method returns the raw answer",
+                ));
+            }
+        }
+    }
+}
+
+/// The request media types progenitor can send, by essence.
+const SENDABLE: [&str; 5] = [
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "text/plain",
+    "text/x-markdown",
+];
+
+fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn request_bodies(file: &str, doc: &mut Value, notes: &mut Vec<Error>) -> Result<(), Error> {
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            for method in METHODS {
+                if let Some(body) = item
+                    .get_mut(method)
+                    .and_then(|operation| operation.get_mut("requestBody"))
+                {
+                    let at = pointer(["paths", path.as_str(), method, "requestBody"]);
+                    request_body(file, &at, body, notes)?;
+                }
+            }
+        }
+    }
+    if let Some(bodies) = doc
+        .get_mut("components")
+        .and_then(|c| c.get_mut("requestBodies"))
+        .and_then(Value::as_object_mut)
+    {
+        for (name, body) in bodies.iter_mut() {
+            let at = pointer(["components", "requestBodies", name.as_str()]);
+            request_body(file, &at, body, notes)?;
+        }
+    }
+    Ok(())
+}
+
+fn request_body(
+    file: &str,
+    at: &str,
+    body: &mut Value,
+    notes: &mut Vec<Error>,
+) -> Result<(), Error> {
+    let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    if content.len() > 1 {
+        let rank = |media_type: &str| {
+            let essence = essence(media_type);
+            SENDABLE
+                .iter()
+                .position(|s| *s == essence)
+                .unwrap_or(SENDABLE.len())
+        };
+        let keep = content
+            .keys()
+            .min_by_key(|media_type| rank(media_type))
+            .cloned()
+            .unwrap_or_default();
+        let dropped: Vec<String> = content.keys().filter(|k| **k != keep).cloned().collect();
+        notes.push(Error::new(
+            file,
+            format!("{at}/content"),
+            format!(
+                "the request body has several media types; the client sends `{keep}` only (not {})",
+                dropped
+                    .iter()
+                    .map(|d| format!("`{d}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+        content.retain(|media_type, _| *media_type == keep);
+    }
+    let Some(media_type) = content.keys().next().cloned() else {
+        return Ok(());
+    };
+    let media_at = format!("{at}/content{}", pointer([media_type.as_str()]));
+    let mut essence = essence(&media_type);
+    if essence == "*/*" || essence == "application/*" {
+        let media = content.remove(&media_type).unwrap_or_default();
+        notes.push(Error::new(
+            file,
+            media_at.clone(),
+            format!("a `{media_type}` request body is sent as `application/octet-stream`"),
+        ));
+        content.insert("application/octet-stream".to_owned(), media);
+        essence = "application/octet-stream".to_owned();
+    }
+    let media_type = content.keys().next().cloned().unwrap_or_default();
+    let Some(media) = content.get_mut(&media_type).and_then(Value::as_object_mut) else {
+        return Err(Error::new(file, media_at, "a media type must be a mapping"));
+    };
+    if !SENDABLE.contains(&essence.as_str()) {
+        return Err(Error::new(
+            file,
+            media_at,
+            format!(
+                "request media type `{media_type}` is not supported; the client sends {}",
+                SENDABLE.map(|s| format!("`{s}`")).join(", ")
+            ),
+        ));
+    }
+    let Some(schema) = media.get_mut("schema") else {
+        return Err(Error::new(
+            file,
+            media_at,
+            "the request body has no `schema`, so its type is unknown",
+        ));
+    };
+    match essence.as_str() {
+        "application/json" => {
+            // `encoding` only means something for forms and multipart.
+            media.remove("encoding");
+        }
+        "application/x-www-form-urlencoded" => {
+            if media
+                .get("encoding")
+                .is_some_and(|e| e.as_object().is_none_or(|m| !m.is_empty()))
+            {
+                return Err(Error::new(
+                    file,
+                    format!("{media_at}/encoding"),
+                    "`encoding` of form bodies is not supported",
+                ));
+            }
+            media.remove("encoding");
+        }
+        "application/octet-stream" => {
+            let plain_string = schema.get("type").and_then(Value::as_str) == Some("string")
+                && schema.get("$ref").is_none();
+            if !plain_string {
+                return Err(Error::new(
+                    file,
+                    format!("{media_at}/schema"),
+                    "a binary request body must have the schema `{type: string, format: binary}`",
+                ));
+            }
+            if let Some(schema) = schema.as_object_mut() {
+                schema.insert("format".to_owned(), Value::String("binary".to_owned()));
+                for key in [
+                    "pattern",
+                    "minLength",
+                    "maxLength",
+                    "enum",
+                    "default",
+                    "nullable",
+                ] {
+                    schema.remove(key);
+                }
+            }
+        }
+        _ => {
+            let plain_string = schema.get("type").and_then(Value::as_str) == Some("string")
+                && schema.get("$ref").is_none();
+            if !plain_string {
+                return Err(Error::new(
+                    file,
+                    format!("{media_at}/schema"),
+                    format!(
+                        "a `{media_type}` request body must have the schema `{{type: string}}`"
+                    ),
+                ));
+            }
+            if let Some(schema) = schema.as_object_mut() {
+                for key in [
+                    "format",
+                    "pattern",
+                    "minLength",
+                    "maxLength",
+                    "enum",
+                    "default",
+                    "nullable",
+                ] {
+                    schema.remove(key);
+                }
+            }
+        }
+    }
+    Ok(())
+}
