@@ -137,6 +137,14 @@ pub struct ApiError<E> {
     pub raw_body: Bytes,
 }
 
+impl<E> ApiError<E> {
+    /// The whole body as JSON, with the fields the typed `body` does not
+    /// declare (servers add some, such as a `traceId`).
+    pub fn raw_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.raw_body).ok()
+    }
+}
+
 /// An answer the spec does not declare, kept whole.
 #[derive(Debug)]
 #[non_exhaustive]

@@ -104,7 +104,7 @@ async fn declared_error_statuses_decode_into_their_own_bodies() {
         .await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(401).set_body_json(json!({
-            "statusCode": 401, "message": "Invalid JWT", "error": "Unauthorized"
+            "statusCode": 401, "message": "Invalid JWT", "error": "Unauthorized", "traceId": "trace-2"
         })))
         .mount(&server)
         .await;
@@ -133,6 +133,8 @@ async fn declared_error_statuses_decode_into_their_own_bodies() {
         panic!("{api:?}")
     };
     assert_eq!(body.error.as_deref(), Some("Unauthorized"));
+    // A field the 401 body does not declare is kept.
+    assert_eq!(api.raw_json().unwrap()["traceId"], "trace-2");
 }
 
 #[tokio::test]
