@@ -197,7 +197,7 @@ fn generate(
     let openapi: openapiv3::OpenAPI = shape::deserialize(file, &document)?;
     let lowered = lower::lower(file, openapi)?;
     let mut raw = progenitor_pass::run(file, &lowered.spec)?;
-    raw.validated = wire::rewrite(&lowered.spec, &lowered.api, &mut raw.types);
+    raw.validated = wire::rewrite(file, &lowered.spec, &lowered.api, &mut raw.types)?;
     progenitor_pass::fix_default_impls(&mut raw.types);
     progenitor_pass::prune_unused_defaults(&mut raw.types);
     progenitor_pass::allow_typify_variant_names(&mut raw.types);

@@ -233,11 +233,18 @@ fn check_path_parameters(
     at: &str,
 ) -> Result<(), Error> {
     let mut declared = Vec::new();
-    for list in [item.get("parameters"), operation.get("parameters")]
-        .into_iter()
-        .flatten()
-    {
-        for parameter in list.as_array().into_iter().flatten() {
+    let item_at = pointer(["paths", path]);
+    let lists = [
+        (item_at.as_str(), item.get("parameters")),
+        (at, operation.get("parameters")),
+    ];
+    for (list_at, list) in lists {
+        for (index, parameter) in list
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let parameter = match parameter.get("$ref").and_then(Value::as_str) {
                 Some(target) => resolve_ref(file, doc, target, at)?,
                 None => parameter,
@@ -245,6 +252,16 @@ fn check_path_parameters(
             if parameter.get("in").and_then(Value::as_str) == Some("path")
                 && let Some(name) = parameter.get("name").and_then(Value::as_str)
             {
+                // Progenitor panics on a path parameter its path lacks.
+                if !template_names(path).any(|in_path| in_path == name) {
+                    return Err(Error::new(
+                        file,
+                        format!("{list_at}/parameters/{index}"),
+                        format!(
+                            "path parameter `{name}` is declared, but `{path}` has no `{{{name}}}`"
+                        ),
+                    ));
+                }
                 declared.push(name.to_owned());
             }
         }

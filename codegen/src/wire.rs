@@ -25,6 +25,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Field, Item, parse_quote};
 
+use crate::error::{Error, pointer};
 use crate::lower::{Api, Body};
 use crate::names;
 
@@ -71,8 +72,13 @@ enum Shape {
 
 /// Rewrites `types` and returns the names of the types that got a
 /// `validate` method.
-pub(crate) fn rewrite(spec: &OpenAPI, api: &Api, types: &mut Vec<Item>) -> BTreeSet<String> {
-    let plans = plans(spec, api);
+pub(crate) fn rewrite(
+    file: &str,
+    spec: &OpenAPI,
+    api: &Api,
+    types: &mut Vec<Item>,
+) -> Result<BTreeSet<String>, Error> {
+    let plans = plans(file, spec, api)?;
     let mut validated = BTreeSet::new();
     let mut setters = Vec::new();
     for item in types.iter_mut() {
@@ -109,7 +115,7 @@ pub(crate) fn rewrite(spec: &OpenAPI, api: &Api, types: &mut Vec<Item>) -> BTree
     for item in types.iter_mut() {
         numbers_as_json(item);
     }
-    validated
+    Ok(validated)
 }
 
 struct RewrittenField {
@@ -417,9 +423,9 @@ fn vec_inner(ty: &syn::Type) -> Option<&syn::Type> {
 }
 
 /// A plan per object schema in `components/schemas`, keyed by Rust type name.
-fn plans(spec: &OpenAPI, api: &Api) -> BTreeMap<String, ObjectPlan> {
+fn plans(file: &str, spec: &OpenAPI, api: &Api) -> Result<BTreeMap<String, ObjectPlan>, Error> {
     let Some(components) = &spec.components else {
-        return BTreeMap::new();
+        return Ok(BTreeMap::new());
     };
     let request_roots = spec
         .paths
@@ -474,7 +480,7 @@ fn plans(spec: &OpenAPI, api: &Api) -> BTreeMap<String, ObjectPlan> {
         let properties = object
             .properties
             .iter()
-            .map(|(wire, property)| {
+            .map(|(wire, property)| -> Result<(String, Property), Error> {
                 let mut facts = Property {
                     required: object.required.contains(wire),
                     ..Property::default()
@@ -491,17 +497,32 @@ fn plans(spec: &OpenAPI, api: &Api) -> BTreeMap<String, ObjectPlan> {
                         .filter(|name| is_object(components, name))
                         .map(names::type_name);
                 }
-                if let ReferenceOr::Item(schema) = property {
-                    facts.rust_name = schema
-                        .schema_data
-                        .extensions
-                        .get("x-rust-name")
-                        .and_then(|v| v.as_str())
-                        .map(str::to_owned);
+                if let ReferenceOr::Item(schema) = property
+                    && let Some(rust_name) = schema.schema_data.extensions.get("x-rust-name")
+                {
+                    // An identifier, and not a keyword: `syn` parses exactly those.
+                    let valid = rust_name
+                        .as_str()
+                        .filter(|name| syn::parse_str::<syn::Ident>(name).is_ok());
+                    let Some(valid) = valid else {
+                        return Err(Error::new(
+                            file,
+                            pointer([
+                                "components",
+                                "schemas",
+                                name.as_str(),
+                                "properties",
+                                wire.as_str(),
+                                "x-rust-name",
+                            ]),
+                            format!("`{rust_name}` is not a Rust identifier"),
+                        ));
+                    };
+                    facts.rust_name = Some(valid.to_owned());
                 }
-                (wire.clone(), facts)
+                Ok((wire.clone(), facts))
             })
-            .collect();
+            .collect::<Result<_, Error>>()?;
         plans.insert(
             names::type_name(name),
             ObjectPlan {
@@ -510,7 +531,7 @@ fn plans(spec: &OpenAPI, api: &Api) -> BTreeMap<String, ObjectPlan> {
             },
         );
     }
-    plans
+    Ok(plans)
 }
 
 fn is_email(schema: &Schema) -> bool {

@@ -236,6 +236,22 @@ fn broken_specs_give_located_errors() {
             "/components/securitySchemes/basic",
             "basic",
         ),
+        (
+            "path parameter missing from the path",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n      responses: {{'200': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/get/parameters/0",
+            "has no `{id}`",
+        ),
+        (
+            "x-rust-name that is not an identifier",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/A'}}}}}}\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{new: {{type: boolean, x-rust-name: type}}}}}}\n"
+            ),
+            "/components/schemas/A/properties/new/x-rust-name",
+            "not a Rust identifier",
+        ),
     ];
     for (label, text, pointer, reason) in cases {
         let error = generate_strict("broken.yaml", text.clone()).expect_err(label);
