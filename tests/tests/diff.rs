@@ -120,11 +120,11 @@ fn mutations() -> Vec<Mutation> {
             backward: Breaking,
         },
         Mutation {
-            name: "nullable request field becomes required (Rust type stays Option)",
+            name: "nullable request field becomes required (Rust type Nullable<T> to Option<T>)",
             setup: nothing,
             edit: |doc| push(doc, &format!("{UPSERT_REQUEST}/required"), json!("email")),
             forward: Breaking,
-            backward: NonBreaking,
+            backward: Breaking,
         },
         Mutation {
             name: "request field becomes required (Rust type changes)",
@@ -169,7 +169,8 @@ fn mutations() -> Vec<Mutation> {
                     json!(true),
                 )
             },
-            forward: NonBreaking,
+            // `Option<T>` becomes `Nullable<T>` in the request type.
+            forward: Breaking,
             backward: Breaking,
         },
         Mutation {

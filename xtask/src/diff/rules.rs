@@ -210,7 +210,10 @@ pub fn classify(kind: Kind) -> (Class, &'static str) {
         Kind::RequiredChanged {
             rust_type_changes: true,
             ..
-        } => (Breaking, "its Rust type flips between `T` and `Option<T>`"),
+        } => (
+            Breaking,
+            "its Rust type changes (between `T`, `Option<T>` and `Nullable<T>`)",
+        ),
         Kind::RequiredChanged {
             direction: Request, ..
         } => (
@@ -229,7 +232,10 @@ pub fn classify(kind: Kind) -> (Class, &'static str) {
         Kind::NullableChanged {
             rust_type_changes: true,
             ..
-        } => (Breaking, "its Rust type flips between `T` and `Option<T>`"),
+        } => (
+            Breaking,
+            "its Rust type changes (between `T`, `Option<T>` and `Nullable<T>`)",
+        ),
         Kind::NullableChanged { .. } => (
             NonBreaking,
             "its Rust type stays `Option<T>`, which already holds a missing or `null` value",

@@ -356,10 +356,36 @@ impl Subject {
 /// Whether the generated field for `schema` is `Option<T>`, as typify
 /// decides it: nullable values are, and so are optional ones, except
 /// arrays and values with a default, which are plain.
-fn rust_option(required: bool, schema: &Node) -> bool {
-    let plain_when_absent =
-        schema.value.get("default").is_some() || schema.str("type") == Some("array") || required;
-    schema.flag("nullable") || !plain_when_absent
+/// The Rust type the generator gives a property, as `T`, `Option<T>` or
+/// `Nullable<T>`: request types keep "left out", "null" and a value apart
+/// (see `codegen/src/wire.rs`); response types are typify's.
+fn rust_shape(direction: Direction, required: bool, schema: &Node) -> &'static str {
+    let nullable = schema.flag("nullable");
+    match direction {
+        _ if required => {
+            if nullable {
+                "Option<T>"
+            } else {
+                "T"
+            }
+        }
+        Direction::Request => {
+            if nullable {
+                "Nullable<T>"
+            } else {
+                "Option<T>"
+            }
+        }
+        Direction::Response => {
+            let defaulted =
+                schema.value.get("default").is_some() || schema.str("type") == Some("array");
+            if defaulted && !nullable {
+                "T"
+            } else {
+                "Option<T>"
+            }
+        }
+    }
 }
 
 struct Walk<'a, 'o> {
@@ -809,7 +835,8 @@ impl<'a> Walk<'a, '_> {
                 Kind::NullableChanged {
                     direction: subject.direction,
                     now_nullable,
-                    rust_type_changes: rust_option(required, old) != rust_option(required, new),
+                    rust_type_changes: rust_shape(subject.direction, required, old)
+                        != rust_shape(subject.direction, required, new),
                 },
                 Document::New,
                 &new.pointer,
@@ -967,8 +994,15 @@ impl<'a> Walk<'a, '_> {
                     Kind::RequiredChanged {
                         direction: subject.direction,
                         now_required: is_required,
-                        rust_type_changes: rust_option(was_required, &old_property)
-                            != rust_option(is_required, &new_property),
+                        rust_type_changes: rust_shape(
+                            subject.direction,
+                            was_required,
+                            &old_property,
+                        ) != rust_shape(
+                            subject.direction,
+                            is_required,
+                            &new_property,
+                        ),
                     },
                     document,
                     &format!("{}/required", at.pointer),
