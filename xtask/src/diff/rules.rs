@@ -192,7 +192,7 @@ pub fn classify(kind: Kind) -> (Class, &'static str) {
             rust_type_changes: true,
         } => (
             Breaking,
-            "requests without it are refused, and its Rust type changes from `Option<T>` to `T`",
+            "requests without it are refused, and its Rust type changes (now `T`, or `Option<T>` when nullable)",
         ),
         Kind::RequiredChanged {
             direction: Request,
