@@ -49,6 +49,38 @@ fn refresh(server: &MockServer, refresh_token: &str) -> OAuthRefresh {
     .form_field("user_type", "Location")
 }
 
+/// The token endpoint answers with `access`, and must be asked `times`.
+async fn expect_renewals(server: &MockServer, access: &str, times: u64) {
+    Mock::given(method("POST"))
+        .respond_with(renewal(access, "r2"))
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+async fn update(
+    server: &MockServer,
+    refresh: OAuthRefresh,
+) -> Result<
+    highlevel_contacts::Response<highlevel_contacts::types::UpdateContactResponse>,
+    Error<highlevel_contacts::UpdateContactError>,
+> {
+    client(server, refresh)
+        .update_contact("c1", &UpdateContactRequest::new())
+        .await
+}
+
+/// How many updates reached the API.
+async fn puts(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "PUT")
+        .count()
+}
+
 fn client(server: &MockServer, refresh: OAuthRefresh) -> Client {
     Client::builder(refresh)
         .base_url(server.uri())
@@ -101,70 +133,36 @@ async fn the_first_request_renews_with_the_refresh_grant_and_hands_over_the_new_
 #[tokio::test]
 async fn a_token_valid_beyond_the_margin_is_used_without_renewal() {
     let server = api_accepting("held").await;
-    Mock::given(method("POST"))
-        .respond_with(renewal("new", "r2"))
-        .expect(0)
-        .mount(&server)
-        .await;
+    expect_renewals(&server, "new", 0).await;
     let refresh = refresh(&server, "r1").access_token("held", Duration::from_secs(3600));
-    client(&server, refresh)
-        .update_contact("c1", &UpdateContactRequest::new())
-        .await
-        .unwrap();
+    update(&server, refresh).await.unwrap();
 }
 
 #[tokio::test]
 async fn a_token_about_to_expire_is_renewed_ahead() {
     let server = api_accepting("fresh").await;
-    Mock::given(method("POST"))
-        .respond_with(renewal("fresh", "r2"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_renewals(&server, "fresh", 1).await;
     let refresh = refresh(&server, "r1").access_token("stale", Duration::from_secs(60));
-    client(&server, refresh)
-        .update_contact("c1", &UpdateContactRequest::new())
-        .await
-        .unwrap();
+    update(&server, refresh).await.unwrap();
 }
 
 #[tokio::test]
 async fn a_401_renews_once_and_retries() {
     let server = api_accepting("fresh").await;
-    Mock::given(method("POST"))
-        .respond_with(renewal("fresh", "r2"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_renewals(&server, "fresh", 1).await;
     // The held token looks valid, but the API has revoked it.
     let refresh = refresh(&server, "r1").access_token("revoked", Duration::from_secs(3600));
-    client(&server, refresh)
-        .update_contact("c1", &UpdateContactRequest::new())
-        .await
-        .unwrap();
-    let puts = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| r.method.as_str() == "PUT")
-        .count();
+    update(&server, refresh).await.unwrap();
+    let puts = puts(&server).await;
     assert_eq!(puts, 2);
 }
 
 #[tokio::test]
 async fn a_rejected_renewed_token_is_not_renewed_again() {
     let server = api_accepting("never-issued").await;
-    Mock::given(method("POST"))
-        .respond_with(renewal("also-rejected", "r2"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_renewals(&server, "also-rejected", 1).await;
     let refresh = refresh(&server, "r1").access_token("revoked", Duration::from_secs(3600));
-    let error = client(&server, refresh)
-        .update_contact("c1", &UpdateContactRequest::new())
-        .await
-        .unwrap_err();
+    let error = update(&server, refresh).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
 }
 
@@ -201,22 +199,13 @@ async fn a_failure_to_store_the_new_refresh_token_fails_the_request() {
         .await;
     let refresh = refresh(&server, "refresh-1")
         .on_refresh_token(|_| async { Err::<(), String>("the vault is read-only".to_owned()) });
-    let error = client(&server, refresh)
-        .update_contact("c1", &UpdateContactRequest::new())
-        .await
-        .unwrap_err();
+    let error = update(&server, refresh).await.unwrap_err();
     assert!(matches!(error, Error::Token(_)), "{error:?}");
     assert!(
         error.to_string().contains("the vault is read-only"),
         "{error}"
     );
-    let puts = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| r.method.as_str() == "PUT")
-        .count();
+    let puts = puts(&server).await;
     assert_eq!(puts, 0, "nothing is sent without a stored refresh token");
 }
 
