@@ -16,6 +16,20 @@ fn client(server: &MockServer) -> Client {
         .unwrap()
 }
 
+/// An empty update to a server that answers every update with `answer`.
+async fn failed_update(answer: ResponseTemplate) -> (MockServer, Error<UpdateContactError>) {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .update_contact("x", &UpdateContactRequest::new())
+        .await
+        .unwrap_err();
+    (server, error)
+}
+
 #[tokio::test]
 async fn update_contact_sends_auth_version_and_body_and_decodes_the_answer() {
     let server = MockServer::start().await;
@@ -139,17 +153,9 @@ async fn declared_error_statuses_decode_into_their_own_bodies() {
 
 #[tokio::test]
 async fn an_html_error_page_becomes_an_unexpected_response_with_status_and_body() {
-    let server = MockServer::start().await;
     let page = "<html><body>502 Bad Gateway</body></html>";
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(502).set_body_raw(page, "text/html"))
-        .mount(&server)
-        .await;
-
-    let error = client(&server)
-        .update_contact("x", &UpdateContactRequest::default())
-        .await
-        .unwrap_err();
+    let (_server, error) =
+        failed_update(ResponseTemplate::new(502).set_body_raw(page, "text/html")).await;
 
     assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
     let Error::UnexpectedResponse(response) = &error else {
@@ -165,18 +171,10 @@ async fn an_html_error_page_becomes_an_unexpected_response_with_status_and_body(
 
 #[tokio::test]
 async fn a_declared_status_with_a_body_that_is_not_json_is_reported_not_decoded() {
-    let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
-        )
-        .mount(&server)
-        .await;
-
-    let error = client(&server)
-        .update_contact("x", &UpdateContactRequest::default())
-        .await
-        .unwrap_err();
+    let (_server, error) = failed_update(
+        ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
+    )
+    .await;
 
     let Error::UnexpectedResponse(response) = &error else {
         panic!("{error:?}")
