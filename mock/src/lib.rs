@@ -315,7 +315,7 @@ impl MockServer {
     }
 
     pub fn stats(&self) -> Stats {
-        self.shared.lock().stats
+        self.shared.lock().current_stats()
     }
 
     /// Every stored contact, as the API would return it, in creation order.
