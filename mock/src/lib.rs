@@ -381,7 +381,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
     if let Some(answer) = mock_route(&shared, request.method(), &path) {
         return Ok(answer);
     }
-    let (fault, delay) = {
+    let (fault, mut delay) = {
         let mut state = shared.lock();
         state.stats.requests += 1;
         (state.faults.pop_front(), state.delay)
@@ -393,50 +393,54 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
             let body = json!({"statusCode": status.as_u16(), "message": "injected fault"});
             return Ok(json_answer(status, &body));
         }
-        Some(Fault::Delay(extra)) => tokio::time::sleep(extra).await,
+        Some(Fault::Delay(extra)) => delay += extra,
         None => {}
+    }
+    let method = request.method().clone();
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+    let token = header("authorization").and_then(|v| v.strip_prefix("Bearer "));
+    let authorized = token.is_some_and(|token| token == shared.lock().config.token);
+    let version_ok = header("version") == Some(API_VERSION);
+    // The window counts arrivals, as a server's does: before any slow answer.
+    let refused = {
+        let mut state = shared.lock();
+        if !authorized {
+            Some((
+                StatusCode::UNAUTHORIZED,
+                json!({"statusCode": 401, "message": "Invalid JWT", "error": "Unauthorized"}),
+                None,
+            ))
+        } else if let Some(retry_after) = state.admit() {
+            state.stats.rate_limited += 1;
+            Some((
+                StatusCode::TOO_MANY_REQUESTS,
+                json!({"statusCode": 429, "message": "Too Many Requests", "error": "Too Many Requests"}),
+                Some(retry_after),
+            ))
+        } else {
+            None
+        }
+    };
+    if let Some((status, body, retry_after)) = refused {
+        let mut answer = json_answer(status, &body);
+        if let Some(seconds) = retry_after {
+            answer
+                .headers_mut()
+                .insert("retry-after", seconds.to_string().parse().expect("digits"));
+        }
+        shared.lock().rate_headers(&mut answer);
+        return Ok(answer);
     }
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let method = request.method().clone();
-    let authorized = request
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|token| token == shared.lock().config.token)
-        .unwrap_or(false);
-    let version_ok = request
-        .headers()
-        .get("version")
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v == API_VERSION)
-        .unwrap_or(false);
     // Read the whole body before answering, so the connection stays usable.
     let body = match request.into_body().collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => return Err(DropConnection),
     };
     let mut state = shared.lock();
-    let (status, body) = if !authorized {
-        (
-            StatusCode::UNAUTHORIZED,
-            json!({"statusCode": 401, "message": "Invalid JWT", "error": "Unauthorized"}),
-        )
-    } else if let Some(retry_after) = state.admit() {
-        state.stats.rate_limited += 1;
-        let mut answer = json_answer(
-            StatusCode::TOO_MANY_REQUESTS,
-            &json!({"statusCode": 429, "message": "Too Many Requests", "error": "Too Many Requests"}),
-        );
-        answer.headers_mut().insert(
-            "retry-after",
-            retry_after.to_string().parse().expect("digits"),
-        );
-        state.rate_headers(&mut answer);
-        return Ok(answer);
-    } else if !version_ok {
+    let (status, body) = if !version_ok {
         (
             StatusCode::BAD_REQUEST,
             json!({"statusCode": 400, "message": "Version header is missing or not supported", "error": "Bad Request"}),
