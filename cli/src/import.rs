@@ -4,10 +4,12 @@
 //!   custom field `<id>`; `dndSettings`, `inboundDndSettings` and `customFields` take JSON.
 //! - An empty cell leaves the field out (never `null`).
 //! - Each finished row is appended to `FILE.csv.progress` as `index<TAB>outcome<TAB>reason`,
-//!   flushed at once; a new run skips the rows recorded there. Delete it to import again.
+//!   flushed at once; a new run skips the rows recorded there (`--retry-failed` sends the
+//!   failed ones again; a later line for a row overrides an earlier one). Delete it to import
+//!   the whole file again.
 //! - Ctrl-C (SIGINT) stops sending new rows, waits for the rows in flight, and exits 130.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -32,6 +34,10 @@ pub struct ImportArgs {
     /// Rows sent at the same time; the client's rate limiter paces them.
     #[arg(long, default_value_t = 8)]
     concurrency: usize,
+    /// Send again the rows an earlier run recorded as failed (by default they are skipped
+    /// and reported again).
+    #[arg(long)]
+    retry_failed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,10 +93,19 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
         .map(|h| h.trim().to_owned())
         .collect();
     check_headers(&headers)?;
+    // The file line each row starts on, for messages (a quoted cell can span lines).
+    let mut lines = HashMap::new();
     let rows: Vec<(usize, Result<Vec<String>, String>)> = reader
         .records()
         .enumerate()
         .map(|(i, record)| {
+            let line = match &record {
+                Ok(record) => record.position().map(|p| p.line()),
+                Err(error) => error.position().map(|p| p.line()),
+            };
+            if let Some(line) = line {
+                lines.insert(i + 1, line);
+            }
             let row = record
                 .map_err(|e| format!("unreadable: {e}"))
                 .and_then(|record| {
@@ -110,6 +125,9 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
 
     let progress_path = progress_path(&args.file);
     let mut done = read_progress(&progress_path)?;
+    if args.retry_failed {
+        done.retain(|_, (outcome, _)| *outcome != Outcome::Failed);
+    }
     let mut progress = OpenOptions::new()
         .create(true)
         .append(true)
@@ -147,27 +165,45 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
         bar.inc(1);
         Ok(())
     };
+    // Rows that share an email or phone are sent one after the other, in file order, so a
+    // later row's values win as they would in a sequential import.
+    let mut busy: HashSet<String> = HashSet::new();
+    let mut tasks: HashMap<tokio::task::Id, (usize, Vec<String>)> = HashMap::new();
+    let mut held: Option<(usize, UpsertContactRequest, Vec<String>)> = None;
     loop {
         while !interrupted && in_flight.len() < concurrency {
-            let Some((index, row)) = pending.next() else {
-                break;
-            };
-            match row.and_then(|cells| build_request(&headers, &cells, &location_id)) {
-                Ok(body) => {
-                    let client = client.clone();
-                    in_flight.spawn(async move {
-                        let outcome = match client.upsert_contact(&body).await {
-                            Ok(answer) if answer.body().created => {
-                                (Outcome::Created, String::new())
-                            }
-                            Ok(_) => (Outcome::Updated, String::new()),
-                            Err(error) => (Outcome::Failed, reason(&error)),
-                        };
-                        (index, outcome)
-                    });
+            let (index, body, keys) = match held.take() {
+                Some(row) => row,
+                None => {
+                    let Some((index, row)) = pending.next() else {
+                        break;
+                    };
+                    match row.and_then(|cells| build_request(&headers, &cells, &location_id)) {
+                        Ok(body) => {
+                            let keys = match_keys(&body);
+                            (index, body, keys)
+                        }
+                        Err(why) => {
+                            record(index, Outcome::Failed, why)?;
+                            continue;
+                        }
+                    }
                 }
-                Err(why) => record(index, Outcome::Failed, why)?,
+            };
+            if keys.iter().any(|key| busy.contains(key)) {
+                held = Some((index, body, keys));
+                break;
             }
+            busy.extend(keys.iter().cloned());
+            let client = client.clone();
+            let task = in_flight.spawn(async move {
+                match client.upsert_contact(&body).await {
+                    Ok(answer) if answer.body().created => (Outcome::Created, String::new()),
+                    Ok(_) => (Outcome::Updated, String::new()),
+                    Err(error) => (Outcome::Failed, reason(&error)),
+                }
+            });
+            tasks.insert(task.id(), (index, keys));
         }
         if in_flight.is_empty() {
             break;
@@ -177,11 +213,21 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
                 interrupted = true;
                 bar.println("interrupted: finishing the rows in flight");
             }
-            Some(joined) = in_flight.join_next() => match joined {
-                Ok((index, (outcome, why))) => record(index, outcome, why)?,
-                // A panicked task: its row stays unrecorded and is sent again on resume.
-                Err(error) => bar.println(format!("a row's task failed: {error}")),
-            },
+            Some(joined) = in_flight.join_next_with_id() => {
+                let (id, (outcome, why)) = match joined {
+                    Ok((id, outcome)) => (id, outcome),
+                    Err(error) => (
+                        error.id(),
+                        (Outcome::Failed, format!("internal error while sending: {error}")),
+                    ),
+                };
+                if let Some((index, keys)) = tasks.remove(&id) {
+                    for key in &keys {
+                        busy.remove(key);
+                    }
+                    record(index, outcome, why)?;
+                }
+            }
         }
     }
     bar.finish_and_clear();
@@ -196,7 +242,8 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
             Outcome::Updated => updated += 1,
             Outcome::Failed => {
                 failed += 1;
-                eprintln!("row {index} (line {}): {why}", index + 1);
+                let line = lines.get(index).copied().unwrap_or(*index as u64 + 1);
+                eprintln!("row {index} (line {line}): {why}");
             }
         }
     }
@@ -275,6 +322,18 @@ fn check_headers(headers: &[String]) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// The values upsert matches on: rows sharing one are not sent at the same time.
+fn match_keys(body: &UpsertContactRequest) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(email) = body.email.as_value() {
+        keys.push(format!("email:{}", email.to_lowercase()));
+    }
+    if let Some(phone) = body.phone.as_value() {
+        keys.push(format!("phone:{phone}"));
+    }
+    keys
 }
 
 /// One row as an upsert body, or why it cannot be sent.

@@ -385,3 +385,37 @@ async fn interrupted_import_resumes_without_losing_or_repeating_rows() {
     assert_eq!(emails.len(), ROWS);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_failed_sends_failed_rows_again() {
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let url = mock.url();
+    let dir = temp_dir("retry");
+    let csv = write_csv(&dir, "c.csv", "email\na@example.com\nb@example.com\n");
+    let csv = csv.to_str().unwrap();
+    mock.inject(highlevel_mock::Fault::Status(500));
+    let args = [
+        "--attempts",
+        "1",
+        "import",
+        csv,
+        "--location-id",
+        "loc",
+        "--concurrency",
+        "1",
+    ];
+    let output = run(&url, &args).await;
+    assert_eq!(output.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("created 1, updated 0, failed 1"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("row 1 (line 2): upsertContact: unexpected answer 500")
+    );
+    let mut again = args.to_vec();
+    again.push("--retry-failed");
+    let output = run(&url, &again).await;
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("created 2, updated 0, failed 0"));
+    assert_eq!(mock.stats().contacts, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
