@@ -40,6 +40,10 @@ pub fn run_all(root: &Path) -> Result<()> {
             "highlevel-tests",
             "-p",
             "highlevel-examples",
+            "-p",
+            "highlevel-mock",
+            "-p",
+            "highlevel-contacts-cli",
         ]),
     )?;
     step(

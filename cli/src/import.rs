@@ -1,0 +1,393 @@
+//! `highlevel-contacts import FILE.csv --location-id ID`.
+//!
+//! - Columns are API field names; `tags` holds tags separated by `;`; `cf.<id>` sets the
+//!   custom field `<id>`; `dndSettings`, `inboundDndSettings` and `customFields` take JSON.
+//! - An empty cell leaves the field out (never `null`).
+//! - Each finished row is appended to `FILE.csv.progress` as `index<TAB>outcome<TAB>reason`,
+//!   flushed at once; a new run skips the rows recorded there (`--retry-failed` sends the
+//!   failed ones again; a later line for a row overrides an earlier one). Delete it to import
+//!   the whole file again.
+//! - Ctrl-C (SIGINT) stops sending new rows, waits for the rows in flight, and exits 130.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::Args;
+use highlevel_contacts::Client;
+use highlevel_contacts::types::UpsertContactRequest;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Map, Value};
+use tokio::task::JoinSet;
+
+use crate::{EXIT_FAILED_ROWS, EXIT_INTERRUPTED, EXIT_USAGE, Failure, reason, serde_text};
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The CSV file; its first line names the columns.
+    file: PathBuf,
+    /// The Location (sub-account) the contacts go to (a `locationId` column overrides it).
+    #[arg(long)]
+    location_id: String,
+    /// Rows sent at the same time; the client's rate limiter paces them.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Send again the rows an earlier run recorded as failed (by default they are skipped
+    /// and reported again).
+    #[arg(long)]
+    retry_failed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Created,
+    Updated,
+    Failed,
+}
+
+impl Outcome {
+    fn word(self) -> &'static str {
+        match self {
+            Outcome::Created => "created",
+            Outcome::Updated => "updated",
+            Outcome::Failed => "failed",
+        }
+    }
+
+    fn parse(word: &str) -> Option<Self> {
+        match word {
+            "created" => Some(Outcome::Created),
+            "updated" => Some(Outcome::Updated),
+            "failed" => Some(Outcome::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// Columns that take JSON rather than text.
+const JSON_COLUMNS: &[&str] = &[
+    "dndSettings",
+    "inboundDndSettings",
+    "customFields",
+    "attributionSource",
+];
+/// Columns that take `true` or `false`.
+const BOOL_COLUMNS: &[&str] = &["dnd", "createNewIfDuplicateAllowed"];
+
+pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(&args.file)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", args.file.display())))?;
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| {
+            Failure::usage(format!(
+                "cannot read the header of {}: {e}",
+                args.file.display()
+            ))
+        })?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    check_headers(&headers)?;
+    // The file line each row starts on, for messages (a quoted cell can span lines).
+    let mut lines = HashMap::new();
+    let rows: Vec<(usize, Result<Vec<String>, String>)> = reader
+        .records()
+        .enumerate()
+        .map(|(i, record)| {
+            let line = match &record {
+                Ok(record) => record.position().map(|p| p.line()),
+                Err(error) => error.position().map(|p| p.line()),
+            };
+            if let Some(line) = line {
+                lines.insert(i + 1, line);
+            }
+            let row = record
+                .map_err(|e| format!("unreadable: {e}"))
+                .and_then(|record| {
+                    if record.len() == headers.len() {
+                        Ok(record.iter().map(str::to_owned).collect())
+                    } else {
+                        Err(format!(
+                            "has {} fields, the header has {}",
+                            record.len(),
+                            headers.len()
+                        ))
+                    }
+                });
+            (i + 1, row)
+        })
+        .collect();
+
+    let progress_path = progress_path(&args.file);
+    let mut done = read_progress(&progress_path)?;
+    if args.retry_failed {
+        done.retain(|_, (outcome, _)| *outcome != Outcome::Failed);
+    }
+    let mut progress = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&progress_path)
+        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", progress_path.display())))?;
+
+    let bar = ProgressBar::new(rows.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} rows, {per_sec}, eta {eta} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_position(rows.iter().filter(|(i, _)| done.contains_key(i)).count() as u64);
+
+    let client = Arc::new(client.clone());
+    let location_id: Arc<str> = args.location_id.into();
+    let concurrency = args.concurrency.max(1);
+    let pending: Vec<_> = rows
+        .into_iter()
+        .filter(|(i, _)| !done.contains_key(i))
+        .collect();
+    let mut pending = pending.into_iter();
+    let mut in_flight = JoinSet::new();
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    let mut interrupted = false;
+    let mut record = |index: usize, outcome: Outcome, why: String| -> Result<(), Failure> {
+        let why = why.replace(['\t', '\n', '\r'], " ");
+        writeln!(progress, "{index}\t{}\t{why}", outcome.word())
+            .and_then(|()| progress.flush())
+            .map_err(|e| Failure {
+                code: EXIT_USAGE,
+                message: format!("cannot write {}: {e}", progress_path.display()),
+            })?;
+        done.insert(index, (outcome, why));
+        bar.inc(1);
+        Ok(())
+    };
+    // Rows that share an email or phone are sent one after the other, in file order, so a
+    // later row's values win as they would in a sequential import.
+    let mut busy: HashSet<String> = HashSet::new();
+    let mut tasks: HashMap<tokio::task::Id, (usize, Vec<String>)> = HashMap::new();
+    let mut held: Option<(usize, UpsertContactRequest, Vec<String>)> = None;
+    loop {
+        while !interrupted && in_flight.len() < concurrency {
+            let (index, body, keys) = match held.take() {
+                Some(row) => row,
+                None => {
+                    let Some((index, row)) = pending.next() else {
+                        break;
+                    };
+                    match row.and_then(|cells| build_request(&headers, &cells, &location_id)) {
+                        Ok(body) => {
+                            let keys = match_keys(&body);
+                            (index, body, keys)
+                        }
+                        Err(why) => {
+                            record(index, Outcome::Failed, why)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            if keys.iter().any(|key| busy.contains(key)) {
+                held = Some((index, body, keys));
+                break;
+            }
+            busy.extend(keys.iter().cloned());
+            let client = client.clone();
+            let task = in_flight.spawn(async move {
+                match client.upsert_contact(&body).await {
+                    Ok(answer) if answer.body().created => (Outcome::Created, String::new()),
+                    Ok(_) => (Outcome::Updated, String::new()),
+                    Err(error) => (Outcome::Failed, reason(&error)),
+                }
+            });
+            tasks.insert(task.id(), (index, keys));
+        }
+        if in_flight.is_empty() {
+            break;
+        }
+        tokio::select! {
+            _ = &mut ctrl_c, if !interrupted => {
+                interrupted = true;
+                bar.println("interrupted: finishing the rows in flight");
+            }
+            Some(joined) = in_flight.join_next_with_id() => {
+                let (id, (outcome, why)) = match joined {
+                    Ok((id, outcome)) => (id, outcome),
+                    Err(error) => (
+                        error.id(),
+                        (Outcome::Failed, format!("internal error while sending: {error}")),
+                    ),
+                };
+                if let Some((index, keys)) = tasks.remove(&id) {
+                    for key in &keys {
+                        busy.remove(key);
+                    }
+                    record(index, outcome, why)?;
+                }
+            }
+        }
+    }
+    bar.finish_and_clear();
+
+    let mut indexes: Vec<_> = done.keys().copied().collect();
+    indexes.sort_unstable();
+    let (mut created, mut updated, mut failed) = (0, 0, 0);
+    for index in &indexes {
+        let (outcome, why) = &done[index];
+        match outcome {
+            Outcome::Created => created += 1,
+            Outcome::Updated => updated += 1,
+            Outcome::Failed => {
+                failed += 1;
+                let line = lines.get(index).copied().unwrap_or(*index as u64 + 1);
+                eprintln!("row {index} (line {line}): {why}");
+            }
+        }
+    }
+    println!("created {created}, updated {updated}, failed {failed}");
+    if interrupted {
+        return Err(Failure {
+            code: EXIT_INTERRUPTED,
+            message: format!(
+                "interrupted; progress is in {}: run the same command to resume",
+                progress_path.display()
+            ),
+        });
+    }
+    if failed > 0 {
+        return Err(Failure {
+            code: EXIT_FAILED_ROWS,
+            message: String::new(),
+        });
+    }
+    Ok(())
+}
+
+fn progress_path(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".progress");
+    PathBuf::from(name)
+}
+
+type Done = HashMap<usize, (Outcome, String)>;
+
+fn read_progress(path: &Path) -> Result<Done, Failure> {
+    let mut done = HashMap::new();
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(done),
+        Err(e) => {
+            return Err(Failure::usage(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )));
+        }
+    };
+    for line in BufReader::new(file).lines() {
+        let line =
+            line.map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+        let mut parts = line.splitn(3, '\t');
+        // A line cut short by a crash is ignored: its row is sent again.
+        let (Some(index), Some(outcome)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        if let (Ok(index), Some(outcome)) = (index.parse(), Outcome::parse(outcome)) {
+            done.insert(index, (outcome, parts.next().unwrap_or("").to_owned()));
+        }
+    }
+    Ok(done)
+}
+
+/// Refuses a column that is not a field of Upsert Contact, before any row is sent.
+fn check_headers(headers: &[String]) -> Result<(), Failure> {
+    for header in headers {
+        if header.starts_with("cf.") && header.len() > 3 {
+            continue;
+        }
+        if header == "locationId" {
+            continue;
+        }
+        let mut probe = Map::new();
+        probe.insert("locationId".into(), Value::String("probe".into()));
+        probe.insert(header.clone(), Value::Null);
+        if let Err(error) = serde_json::from_value::<UpsertContactRequest>(Value::Object(probe))
+            && serde_text(&error).starts_with("unknown field")
+        {
+            return Err(Failure::usage(format!(
+                "column `{header}` is not a field of Upsert Contact (custom fields are `cf.<id>`)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The values upsert matches on: rows sharing one are not sent at the same time.
+fn match_keys(body: &UpsertContactRequest) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(email) = body.email.as_value() {
+        keys.push(format!("email:{}", email.to_lowercase()));
+    }
+    if let Some(phone) = body.phone.as_value() {
+        keys.push(format!("phone:{phone}"));
+    }
+    keys
+}
+
+/// One row as an upsert body, or why it cannot be sent.
+fn build_request(
+    headers: &[String],
+    cells: &[String],
+    location_id: &str,
+) -> Result<UpsertContactRequest, String> {
+    let mut object = Map::new();
+    object.insert("locationId".into(), Value::String(location_id.to_owned()));
+    let mut custom_fields = Vec::new();
+    for (header, cell) in headers.iter().zip(cells) {
+        let cell = cell.trim();
+        if cell.is_empty() {
+            continue;
+        }
+        let value = if header == "tags" {
+            cell.split(';')
+                .map(str::trim)
+                .filter(|tag| !tag.is_empty())
+                .map(|tag| Value::String(tag.to_owned()))
+                .collect()
+        } else if let Some(id) = header.strip_prefix("cf.") {
+            let mut field = Map::new();
+            field.insert("id".into(), Value::String(id.to_owned()));
+            field.insert("field_value".into(), Value::String(cell.to_owned()));
+            custom_fields.push(Value::Object(field));
+            continue;
+        } else if BOOL_COLUMNS.contains(&header.as_str()) {
+            match cell.to_ascii_lowercase().as_str() {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => return Err(format!("column `{header}`: `{cell}` is not true or false")),
+            }
+        } else if JSON_COLUMNS.contains(&header.as_str()) {
+            serde_json::from_str(cell)
+                .map_err(|e| format!("column `{header}` is not JSON: {}", serde_text(&e)))?
+        } else {
+            Value::String(cell.to_owned())
+        };
+        object.insert(header.clone(), value);
+    }
+    if !custom_fields.is_empty() {
+        let listed = match object.remove("customFields") {
+            Some(Value::Array(mut listed)) => {
+                listed.extend(custom_fields);
+                listed
+            }
+            _ => custom_fields,
+        };
+        object.insert("customFields".into(), Value::Array(listed));
+    }
+    let body: UpsertContactRequest =
+        serde_json::from_value(Value::Object(object)).map_err(|e| serde_text(&e))?;
+    body.validate()?;
+    Ok(body)
+}

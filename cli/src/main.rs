@@ -1,0 +1,414 @@
+//! `highlevel-contacts`: HighLevel's Update Contact and Upsert Contact from a shell, and a
+//! CSV bulk import.
+//!
+//! Exit codes: 0 success, 2 usage, 3 API error, 4 network error, 5 import finished with
+//! failed rows, 130 interrupted.
+
+mod import;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use highlevel_contacts::types::{UpdateContactRequest, UpsertContactRequest};
+use highlevel_contacts::{Client, Credentials, Error, OAuthRefresh, RetryPolicy};
+use serde_json::{Map, Value};
+
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_API: u8 = 3;
+pub const EXIT_NETWORK: u8 = 4;
+pub const EXIT_FAILED_ROWS: u8 = 5;
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// HighLevel Contacts from the command line. The token comes from `HIGHLEVEL_TOKEN` (or
+/// `HIGHLEVEL_CLIENT_ID`, `HIGHLEVEL_CLIENT_SECRET` and `HIGHLEVEL_REFRESH_TOKEN` for OAuth),
+/// the base URL from `--base-url` or `HIGHLEVEL_BASE_URL`.
+#[derive(Parser)]
+#[command(name = "highlevel-contacts", version)]
+struct Cli {
+    /// The API's base URL (default: `HIGHLEVEL_BASE_URL`, then HighLevel's).
+    #[arg(long, global = true)]
+    base_url: Option<String>,
+    /// The client's burst limit, N/DURATION (such as 100/10s or 50/1s); default the spec's.
+    #[arg(long, global = true, value_parser = parse_rate_limit)]
+    rate_limit: Option<(u64, Duration)>,
+    /// Attempts per request, retries included.
+    #[arg(long, global = true, default_value_t = 5)]
+    attempts: u32,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Update Contact: `PUT /contacts/{contactId}`. Only the fields given change.
+    UpdateContact {
+        #[arg(long)]
+        contact_id: String,
+        /// The whole body as JSON (instead of field flags).
+        #[arg(long, conflicts_with_all = FIELD_FLAGS)]
+        json: Option<String>,
+        #[command(flatten)]
+        fields: Fields,
+        /// Clear a field (send `null`), by its API name, such as `email` or `firstName`.
+        #[arg(long, value_name = "FIELD")]
+        clear: Vec<String>,
+    },
+    /// Upsert Contact: `POST /contacts/upsert`. Creates the contact or updates its match.
+    UpsertContact {
+        /// The whole body as JSON (instead of field flags).
+        #[arg(long, conflicts_with_all = FIELD_FLAGS)]
+        json: Option<String>,
+        /// The Location (sub-account) ID; required unless `--json` has `locationId`.
+        #[arg(long)]
+        location_id: Option<String>,
+        #[arg(long)]
+        company_name: Option<String>,
+        #[command(flatten)]
+        fields: Fields,
+    },
+    /// Upserts every row of a CSV file; resumable (progress in `FILE.csv.progress`).
+    Import(import::ImportArgs),
+}
+
+const FIELD_FLAGS: &[&str] = &[
+    "first_name",
+    "last_name",
+    "name",
+    "email",
+    "phone",
+    "address1",
+    "city",
+    "state",
+    "postal_code",
+    "website",
+    "timezone",
+    "source",
+    "tag",
+];
+
+/// Field flags; each sets the API field of the same name.
+#[derive(Args, Default)]
+struct Fields {
+    #[arg(long)]
+    first_name: Option<String>,
+    #[arg(long)]
+    last_name: Option<String>,
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    address1: Option<String>,
+    #[arg(long)]
+    city: Option<String>,
+    #[arg(long)]
+    state: Option<String>,
+    #[arg(long)]
+    postal_code: Option<String>,
+    #[arg(long)]
+    website: Option<String>,
+    #[arg(long)]
+    timezone: Option<String>,
+    #[arg(long)]
+    source: Option<String>,
+    /// A tag; repeat for several. The tags given replace the contact's tags.
+    #[arg(long)]
+    tag: Vec<String>,
+}
+
+impl Fields {
+    fn into_object(self) -> Map<String, Value> {
+        let mut object = Map::new();
+        let pairs = [
+            ("firstName", self.first_name),
+            ("lastName", self.last_name),
+            ("name", self.name),
+            ("email", self.email),
+            ("phone", self.phone),
+            ("address1", self.address1),
+            ("city", self.city),
+            ("state", self.state),
+            ("postalCode", self.postal_code),
+            ("website", self.website),
+            ("timezone", self.timezone),
+            ("source", self.source),
+        ];
+        for (name, value) in pairs {
+            if let Some(value) = value {
+                object.insert(name.to_owned(), Value::String(value));
+            }
+        }
+        if !self.tag.is_empty() {
+            object.insert(
+                "tags".to_owned(),
+                self.tag.into_iter().map(Value::String).collect(),
+            );
+        }
+        object
+    }
+}
+
+/// `N/DURATION`, as the mock's `--rate-limit`: `100/10s`, `50/1s`, `500/250ms`, `1000/1m`.
+pub fn parse_rate_limit(text: &str) -> Result<(u64, Duration), String> {
+    let bad = || format!("`{text}` is not a rate limit: write N/DURATION, such as 100/10s");
+    let (count, duration) = text.split_once('/').ok_or_else(bad)?;
+    let requests: u64 = count.trim().parse().map_err(|_| bad())?;
+    let duration = duration.trim();
+    let split = duration
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(duration.len());
+    let (amount, unit) = duration.split_at(split);
+    let amount: u64 = if amount.is_empty() {
+        1
+    } else {
+        amount.parse().map_err(|_| bad())?
+    };
+    let millis = match unit {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return Err(bad()),
+    };
+    if requests == 0 || amount == 0 {
+        return Err(bad());
+    }
+    Ok((requests, Duration::from_millis(amount * millis)))
+}
+
+/// A failure that ends the program with a message (never the token) and an exit code.
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: EXIT_USAGE,
+            message: message.into(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            if !failure.message.is_empty() {
+                eprintln!("error: {}", failure.message);
+            }
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let client = client_from_env(cli.base_url, cli.rate_limit, cli.attempts)?;
+    match cli.command {
+        Command::UpdateContact {
+            contact_id,
+            json,
+            fields,
+            clear,
+        } => {
+            let mut object = body_object(json, fields)?;
+            for name in clear {
+                object.insert(name, Value::Null);
+            }
+            let body: UpdateContactRequest = serde_json::from_value(Value::Object(object))
+                .map_err(|e| Failure::usage(format!("invalid body: {}", serde_text(&e))))?;
+            let answer = client
+                .update_contact(&contact_id, &body)
+                .await
+                .map_err(failure)?;
+            print_json(answer.body())
+        }
+        Command::UpsertContact {
+            json,
+            location_id,
+            company_name,
+            fields,
+        } => {
+            let mut object = body_object(json, fields)?;
+            if let Some(location_id) = location_id {
+                object.insert("locationId".to_owned(), Value::String(location_id));
+            }
+            if let Some(company_name) = company_name {
+                object.insert("companyName".to_owned(), Value::String(company_name));
+            }
+            let body: UpsertContactRequest = serde_json::from_value(Value::Object(object))
+                .map_err(|e| Failure::usage(format!("invalid body: {}", serde_text(&e))))?;
+            let answer = client.upsert_contact(&body).await.map_err(failure)?;
+            print_json(answer.body())
+        }
+        Command::Import(args) => import::run(&client, args).await,
+    }
+}
+
+fn body_object(json: Option<String>, fields: Fields) -> Result<Map<String, Value>, Failure> {
+    match json {
+        Some(text) => match serde_json::from_str(&text) {
+            Ok(Value::Object(object)) => Ok(object),
+            Ok(_) => Err(Failure::usage("--json: the body must be a JSON object")),
+            Err(e) => Err(Failure::usage(format!(
+                "--json is not valid JSON: {}",
+                serde_text(&e)
+            ))),
+        },
+        None => Ok(fields.into_object()),
+    }
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure {
+        code: EXIT_API,
+        message: format!("cannot print the answer: {e}"),
+    })?;
+    println!("{text}");
+    Ok(())
+}
+
+/// A serde error's message without its position.
+pub fn serde_text(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.find(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+/// The exit code of a client error.
+pub fn exit_code<E>(error: &Error<E>) -> u8 {
+    match error {
+        Error::InvalidRequest(_) => EXIT_USAGE,
+        Error::Transport(_) => EXIT_NETWORK,
+        _ => EXIT_API,
+    }
+}
+
+/// A one-line reason for a client error: its `Display` (never the token), and for a
+/// declared error the server's `message`.
+pub fn reason<E>(error: &Error<E>) -> String {
+    let mut text = error.to_string();
+    if let Error::Api(api) = error
+        && let Some(message) = api.raw_json().and_then(|body| body.get("message").cloned())
+    {
+        let message = match message {
+            Value::String(text) => text,
+            Value::Array(items) => items
+                .iter()
+                .map(|item| {
+                    item.as_str()
+                        .map_or_else(|| item.to_string(), str::to_owned)
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        };
+        text.push_str(": ");
+        text.push_str(&message);
+    }
+    if let Error::Transport(source) = error {
+        if source.is_timeout() {
+            text.push_str(" (timed out)");
+        } else if source.is_connect() {
+            text.push_str(" (cannot connect)");
+        }
+    }
+    text
+}
+
+fn failure<E>(error: Error<E>) -> Failure {
+    Failure {
+        code: exit_code(&error),
+        message: reason(&error),
+    }
+}
+
+/// A client from the environment: `HIGHLEVEL_TOKEN`, or `HIGHLEVEL_CLIENT_ID` +
+/// `HIGHLEVEL_CLIENT_SECRET` + `HIGHLEVEL_REFRESH_TOKEN` (with `HIGHLEVEL_USER_TYPE`,
+/// default `Location`) for OAuth renewal; rotated refresh tokens are written to
+/// `HIGHLEVEL_REFRESH_TOKEN_FILE` when it is set.
+fn client_from_env(
+    base_url: Option<String>,
+    rate_limit: Option<(u64, Duration)>,
+    attempts: u32,
+) -> Result<Client, Failure> {
+    let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    let base_url = base_url.or_else(|| var("HIGHLEVEL_BASE_URL"));
+    let credentials: Credentials = match (var("HIGHLEVEL_TOKEN"), var("HIGHLEVEL_CLIENT_ID")) {
+        (Some(token), _) => token.into(),
+        (None, Some(client_id)) => {
+            let required =
+                |name: &str| var(name).ok_or_else(|| Failure::usage(format!("set {name}")));
+            let secret = required("HIGHLEVEL_CLIENT_SECRET")?;
+            let refresh_token = required("HIGHLEVEL_REFRESH_TOKEN")?;
+            let user_type = var("HIGHLEVEL_USER_TYPE").unwrap_or_else(|| "Location".to_owned());
+            let token_url = match &base_url {
+                Some(base) => format!("{}/oauth/token", base.trim_end_matches('/')),
+                None => highlevel_contacts::OAUTH_TOKEN_URL.to_owned(),
+            };
+            let store: Option<PathBuf> = var("HIGHLEVEL_REFRESH_TOKEN_FILE").map(PathBuf::from);
+            OAuthRefresh::new(token_url, client_id, secret, refresh_token)
+                .form_field("user_type", user_type)
+                .on_refresh_token(move |token| {
+                    let store = store.clone();
+                    async move {
+                        match store {
+                            Some(path) => std::fs::write(&path, token.expose())
+                                .map_err(|e| format!("cannot store the refresh token: {e}")),
+                            None => {
+                                eprintln!(
+                                    "note: a new refresh token was issued; set HIGHLEVEL_REFRESH_TOKEN_FILE to keep it"
+                                );
+                                Ok(())
+                            }
+                        }
+                    }
+                })
+                .into()
+        }
+        (None, None) => {
+            return Err(Failure::usage(
+                "set HIGHLEVEL_TOKEN, or HIGHLEVEL_CLIENT_ID, HIGHLEVEL_CLIENT_SECRET and HIGHLEVEL_REFRESH_TOKEN",
+            ));
+        }
+    };
+    let mut builder = Client::builder(credentials).retry(
+        RetryPolicy::new(attempts.max(1), Duration::from_millis(200))
+            .max_delay(Duration::from_secs(30)),
+    );
+    if let Some(base_url) = base_url {
+        builder = builder.base_url(base_url);
+    }
+    if let Some(limit) = rate_limit {
+        builder = builder.rate_limits(&[limit]);
+    }
+    builder
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot build the client: {e}")))
+}

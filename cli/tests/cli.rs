@@ -1,0 +1,421 @@
+//! The `highlevel-contacts` binary against the mock, end to end on 127.0.0.1.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use highlevel_mock::{Config, MockServer};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "cli-secret-token";
+
+fn command(mock_url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_highlevel-contacts"));
+    command
+        .env_clear()
+        .env("HIGHLEVEL_TOKEN", TOKEN)
+        .env("HIGHLEVEL_BASE_URL", mock_url)
+        .stdin(Stdio::null());
+    command
+}
+
+/// Runs the binary off the runtime's threads, so the mock keeps answering.
+async fn run(mock_url: &str, args: &[&str]) -> Output {
+    let mut command = command(mock_url);
+    command.args(args);
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains(TOKEN), "the token leaked: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    output
+}
+
+fn stdout_json(output: &Output) -> Value {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("highlevel-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upsert_update_and_clear() {
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let url = mock.url();
+    let answer = stdout_json(
+        &run(
+            &url,
+            &[
+                "upsert-contact",
+                "--location-id",
+                "loc",
+                "--email",
+                "jane@example.com",
+                "--first-name",
+                "Jane",
+                "--tag",
+                "vip",
+                "--tag",
+                "new",
+            ],
+        )
+        .await,
+    );
+    assert_eq!(answer["new"], true);
+    assert_eq!(answer["contact"]["tags"], json!(["vip", "new"]));
+    let id = answer["contact"]["id"].as_str().unwrap().to_owned();
+
+    let answer = stdout_json(
+        &run(
+            &url,
+            &["update-contact", "--contact-id", &id, "--city", "Oslo"],
+        )
+        .await,
+    );
+    assert_eq!(answer["succeded"], true);
+    assert_eq!(answer["contact"]["city"], "Oslo");
+    assert_eq!(answer["contact"]["firstName"], "Jane");
+
+    let answer = stdout_json(
+        &run(
+            &url,
+            &["update-contact", "--contact-id", &id, "--clear", "city"],
+        )
+        .await,
+    );
+    assert!(answer["contact"].get("city").is_none());
+
+    // --json, with --base-url instead of the environment.
+    let mut command = command("http://unused.invalid");
+    command.args([
+        "--base-url",
+        &url,
+        "upsert-contact",
+        "--json",
+        r#"{"locationId":"loc","email":"jane@example.com","tags":[]}"#,
+    ]);
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let answer = stdout_json(&output);
+    assert_eq!(answer["new"], false);
+    assert_eq!(mock.stats().contacts, 1);
+    assert_eq!(mock.contacts()[0]["tags"], json!([]), "tags replaced");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_codes_and_token_free_errors() {
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let url = mock.url();
+    let code = |output: &Output| output.status.code();
+
+    // Usage: 2.
+    assert_eq!(code(&run(&url, &[]).await), Some(2));
+    assert_eq!(code(&run(&url, &["update-contact"]).await), Some(2));
+    let output = run(
+        &url,
+        &[
+            "update-contact",
+            "--contact-id",
+            "x",
+            "--json",
+            r#"{"foo":1}"#,
+        ],
+    )
+    .await;
+    assert_eq!(code(&output), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown field `foo`"));
+    let output = run(
+        &url,
+        &["update-contact", "--contact-id", "x", "--json", "{"],
+    )
+    .await;
+    assert_eq!(code(&output), Some(2));
+    let output = run(
+        &url,
+        &[
+            "upsert-contact",
+            "--email",
+            "not-an-email",
+            "--location-id",
+            "l",
+        ],
+    )
+    .await;
+    assert_eq!(code(&output), Some(2));
+    let output = run(&url, &["--rate-limit", "fast", "upsert-contact"]).await;
+    assert_eq!(code(&output), Some(2));
+    let mut no_token = command(&url);
+    no_token
+        .env_remove("HIGHLEVEL_TOKEN")
+        .args(["upsert-contact", "--location-id", "l"]);
+    let output = tokio::task::spawn_blocking(move || no_token.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(code(&output), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("HIGHLEVEL_TOKEN"));
+
+    // API error: 3, with the server's message.
+    let output = run(
+        &url,
+        &["update-contact", "--contact-id", "nope", "--city", "x"],
+    )
+    .await;
+    assert_eq!(code(&output), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Contact not found"));
+    let mut wrong_token = command(&url);
+    wrong_token.env("HIGHLEVEL_TOKEN", "wrong").args([
+        "upsert-contact",
+        "--location-id",
+        "l",
+        "--email",
+        "a@x.com",
+    ]);
+    let output = tokio::task::spawn_blocking(move || wrong_token.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(code(&output), Some(3));
+
+    // Network error: 4.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    let output = run(
+        &format!("http://{closed}"),
+        &[
+            "--attempts",
+            "1",
+            "upsert-contact",
+            "--location-id",
+            "l",
+            "--email",
+            "a@x.com",
+        ],
+    )
+    .await;
+    assert_eq!(code(&output), Some(4));
+    assert!(output.stdout.is_empty());
+}
+
+fn write_csv(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_reports_bad_rows_and_leaves_empty_cells_out() {
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let url = mock.url();
+    let dir = temp_dir("import");
+    let csv = write_csv(
+        &dir,
+        "contacts.csv",
+        "firstName,lastName,email,phone,tags,cf.favColor,dnd\n\
+         Ann,Lee,ann@example.com,,vip;new,blue,false\n\
+         Bob,,bob@example.com,+15550002,,,\n\
+         Bad,Row,too,many,cells,here,x,y\n\
+         Eve,,not-an-email,,,,\n\
+         Ann,Lee-Smith,ann@example.com,,,,\n\
+         Dee,,,+15550004,,,maybe\n",
+    );
+    let csv = csv.to_str().unwrap();
+    let output = run(&url, &["import", csv, "--location-id", "loc"]).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(5), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("created 2, updated 1, failed 3"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("row 3 (line 4)"), "{stderr}");
+    assert!(stderr.contains("row 4 (line 5)"), "{stderr}");
+    assert!(stderr.contains("row 6 (line 7)"), "{stderr}");
+
+    let contacts = mock.contacts();
+    assert_eq!(contacts.len(), 2);
+    let ann = contacts
+        .iter()
+        .find(|c| c["email"] == "ann@example.com")
+        .unwrap();
+    assert_eq!(ann["lastName"], "Lee-Smith");
+    assert_eq!(ann["tags"], json!(["vip", "new"]));
+    assert_eq!(
+        ann["customFields"],
+        json!([{"id": "favColor", "value": "blue"}])
+    );
+    assert_eq!(ann["dnd"], false);
+    assert!(ann.get("phone").is_none());
+    let bob = contacts
+        .iter()
+        .find(|c| c["email"] == "bob@example.com")
+        .unwrap();
+    assert!(
+        bob.get("lastName").is_none(),
+        "an empty cell is left out, never null"
+    );
+
+    // Everything is recorded: a second run sends nothing and says the same.
+    let before = mock.stats().requests;
+    let output = run(&url, &["import", csv, "--location-id", "loc"]).await;
+    assert_eq!(output.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("created 2, updated 1, failed 3"));
+    assert_eq!(mock.stats().requests, before);
+
+    // An unknown column is a usage error before anything is sent.
+    let bad = write_csv(&dir, "bad.csv", "email,favourite\na@x.com,x\n");
+    let output = run(
+        &url,
+        &["import", bad.to_str().unwrap(), "--location-id", "loc"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("favourite"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupted_import_resumes_without_losing_or_repeating_rows() {
+    const ROWS: usize = 60;
+    let mock = MockServer::start(
+        Config::new(TOKEN)
+            .rate_limit("50/1s".parse().unwrap())
+            .delay(Duration::from_millis(40)),
+    )
+    .await
+    .unwrap();
+    let url = mock.url();
+    let dir = temp_dir("resume");
+    let mut text = String::from("email,firstName,tags\n");
+    for i in 0..ROWS {
+        text.push_str(&format!("user{i}@example.com,User {i},imported\n"));
+    }
+    let csv = write_csv(&dir, "big.csv", &text);
+    let progress = dir.join("big.csv.progress");
+    let csv = csv.to_str().unwrap().to_owned();
+
+    let args = [
+        "--rate-limit",
+        "50/1s",
+        "import",
+        &csv,
+        "--location-id",
+        "loc",
+        "--concurrency",
+        "4",
+    ];
+    let child = command(&url)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once some rows are done.
+    let started = Instant::now();
+    loop {
+        let done = std::fs::read_to_string(&progress).map_or(0, |t| t.lines().count());
+        if done >= 8 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no progress");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(!stderr.contains(TOKEN));
+    let recorded = std::fs::read_to_string(&progress).unwrap().lines().count();
+    assert!(
+        recorded < ROWS,
+        "the import was not interrupted: {recorded}"
+    );
+    assert_eq!(
+        mock.stats().contacts as usize,
+        recorded,
+        "every row sent is recorded"
+    );
+
+    // Resume once the server's window has emptied: a new process's limiter starts empty,
+    // so resuming at once could meet a full window (the client would retry those 429s).
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let output = run(&url, &args).await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains(&format!("created {ROWS}, updated 0, failed 0"))
+    );
+    let stats = mock.stats();
+    assert_eq!(
+        stats.contacts as usize, ROWS,
+        "no row lost, none duplicated"
+    );
+    assert_eq!(stats.requests as usize, ROWS, "no row sent twice");
+    assert_eq!(stats.rate_limited, 0);
+    let mut emails: Vec<_> = mock
+        .contacts()
+        .iter()
+        .map(|c| c["email"].as_str().unwrap().to_owned())
+        .collect();
+    emails.sort();
+    emails.dedup();
+    assert_eq!(emails.len(), ROWS);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_failed_sends_failed_rows_again() {
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let url = mock.url();
+    let dir = temp_dir("retry");
+    let csv = write_csv(&dir, "c.csv", "email\na@example.com\nb@example.com\n");
+    let csv = csv.to_str().unwrap();
+    mock.inject(highlevel_mock::Fault::Status(500));
+    let args = [
+        "--attempts",
+        "1",
+        "import",
+        csv,
+        "--location-id",
+        "loc",
+        "--concurrency",
+        "1",
+    ];
+    let output = run(&url, &args).await;
+    assert_eq!(output.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("created 1, updated 0, failed 1"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("row 1 (line 2): upsertContact: unexpected answer 500")
+    );
+    let mut again = args.to_vec();
+    again.push("--retry-failed");
+    let output = run(&url, &again).await;
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("created 2, updated 0, failed 0"));
+    assert_eq!(mock.stats().contacts, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}

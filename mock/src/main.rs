@@ -1,0 +1,62 @@
+//! `highlevel-mock --listen 127.0.0.1:PORT --token TOKEN [--rate-limit 100/10s]
+//! [--allow-duplicates] [--match-order email,phone] [--delay-ms N]`
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use highlevel_mock::{Config, MatchField, MockServer, RateLimit};
+
+/// A stateful mock of HighLevel's Contacts API (Update and Upsert Contact).
+#[derive(Parser)]
+#[command(name = "highlevel-mock", version)]
+struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// The token requests must carry as `Authorization: Bearer TOKEN`.
+    #[arg(long)]
+    token: String,
+    /// The burst limit, N/DURATION (such as 100/10s, 50/1s, 500/250ms).
+    #[arg(long, default_value = "100/10s", value_parser = clap::value_parser!(RateLimit))]
+    rate_limit: RateLimit,
+    /// The Location allows duplicate contacts.
+    #[arg(long)]
+    allow_duplicates: bool,
+    /// The fields upsert matches on, in priority order.
+    #[arg(long, default_value = "email,phone")]
+    match_order: String,
+    /// Wait this many milliseconds before every API answer.
+    #[arg(long, default_value_t = 0)]
+    delay_ms: u64,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let match_order = match MatchField::parse_list(&args.match_order) {
+        Ok(order) => order,
+        Err(error) => {
+            eprintln!("error: --match-order: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let config = Config::new(args.token)
+        .listen(args.listen)
+        .rate_limit(args.rate_limit)
+        .allow_duplicates(args.allow_duplicates)
+        .match_order(match_order)
+        .delay(Duration::from_millis(args.delay_ms));
+    let server = match MockServer::start(config).await {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!("error: cannot listen on {}: {error}", args.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("listening on {}", server.addr());
+    let _ = tokio::signal::ctrl_c().await;
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,336 @@
+//! The mock against the generated client and raw HTTP, on 127.0.0.1.
+
+use std::time::Duration;
+
+use highlevel_contacts::types::{UpdateContactRequest, UpsertContactRequest};
+use highlevel_contacts::{Client, Error, RetryPolicy};
+use highlevel_mock::{Config, Fault, MatchField, MockServer, RateLimit};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "test-token";
+
+fn client(mock: &MockServer) -> Client {
+    Client::builder(TOKEN)
+        .base_url(mock.url())
+        .retry(RetryPolicy::new(3, Duration::from_millis(10)))
+        .build()
+        .unwrap()
+}
+
+async fn upsert(client: &Client, body: UpsertContactRequest) -> (bool, String) {
+    let answer = client.upsert_contact(&body).await.unwrap();
+    (answer.body().created, answer.body().contact.id.clone())
+}
+
+fn contact(mock: &MockServer, id: &str) -> Value {
+    mock.contacts()
+        .into_iter()
+        .find(|c| c["id"] == id)
+        .expect("stored")
+}
+
+#[tokio::test]
+async fn upsert_matches_by_priority_and_ignores_the_second_match() {
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let client = client(&mock);
+    let (created, a) = upsert(&client, UpsertContactRequest::new("loc").email("a@x.com")).await;
+    assert!(created);
+    let (created, b) = upsert(&client, UpsertContactRequest::new("loc").phone("+15550001")).await;
+    assert!(created);
+    // Same email in another case: matched.
+    let (created, again) = upsert(&client, UpsertContactRequest::new("loc").email("A@x.com")).await;
+    assert!(!created);
+    assert_eq!(again, a);
+    // Email matches A, phone matches B: A (first in priority) is updated, the phone ignored.
+    let (created, id) = upsert(
+        &client,
+        UpsertContactRequest::new("loc")
+            .email("a@x.com")
+            .phone("+15550001")
+            .first_name("Ann"),
+    )
+    .await;
+    assert!(!created);
+    assert_eq!(id, a);
+    assert_eq!(contact(&mock, &a)["firstName"], "Ann");
+    assert!(contact(&mock, &a).get("phone").is_none());
+    // Another location never matches.
+    let (created, _) = upsert(&client, UpsertContactRequest::new("other").email("a@x.com")).await;
+    assert!(created);
+    assert_eq!(mock.stats().contacts, 3);
+    let _ = b;
+}
+
+#[tokio::test]
+async fn match_order_phone_first() {
+    let config = Config::new(TOKEN).match_order(vec![MatchField::Phone, MatchField::Email]);
+    let mock = MockServer::start(config).await.unwrap();
+    let client = client(&mock);
+    let (_, a) = upsert(&client, UpsertContactRequest::new("loc").email("a@x.com")).await;
+    let (_, b) = upsert(&client, UpsertContactRequest::new("loc").phone("+15550001")).await;
+    let (created, id) = upsert(
+        &client,
+        UpsertContactRequest::new("loc")
+            .email("a@x.com")
+            .phone("+15550001"),
+    )
+    .await;
+    assert!(!created);
+    assert_eq!(id, b);
+    assert!(contact(&mock, &b).get("email").is_none());
+    assert_ne!(a, b);
+}
+
+#[tokio::test]
+async fn create_new_if_duplicate_allowed_follows_the_location_setting() {
+    // Duplicates allowed and asked for: always a new contact.
+    let mock = MockServer::start(Config::new(TOKEN).allow_duplicates(true))
+        .await
+        .unwrap();
+    let client = client(&mock);
+    upsert(&client, UpsertContactRequest::new("loc").email("a@x.com")).await;
+    let body = UpsertContactRequest::new("loc")
+        .email("a@x.com")
+        .create_new_if_duplicate_allowed(true);
+    assert!(upsert(&client, body.clone()).await.0);
+    // Duplicates allowed, not asked for: normal matching.
+    assert!(
+        !upsert(&client, UpsertContactRequest::new("loc").email("a@x.com"))
+            .await
+            .0
+    );
+    assert_eq!(mock.stats().contacts, 2);
+
+    // Asked for but not allowed: ignored.
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let client = self::client(&mock);
+    upsert(&client, UpsertContactRequest::new("loc").email("a@x.com")).await;
+    assert!(!upsert(&client, body).await.0);
+    assert_eq!(mock.stats().contacts, 1);
+    assert!(
+        mock.contacts()[0]
+            .get("createNewIfDuplicateAllowed")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn update_changes_only_what_is_sent_null_clears_tags_replace() {
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let client = client(&mock);
+    let (_, id) = upsert(
+        &client,
+        UpsertContactRequest::new("loc")
+            .email("a@x.com")
+            .first_name("Ann")
+            .city("Oslo")
+            .tags(["a", "b"]),
+    )
+    .await;
+    let answer = client
+        .update_contact(&id, &UpdateContactRequest::new().clear_city().tags(["c"]))
+        .await
+        .unwrap();
+    assert!(answer.body().succeeded);
+    let stored = contact(&mock, &id);
+    assert_eq!(stored["firstName"], "Ann");
+    assert_eq!(stored["email"], "a@x.com");
+    assert!(stored.get("city").is_none());
+    assert_eq!(stored["tags"], json!(["c"]));
+
+    // An unknown id: 400, the status the spec declares (it has no 404 here).
+    let error = client
+        .update_contact("nope", &UpdateContactRequest::new().first_name("x"))
+        .await
+        .unwrap_err();
+    let Error::Api(error) = error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(error.status, 400);
+    assert_eq!(error.raw_json().unwrap()["message"], "Contact not found");
+}
+
+async fn raw(mock: &MockServer, token: Option<&str>, body: &str) -> reqwest::Response {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/contacts/upsert", mock.url()))
+        .header("Version", "2021-07-28")
+        .header("content-type", "application/json")
+        .body(body.to_owned());
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn errors_in_highlevel_style_and_rate_headers_on_every_answer() {
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let check_headers = |answer: &reqwest::Response| {
+        for name in [
+            "x-ratelimit-max",
+            "x-ratelimit-remaining",
+            "x-ratelimit-interval-milliseconds",
+            "x-ratelimit-limit-daily",
+            "x-ratelimit-daily-remaining",
+        ] {
+            assert!(answer.headers().contains_key(name), "{name}");
+        }
+    };
+    for token in [None, Some("wrong")] {
+        let answer = raw(&mock, token, r#"{"locationId":"loc"}"#).await;
+        assert_eq!(answer.status(), 401);
+        check_headers(&answer);
+    }
+    let answer = raw(
+        &mock,
+        Some(TOKEN),
+        r#"{"locationId":"loc","foo":1,"bar":2}"#,
+    )
+    .await;
+    assert_eq!(answer.status(), 422);
+    check_headers(&answer);
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(
+        body["message"],
+        json!([
+            "property foo should not exist",
+            "property bar should not exist"
+        ])
+    );
+    assert!(body["traceId"].is_string());
+    let answer = raw(&mock, Some(TOKEN), r#"{"locationId":"loc","email":5}"#).await;
+    assert_eq!(answer.status(), 422);
+    let answer = raw(&mock, Some(TOKEN), r#"{"locationId":"#).await;
+    assert_eq!(answer.status(), 400);
+    check_headers(&answer);
+    let answer = raw(
+        &mock,
+        Some(TOKEN),
+        r#"{"locationId":"loc","email":"a@x.com"}"#,
+    )
+    .await;
+    assert_eq!(answer.status(), 200);
+    check_headers(&answer);
+    assert_eq!(answer.headers()["x-ratelimit-max"], "100");
+}
+
+#[tokio::test]
+async fn sliding_window_answers_429_once_full() {
+    let limit: RateLimit = "3/10s".parse().unwrap();
+    let mock = MockServer::start(Config::new(TOKEN).rate_limit(limit))
+        .await
+        .unwrap();
+    for expected in [200, 200, 200, 429, 429] {
+        let answer = raw(
+            &mock,
+            Some(TOKEN),
+            r#"{"locationId":"loc","email":"a@x.com"}"#,
+        )
+        .await;
+        assert_eq!(answer.status(), expected);
+        if expected == 429 {
+            assert_eq!(answer.headers()["x-ratelimit-remaining"], "0");
+            assert!(answer.headers().contains_key("retry-after"));
+        }
+    }
+    let stats: Value = reqwest::get(format!("{}/_mock/stats", mock.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        stats,
+        json!({"requests": 5, "rate_limited": 2, "contacts": 1})
+    );
+}
+
+#[test]
+fn rate_limit_grammar() {
+    let parse = |text: &str| text.parse::<RateLimit>();
+    assert_eq!(parse("100/10s").unwrap().window, Duration::from_secs(10));
+    assert_eq!(parse("50/1s").unwrap().requests, 50);
+    assert_eq!(parse("5/250ms").unwrap().window, Duration::from_millis(250));
+    assert_eq!(parse("5/m").unwrap().window, Duration::from_secs(60));
+    for bad in ["", "100", "0/1s", "x/1s", "10/1y", "10/0s"] {
+        assert!(parse(bad).is_err(), "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn injected_faults_are_retried_by_the_client() {
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let client = client(&mock);
+    // An upsert matching on email is safe to repeat after an answer.
+    mock.inject(Fault::Status(503));
+    mock.inject(Fault::Delay(Duration::from_millis(50)));
+    let (created, _) = upsert(&client, UpsertContactRequest::new("loc").email("a@x.com")).await;
+    assert!(created);
+    assert_eq!(mock.stats().requests, 2);
+
+    let no_retry = Client::builder(TOKEN)
+        .base_url(mock.url())
+        .retry(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    mock.inject(Fault::Status(500));
+    let error = no_retry
+        .upsert_contact(&UpsertContactRequest::new("loc").email("a@x.com"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    // A dropped connection is not an answer: the client does not repeat the upsert.
+    mock.inject(Fault::Drop);
+    let error = client
+        .upsert_contact(&UpsertContactRequest::new("loc").email("a@x.com"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    mock.shutdown().await;
+}
+
+#[test]
+fn the_binary_listens_and_answers_stats() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_highlevel-mock"))
+        .args(["--listen", "127.0.0.1:0", "--token", TOKEN])
+        .args(["--rate-limit", "50/1s", "--match-order", "phone,email"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on 127.0.0.1:")
+        .map(|port| format!("127.0.0.1:{port}"))
+        .unwrap_or_else(|| panic!("{line:?}"));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let stats: Value = runtime.block_on(async {
+        reqwest::get(format!("http://{addr}/_mock/stats"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(
+        stats,
+        json!({"requests": 0, "rate_limited": 0, "contacts": 0})
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let usage = Command::new(env!("CARGO_BIN_EXE_highlevel-mock"))
+        .args(["--token", TOKEN, "--rate-limit", "fast"])
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+}
