@@ -63,17 +63,22 @@ impl WindowState {
     }
 
     /// How long until a request may start (zero: now).
-    fn wait(&mut self, now: std::time::Instant) -> Duration {
+    /// Forgets the starts that have left the window.
+    fn prune(&mut self, now: std::time::Instant) {
         while self.started.front().is_some_and(|first| now.duration_since(*first) >= self.period()) {
             self.started.pop_front();
         }
+    }
+
+    fn wait(&mut self, now: std::time::Instant) -> Duration {
+        self.prune(now);
         let paused = self.paused_until.map_or(Duration::ZERO, |until| until.saturating_duration_since(now));
-        let full = match self.started.len() as u64 >= self.limit {
-            true => {
-                let frees = self.started.len() - self.limit as usize;
-                (self.started[frees] + self.period()).saturating_duration_since(now)
-            }
-            false => Duration::ZERO,
+        let full = if self.started.len() as u64 >= self.limit {
+            // The start whose leaving makes room for one more.
+            let frees = self.started.len() - self.limit as usize;
+            (self.started[frees] + self.period()).saturating_duration_since(now)
+        } else {
+            Duration::ZERO
         };
         paused.max(full)
     }
@@ -173,7 +178,7 @@ impl RateLimiter {
             .iter_mut()
             .map(|window| {
                 let paused = window.paused_until.is_some_and(|until| until > now);
-                let _ = window.wait(now);
+                window.prune(now);
                 let available = if paused { 0 } else { window.limit.saturating_sub(window.started.len() as u64) };
                 RateBudget {
                     requests: window.limit,
