@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use highlevel_contacts::types::{UpdateContactRequest, UpsertContactRequest};
-use highlevel_contacts::{Client, Credentials, Error, OAuthRefresh, RetryPolicy};
+use highlevel_contacts::{Client, Credentials, Error, OAuthRefresh, RateLimit, RetryPolicy};
 use serde_json::{Map, Value};
 
 pub const EXIT_USAGE: u8 = 2;
@@ -31,8 +31,8 @@ struct Cli {
     #[arg(long, global = true)]
     base_url: Option<String>,
     /// The client's burst limit, N/DURATION (such as 100/10s or 50/1s); default the spec's.
-    #[arg(long, global = true, value_parser = parse_rate_limit)]
-    rate_limit: Option<(u64, Duration)>,
+    #[arg(long, global = true)]
+    rate_limit: Option<RateLimit>,
     /// Attempts per request, retries included.
     #[arg(long, global = true, default_value_t = 5)]
     attempts: u32,
@@ -150,35 +150,6 @@ impl Fields {
         }
         object
     }
-}
-
-/// `N/DURATION`, as the mock's `--rate-limit`: `100/10s`, `50/1s`, `500/250ms`, `1000/1m`.
-pub fn parse_rate_limit(text: &str) -> Result<(u64, Duration), String> {
-    let bad = || format!("`{text}` is not a rate limit: write N/DURATION, such as 100/10s");
-    let (count, duration) = text.split_once('/').ok_or_else(bad)?;
-    let requests: u64 = count.trim().parse().map_err(|_| bad())?;
-    let duration = duration.trim();
-    let split = duration
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(duration.len());
-    let (amount, unit) = duration.split_at(split);
-    let amount: u64 = if amount.is_empty() {
-        1
-    } else {
-        amount.parse().map_err(|_| bad())?
-    };
-    let millis = match unit {
-        "ms" => 1,
-        "s" => 1_000,
-        "m" => 60_000,
-        "h" => 3_600_000,
-        "d" => 86_400_000,
-        _ => return Err(bad()),
-    };
-    if requests == 0 || amount == 0 {
-        return Err(bad());
-    }
-    Ok((requests, Duration::from_millis(amount * millis)))
 }
 
 /// A failure that ends the program with a message (never the token) and an exit code.
@@ -355,7 +326,7 @@ fn failure<E>(error: Error<E>) -> Failure {
 /// `HIGHLEVEL_REFRESH_TOKEN_FILE` when it is set.
 fn client_from_env(
     base_url: Option<String>,
-    rate_limit: Option<(u64, Duration)>,
+    rate_limit: Option<RateLimit>,
     attempts: u32,
 ) -> Result<Client, Failure> {
     let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
@@ -406,7 +377,7 @@ fn client_from_env(
         builder = builder.base_url(base_url);
     }
     if let Some(limit) = rate_limit {
-        builder = builder.rate_limits(&[limit]);
+        builder = builder.rate_limits(&[(limit.requests, limit.window)]);
     }
     builder
         .build()

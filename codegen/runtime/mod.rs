@@ -12,7 +12,7 @@ pub use client::{BuildError, ClientBuilder};
 pub(crate) use client::{Inner, OperationPolicy};
 pub use credentials::{Credentials, OAuthRefresh, SecretToken};
 pub(crate) use credentials::Credential;
-pub use rate_limit::RateBudget;
+pub use rate_limit::{RateBudget, RateLimit};
 pub(crate) use rate_limit::RateWindow;
 pub use response::{ApiError, Error, Response, UnexpectedResponse};
 pub(crate) use response::{decode_json, receive};

@@ -552,7 +552,7 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         pub mod types;
 
         pub use client::{#(#exports),*};
-        pub use runtime::{ApiError, BuildError, ClientBuilder, Credentials, Error, Listed, Nullable, OAuthRefresh, RateBudget, Response, RetryPolicy, SecretToken, UnexpectedResponse};
+        pub use runtime::{ApiError, BuildError, ClientBuilder, Credentials, Error, Listed, Nullable, OAuthRefresh, RateBudget, RateLimit, Response, RetryPolicy, SecretToken, UnexpectedResponse};
     }
 }
 

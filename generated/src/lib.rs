@@ -44,5 +44,6 @@ pub use client::{
 };
 pub use runtime::{
     ApiError, BuildError, ClientBuilder, Credentials, Error, Listed, Nullable,
-    OAuthRefresh, RateBudget, Response, RetryPolicy, SecretToken, UnexpectedResponse,
+    OAuthRefresh, RateBudget, RateLimit, Response, RetryPolicy, SecretToken,
+    UnexpectedResponse,
 };

@@ -30,11 +30,11 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::net::SocketAddr;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+pub use highlevel_contacts::RateLimit;
 use highlevel_contacts::types::{UpdateContactRequest, UpsertContactRequest};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -52,60 +52,11 @@ pub const API_VERSION: &str = "2021-07-28";
 
 /// A limit of `requests` per `window`, written `N/DURATION`: `100/10s`, `50/1s`, `500/250ms`,
 /// `1000/1m`, `200000/1d` (units `ms`, `s`, `m`, `h`, `d`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimit {
-    pub requests: u64,
-    pub window: Duration,
-}
-
-impl RateLimit {
-    /// HighLevel's documented burst limit: 100 requests per 10 seconds.
-    pub const HIGHLEVEL_BURST: RateLimit = RateLimit {
-        requests: 100,
-        window: Duration::from_secs(10),
-    };
-}
-
-impl FromStr for RateLimit {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, String> {
-        let bad = || format!("`{text}` is not a rate limit: write N/DURATION, such as 100/10s");
-        let (count, duration) = text.split_once('/').ok_or_else(bad)?;
-        let requests: u64 = count.trim().parse().map_err(|_| bad())?;
-        let duration = duration.trim();
-        let split = duration
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(duration.len());
-        let (amount, unit) = duration.split_at(split);
-        let amount: u64 = if amount.is_empty() {
-            1
-        } else {
-            amount.parse().map_err(|_| bad())?
-        };
-        let millis = match unit {
-            "ms" => 1,
-            "s" => 1_000,
-            "m" => 60_000,
-            "h" => 3_600_000,
-            "d" => 86_400_000,
-            _ => return Err(bad()),
-        };
-        if requests == 0 || amount == 0 {
-            return Err(bad());
-        }
-        Ok(RateLimit {
-            requests,
-            window: Duration::from_millis(amount * millis),
-        })
-    }
-}
-
-impl fmt::Display for RateLimit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}ms", self.requests, self.window.as_millis())
-    }
-}
+/// HighLevel's documented burst limit: 100 requests per 10 seconds.
+pub const HIGHLEVEL_BURST: RateLimit = RateLimit {
+    requests: 100,
+    window: Duration::from_secs(10),
+};
 
 /// A field upsert matches existing contacts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,7 +117,7 @@ impl Config {
         Config {
             token: token.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            rate_limit: RateLimit::HIGHLEVEL_BURST,
+            rate_limit: HIGHLEVEL_BURST,
             daily_limit: 200_000,
             allow_duplicates: false,
             match_order: vec![MatchField::Email, MatchField::Phone],
