@@ -33,6 +33,15 @@ fn updated() -> ResponseTemplate {
         .set_body_json(json!({"succeded": true, "contact": {"id": "c1", "firstName": "Jane"}}))
 }
 
+/// A client whose rate limits are far above what one machine sends, so
+/// they cost nothing but their bookkeeping.
+fn unlimited(server: &MockServer) -> highlevel_contacts::ClientBuilder {
+    let far_above = (u64::MAX / 4, Duration::from_secs(1));
+    Client::builder(TOKEN)
+        .base_url(server.uri())
+        .rate_limits(&[far_above, far_above])
+}
+
 async fn overhead() {
     const CALLS: usize = 3_000;
     let server = MockServer::start().await;
@@ -40,15 +49,7 @@ async fn overhead() {
         .respond_with(updated())
         .mount(&server)
         .await;
-    // Limits far above what one machine sends, so only overhead is measured.
-    let client = Client::builder(TOKEN)
-        .base_url(server.uri())
-        .rate_limits(&[
-            (u64::MAX / 4, Duration::from_secs(1)),
-            (u64::MAX / 4, Duration::from_secs(1)),
-        ])
-        .build()
-        .unwrap();
+    let client = unlimited(&server).build().unwrap();
     let raw = reqwest::Client::new();
     let url = format!("{}/contacts/c1", server.uri());
     let body = UpdateContactRequest::new().first_name("Jane");
@@ -228,12 +229,7 @@ async fn faults() {
         .respond_with(Shared(store.clone()))
         .mount(&server)
         .await;
-    let client = Client::builder(TOKEN)
-        .base_url(server.uri())
-        .rate_limits(&[
-            (u64::MAX / 4, Duration::from_secs(1)),
-            (u64::MAX / 4, Duration::from_secs(1)),
-        ])
+    let client = unlimited(&server)
         .retry(RetryPolicy::new(8, Duration::from_millis(1)))
         .build()
         .unwrap();
