@@ -65,7 +65,9 @@ impl Inner {
         use backon::BackoffBuilder;
         use tracing::Instrument;
         let rule = self.operation(operation_id).map_or(RetryRule::ConnectErrorsOnly, |op| op.retry);
-        let after_response = rule.allows_after_response(&request);
+        // Judged once, and only when an answer could be retried: an
+        // upsert's rule reads the JSON body.
+        let mut after_response: Option<bool> = None;
         let mut backoff = backon::ExponentialBuilder::default()
             .with_min_delay(self.retry.base_delay)
             .with_max_delay(self.retry.max_delay)
@@ -115,8 +117,17 @@ impl Inner {
             }
             let asked_wait = match &outcome {
                 Err(error) if error.is_connect() => None,
-                Err(error) if error.is_timeout() && after_response => None,
-                Ok(response) if after_response && is_transient(response.status()) => retry_after(response.headers()),
+                Err(error)
+                    if error.is_timeout() && *after_response.get_or_insert_with(|| rule.allows_after_response(&request)) =>
+                {
+                    None
+                }
+                Ok(response)
+                    if is_transient(response.status())
+                        && *after_response.get_or_insert_with(|| rule.allows_after_response(&request)) =>
+                {
+                    retry_after(response.headers())
+                }
                 _ => return outcome,
             };
             let Some(backoff_wait) = backoff.next() else { return outcome };
