@@ -493,23 +493,20 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         doc.push_str(&format!("\n{}\n", description.trim()));
     }
     let crate_ident = settings.crate_name.replace('-', "_");
-    let example = match (&api.credential, &api.default_base_url) {
-        (Some(_), Some(_)) => Some(format!(
-            "let client = {crate_ident}::Client::new(\"<token>\")?;"
-        )),
-        (Some(_), None) => Some(format!(
-            "let client = {crate_ident}::Client::builder(\"<token>\")\n    .base_url(\"https://api.example.com\")\n    .build()?;"
-        )),
-        (None, Some(_)) => Some(format!("let client = {crate_ident}::Client::new()?;")),
-        (None, None) => Some(format!(
-            "let client = {crate_ident}::Client::builder()\n    .base_url(\"https://api.example.com\")\n    .build()?;"
-        )),
+    let token = if api.credential.is_some() {
+        "\"<token>\""
+    } else {
+        ""
     };
-    if let Some(example) = example {
-        doc.push_str(&format!(
-            "\n```no_run\n# fn main() -> Result<(), {crate_ident}::BuildError> {{\n{example}\n# let _ = client;\n# Ok(())\n# }}\n```"
-        ));
-    }
+    let example = match &api.default_base_url {
+        Some(_) => format!("let client = {crate_ident}::Client::new({token})?;"),
+        None => format!(
+            "let client = {crate_ident}::Client::builder({token})\n    .base_url(\"https://api.example.com\")\n    .build()?;"
+        ),
+    };
+    doc.push_str(&format!(
+        "\n```no_run\n# fn main() -> Result<(), {crate_ident}::BuildError> {{\n{example}\n# let _ = client;\n# Ok(())\n# }}\n```"
+    ));
     let exports = std::iter::once(quote!(Client))
         .chain(
             api.default_base_url
