@@ -285,8 +285,9 @@ fn operation_method(
         else {
             continue;
         };
-        // A path parameter is one path segment: callers pass text, which
-        // is checked here and then percent-encoded by the raw client.
+        // A path parameter is one path segment: its text is checked here
+        // and then percent-encoded by the raw client
+        // (`runtime::encode_path_segment`).
         if let Some(newtype) = string_newtype(&typed.ty, raw) {
             checks.push(quote! {
                 runtime::check_path_segment(#spec_name, #argument).map_err(Error::InvalidRequest)?;
@@ -296,6 +297,10 @@ fn operation_method(
             *typed.ty = syn::parse_quote!(&'a str);
         } else if quote!(#typed).to_string().ends_with("& 'a str") {
             checks.push(quote!(runtime::check_path_segment(#spec_name, #argument).map_err(Error::InvalidRequest)?;));
+        } else {
+            // Numbers, enums and other types are sent as their `Display`
+            // text, which an enum value of the spec could make `.` or empty.
+            checks.push(quote!(runtime::check_path_segment(#spec_name, &#argument.to_string()).map_err(Error::InvalidRequest)?;));
         }
     }
     let method_ident = &signature.ident;
@@ -573,6 +578,7 @@ pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str)
         ("backon", "{ version = \"1\", default-features = false }"),
         ("bytes", "\"1\""),
         ("httpdate", "\"1\""),
+        ("percent-encoding", "\"2\""),
         ("progenitor-client", "\"0.15.1\""),
         // rustls: no system OpenSSL needed; `json` for bodies, `form` for
         // OAuth renewals. Nothing else.

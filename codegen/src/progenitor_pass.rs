@@ -117,6 +117,7 @@ pub(crate) fn run(file: &str, spec: &OpenAPI) -> Result<RawOutput, Error> {
         }
     }
     dedupe_field_names(&mut types);
+    route_parameters_through_runtime(&mut client);
     let string_newtypes = string_newtypes(&types);
     Ok(RawOutput {
         types,
@@ -127,6 +128,107 @@ pub(crate) fn run(file: &str, spec: &OpenAPI) -> Result<RawOutput, Error> {
         validated: BTreeSet::new(),
         uses,
     })
+}
+
+/// Progenitor encodes path parameters with `encode_path`, whose set of
+/// escaped characters misses `\`, `;`, `[` and `|`: a URL parser reads
+/// `\` as `/` and then resolves `..`, so a caller's value could reach
+/// another endpoint with the token. Every such call becomes the runtime's
+/// allow-list encoding, once (never on top of `encode_path`). A header
+/// parameter's value that cannot be sent becomes an error naming the header,
+/// where progenitor's says only that some value was invalid.
+fn route_parameters_through_runtime(client: &mut Vec<Item>) {
+    use syn::visit_mut::VisitMut;
+
+    struct Rewrite {
+        encodes_paths: bool,
+    }
+    impl VisitMut for Rewrite {
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            let tokens = std::mem::take(&mut mac.tokens);
+            let before = tokens.to_string();
+            mac.tokens = replace_encode_path(tokens);
+            self.encodes_paths |= mac.tokens.to_string() != before;
+        }
+
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+            let appends_to_header_map = call.method == "append"
+                && matches!(&*call.receiver, syn::Expr::Path(path) if path.path.is_ident("header_map"))
+                && call.args.len() == 2;
+            if !appends_to_header_map {
+                return;
+            }
+            let syn::Expr::Try(converted) = &call.args[1] else {
+                return;
+            };
+            let syn::Expr::MethodCall(try_into) = &*converted.expr else {
+                return;
+            };
+            if try_into.method != "try_into" || !try_into.args.is_empty() {
+                return;
+            }
+            let name = &call.args[0];
+            let text = &try_into.receiver;
+            call.args[1] = syn::parse_quote! {
+                match crate::runtime::header_value(#name, &#text) {
+                    Ok(value) => value,
+                    Err(reason) => return Err(Error::InvalidRequest(reason)),
+                }
+            };
+        }
+
+        fn visit_use_tree_mut(&mut self, tree: &mut syn::UseTree) {
+            if let syn::UseTree::Group(group) = tree {
+                group.items = std::mem::take(&mut group.items)
+                    .into_iter()
+                    .filter(|item| !matches!(item, syn::UseTree::Name(name) if name.ident == "encode_path"))
+                    .collect();
+            }
+            syn::visit_mut::visit_use_tree_mut(self, tree);
+        }
+    }
+
+    let mut rewrite = Rewrite {
+        encodes_paths: false,
+    };
+    for item in client.iter_mut() {
+        rewrite.visit_item_mut(item);
+    }
+    if rewrite.encodes_paths {
+        client.insert(
+            0,
+            syn::parse_quote!(
+                use crate::runtime::encode_path_segment;
+            ),
+        );
+    }
+}
+
+/// `encode_path` → `encode_path_segment`, at any depth of a
+/// macro's tokens (progenitor calls it inside `format!`).
+fn replace_encode_path(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    tokens
+        .into_iter()
+        .flat_map(|tree| -> Vec<TokenTree> {
+            match tree {
+                TokenTree::Ident(ident) if ident == "encode_path" => {
+                    vec![TokenTree::Ident(proc_macro2::Ident::new(
+                        "encode_path_segment",
+                        ident.span(),
+                    ))]
+                }
+                TokenTree::Group(group) => {
+                    let mut replaced =
+                        Group::new(group.delimiter(), replace_encode_path(group.stream()));
+                    replaced.set_span(group.span());
+                    vec![TokenTree::Group(replaced)]
+                }
+                other => vec![other],
+            }
+        })
+        .collect()
 }
 
 fn string_newtypes(types: &[Item]) -> BTreeSet<String> {

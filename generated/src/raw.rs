@@ -2,10 +2,11 @@
 // Do not edit: change the spec, then run `cargo xtask generate`.
 
 use crate::types;
+use crate::runtime::encode_path_segment;
 #[allow(unused_imports)]
 use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 
 #[derive(Clone, Debug)]
 /// Client for HighLevel Contacts API (Update and Upsert Contact)
@@ -110,7 +111,8 @@ impl Client {
         body: &'a types::UpdateContactRequest,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!(
-            "{}/contacts/{}", self.baseurl, encode_path(& contact_id.to_string()),
+            "{}/contacts/{}", self.baseurl, encode_path_segment(& contact_id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map

@@ -192,20 +192,8 @@ fn apply(doc: &mut Value, (pick, mutation): &(usize, Mutation)) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        // Modest for CI; `PROPTEST_CASES=5000` for a longer search.
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(128),
-        failure_persistence: None,
-        // CI runs the same cases every time, so its verdict depends on the
-        // code alone; elsewhere each run searches anew (`PROPTEST_RNG_SEED`
-        // repeats a run).
-        rng_seed: if std::env::var_os("CI").is_some() && std::env::var_os("PROPTEST_RNG_SEED").is_none() {
-            proptest::test_runner::RngSeed::Fixed(20_261_124)
-        } else {
-            ProptestConfig::default().rng_seed
-        },
-        ..ProptestConfig::default()
-    })]
+    // Modest for CI; `PROPTEST_CASES=5000` for a longer search.
+    #![proptest_config(highlevel_tests::proptest_config(128))]
 
     #[test]
     fn mutated_specs_give_a_crate_or_a_located_error(

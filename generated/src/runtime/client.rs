@@ -316,7 +316,14 @@ impl ClientBuilder {
         let base_url = self.base_url.clone().ok_or(BuildError::MissingBaseUrl)?;
         let parsed =
             reqwest::Url::parse(&base_url).map_err(|_| BuildError::InvalidBaseUrl(base_url.clone()))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
+        // Paths are appended to the base URL as text: a query or a fragment
+        // in it would swallow them (`http://h/p#f` + `/contacts/x` sends
+        // `/p`).
+        if !matches!(parsed.scheme(), "http" | "https")
+            || parsed.query().is_some()
+            || parsed.fragment().is_some()
+            || parsed.cannot_be_a_base()
+        {
             return Err(BuildError::InvalidBaseUrl(base_url));
         }
         if let Some(credential) = &self.credential {
@@ -344,7 +351,8 @@ impl ClientBuilder {
 pub enum BuildError {
     /// The spec names no absolute server URL and none was given.
     MissingBaseUrl,
-    /// The base URL is not an absolute `http`/`https` URL without a query.
+    /// The base URL is not an absolute `http`/`https` URL without a query
+    /// or a fragment.
     InvalidBaseUrl(String),
     /// The token cannot be sent in an HTTP header (control characters or
     /// non-visible bytes).
@@ -358,7 +366,7 @@ impl fmt::Display for BuildError {
         match self {
             BuildError::MissingBaseUrl => f.write_str("no base URL: the spec names none, so set one"),
             BuildError::InvalidBaseUrl(url) => {
-                write!(f, "`{url}` is not an absolute http(s) URL without a query")
+                write!(f, "`{url}` is not an absolute http(s) URL without a query or a fragment")
             }
             BuildError::InvalidToken => f.write_str("the token contains characters a header cannot carry"),
             BuildError::Http(_) => f.write_str("the HTTP client could not be built"),
