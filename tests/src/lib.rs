@@ -56,6 +56,16 @@ pub fn scratch_dir() -> PathBuf {
 /// `scratch_dir()/<workspace>` and runs one `cargo check` over them, with
 /// warnings as errors. Returns cargo's messages when it fails.
 pub fn check_crates(workspace: &str, crates: &[(String, GeneratedCrate)]) -> Result<(), String> {
+    let root = write_workspace(workspace, crates)?;
+    scratch_cargo(&root, &["check", "--quiet", "--workspace"])
+}
+
+/// Writes `crates` (folder name, crate) as the members of a cargo workspace
+/// at `scratch_dir()/<workspace>`, and returns its root.
+pub fn write_workspace(
+    workspace: &str,
+    crates: &[(String, GeneratedCrate)],
+) -> Result<PathBuf, String> {
     let root = scratch_dir().join(workspace);
     let mut members = Vec::new();
     for (name, generated) in crates {
@@ -77,11 +87,18 @@ pub fn check_crates(workspace: &str, crates: &[(String, GeneratedCrate)]) -> Res
         let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
         std::fs::copy(lock, root.join("Cargo.lock")).map_err(|e| e.to_string())?;
     }
+    Ok(root)
+}
+
+/// Runs cargo in a workspace of [`write_workspace`], with the target folder
+/// every scratch workspace shares and warnings as errors. Returns cargo's
+/// messages when it fails.
+pub fn scratch_cargo(root: &Path, args: &[&str]) -> Result<(), String> {
     let output = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--workspace"])
+        .args(args)
         .env("CARGO_TARGET_DIR", scratch_dir().join("target"))
         .env("RUSTFLAGS", "-D warnings")
-        .current_dir(&root)
+        .current_dir(root)
         .output()
         .map_err(|e| e.to_string())?;
     if output.status.success() {
@@ -261,7 +278,11 @@ fn answer(
     );
     let headers: Vec<(String, String)> = lines
         .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        // HTTP's optional whitespace is SP and HTAB only.
+        .map(|(name, value)| {
+            let value = value.trim_matches([' ', '\t']);
+            (name.to_ascii_lowercase(), value.to_owned())
+        })
         .collect();
     let length: usize = headers
         .iter()

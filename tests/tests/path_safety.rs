@@ -127,3 +127,179 @@ fn a_base_url_with_a_query_or_a_fragment_is_refused() {
         );
     }
 }
+
+/// The corpus driver (`tests/scratch/corpus_driver.rs`), built once per run
+/// against the crates generated from HighLevel's own spec (a path and query
+/// parameters) and keeper's (a header parameter), answering one case per
+/// line.
+struct CorpusDriver {
+    server: RecordingServer,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+    _child: std::process::Child,
+}
+
+impl CorpusDriver {
+    fn start() -> Self {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let generate = |spec: &str, name: &str| {
+            let generated = xtask::generate(
+                &corpus.join(spec),
+                &format!("tests/corpus/{spec}"),
+                &xtask::CodegenConfig::named(name),
+            )
+            .unwrap();
+            (name.trim_start_matches("corpus-").to_owned(), generated)
+        };
+        let driver = codegen::GeneratedCrate {
+            files: [
+                (
+                    "Cargo.toml".to_owned(),
+                    "[package]\nname = \"corpus-driver\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\ncorpus-contacts = { path = \"../contacts\" }\ncorpus-keeper = { path = \"../keeper\" }\nserde_json = \"1\"\ntokio = { version = \"1\", default-features = false, features = [\"macros\", \"rt\"] }\n"
+                        .to_owned(),
+                ),
+                (
+                    "src/main.rs".to_owned(),
+                    include_str!("../scratch/corpus_driver.rs").to_owned(),
+                ),
+            ]
+            .into(),
+            notes: Vec::new(),
+        };
+        let root = highlevel_tests::write_workspace(
+            "path-safety",
+            &[
+                generate("highlevel-official/apps/contacts.json", "corpus-contacts"),
+                generate("progenitor/keeper.json", "corpus-keeper"),
+                ("driver".to_owned(), driver),
+            ],
+        )
+        .unwrap();
+        if let Err(messages) =
+            highlevel_tests::scratch_cargo(&root, &["build", "--quiet", "-p", "corpus-driver"])
+        {
+            panic!("the corpus driver does not build:\n{messages}");
+        }
+        let server = RecordingServer::start(200, "{}");
+        let mut child = std::process::Command::new(
+            highlevel_tests::scratch_dir().join("target/debug/corpus-driver"),
+        )
+        .arg(server.url())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+        CorpusDriver {
+            server,
+            stdin: child.stdin.take().unwrap(),
+            stdout: std::io::BufReader::new(child.stdout.take().unwrap()),
+            _child: child,
+        }
+    }
+
+    /// Runs one case: what the driver was refused, and what the server saw.
+    fn run(
+        &mut self,
+        case: serde_json::Value,
+    ) -> (Option<String>, Vec<highlevel_tests::RecordedRequest>) {
+        use std::io::{BufRead, Write};
+        self.server.take();
+        writeln!(self.stdin, "{case}").unwrap();
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).unwrap();
+        let answer: serde_json::Value = serde_json::from_str(&line).unwrap();
+        let refused = answer["refused"].as_str().map(str::to_owned);
+        (refused, self.server.take())
+    }
+}
+
+static CORPUS_DRIVER: LazyLock<std::sync::Mutex<CorpusDriver>> =
+    LazyLock::new(|| std::sync::Mutex::new(CorpusDriver::start()));
+
+proptest! {
+    #![proptest_config(highlevel_tests::proptest_config(512))]
+
+    #[test]
+    fn a_corpus_client_keeps_one_path_segment_and_one_pair_per_query_value(
+        business_id in hostile_text(),
+        location_id in hostile_text(),
+        query in hostile_text(),
+    ) {
+        let (refused, seen) = CORPUS_DRIVER.lock().unwrap().run(serde_json::json!({
+            "operation": "get-contacts-by-businessId",
+            "businessId": business_id,
+            "locationId": location_id,
+            "query": query,
+        }));
+        if matches!(business_id.as_str(), "" | "." | "..") {
+            prop_assert!(refused.as_deref().is_some_and(|r| r.contains("`businessId`")), "{:?}", refused);
+            prop_assert!(seen.is_empty(), "{:?}", seen);
+            return Ok(());
+        }
+        prop_assert_eq!(refused, None);
+        prop_assert_eq!(seen.len(), 1, "{:?}", seen);
+        let (path, query_string) = seen[0].target.split_once('?').unwrap_or((&seen[0].target, ""));
+        let segment = path.strip_prefix("/contacts/business/");
+        prop_assert!(segment.is_some(), "{:?} went to {}", business_id, path);
+        if let Err(reason) = decodes_to(segment.unwrap(), &business_id) {
+            panic!("{business_id:?}: {reason}");
+        }
+        let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query_string.as_bytes())
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect();
+        pairs.sort();
+        let mut expected = vec![("locationId".to_owned(), location_id), ("query".to_owned(), query)];
+        expected.sort();
+        prop_assert_eq!(pairs, expected, "{}", seen[0].target);
+    }
+
+    #[test]
+    fn a_corpus_header_value_is_sent_as_one_header_or_refused_by_name(
+        authorization in hostile_text(),
+    ) {
+        let (refused, seen) = CORPUS_DRIVER.lock().unwrap().run(serde_json::json!({
+            "operation": "report_start",
+            "authorization": authorization,
+        }));
+        let sendable = authorization.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f));
+        if !sendable {
+            prop_assert!(refused.as_deref().is_some_and(|r| r.contains("header `Authorization`")), "{:?}", refused);
+            prop_assert!(seen.is_empty(), "{:?}", seen);
+            return Ok(());
+        }
+        prop_assert_eq!(refused, None);
+        prop_assert_eq!(seen.len(), 1, "{:?}", seen);
+        let values: Vec<&str> = seen[0]
+            .headers
+            .iter()
+            .filter(|(name, _)| name == "authorization")
+            .map(|(_, value)| value.as_str())
+            .collect();
+        // HTTP strips the whitespace around a header's value.
+        prop_assert_eq!(values, vec![authorization.trim_matches([' ', '\t'])]);
+        prop_assert_eq!(&seen[0].target, "/report/start");
+    }
+}
+
+#[test]
+fn query_values_with_separators_round_trip() {
+    let value = "a&b=c#d+e%f g/h?i;日本😀";
+    let (refused, seen) = CORPUS_DRIVER.lock().unwrap().run(serde_json::json!({
+        "operation": "get-contacts-by-businessId",
+        "businessId": "b",
+        "locationId": value,
+        "query": "&=",
+    }));
+    assert_eq!(refused, None);
+    let (_, query) = seen[0].target.split_once('?').unwrap();
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("locationId".to_owned(), value.to_owned()),
+            ("query".to_owned(), "&=".to_owned())
+        ]
+    );
+}
