@@ -37,6 +37,22 @@ pub fn parse_document(doc: &SpecDocument) -> Result<serde_json::Value, Error> {
     source::parse(doc)
 }
 
+/// The one document every later stage reads: parsed, with its external
+/// `$ref`s bundled, upgraded to OpenAPI 3.0 and repaired; and the notes of
+/// the repairs. `cargo xtask diff` compares two of these, so external
+/// references are followed like local ones.
+pub fn bundled_document(
+    doc: &SpecDocument,
+    resolver: &dyn Resolver,
+) -> Result<(serde_json::Value, Vec<Error>), Error> {
+    let file = doc.name.as_str();
+    let mut document = source::parse(doc)?;
+    bundle::bundle(file, &mut document, resolver)?;
+    let mut notes = upgrade::upgrade(file, &mut document)?;
+    notes.extend(repair::repair(file, &mut document)?);
+    Ok((document, notes))
+}
+
 /// What the generator produces beyond what the spec says.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -178,10 +194,7 @@ fn generate(
     resolver: &dyn Resolver,
 ) -> Result<GeneratedCrate, Error> {
     let file = spec.name.as_str();
-    let mut document = source::parse(spec)?;
-    bundle::bundle(file, &mut document, resolver)?;
-    let mut notes = upgrade::upgrade(file, &mut document)?;
-    notes.extend(repair::repair(file, &mut document)?);
+    let (document, mut notes) = bundled_document(spec, resolver)?;
     if settings.strict
         && let Some(first) = notes.first()
     {
@@ -197,7 +210,9 @@ fn generate(
     let openapi: openapiv3::OpenAPI = shape::deserialize(file, &document)?;
     let lowered = lower::lower(file, openapi)?;
     let mut raw = progenitor_pass::run(file, &lowered.spec)?;
-    raw.validated = wire::rewrite(file, &lowered.spec, &lowered.api, &mut raw.types)?;
+    let rewritten = wire::rewrite(file, &lowered.spec, &lowered.api, &mut raw.types)?;
+    raw.validated = rewritten.validated;
+    notes.extend(rewritten.notes);
     progenitor_pass::fix_default_impls(&mut raw.types);
     progenitor_pass::prune_unused_defaults(&mut raw.types);
     progenitor_pass::allow_typify_variant_names(&mut raw.types);

@@ -13,8 +13,9 @@
 //!   when set.
 //!
 //! Everywhere: `x-rust-name` renames a field (the wire name stays), and
-//! structs reachable only from responses are `#[non_exhaustive]`, so a
-//! property the API adds is not a breaking change for callers.
+//! structs are `#[non_exhaustive]`, so a property the API adds is not a
+//! breaking change for callers. A property whose setter would collide with
+//! a generated method is renamed, with a note.
 //!
 //! [`Nullable<T>`]: the runtime's three-state type
 
@@ -56,6 +57,8 @@ struct Property {
 
 #[derive(Debug)]
 struct ObjectPlan {
+    /// The schema's name under `components/schemas`, for notes.
+    schema: String,
     direction: Direction,
     /// By wire name.
     properties: BTreeMap<String, Property>,
@@ -70,16 +73,23 @@ enum Shape {
     OptionalList,
 }
 
-/// Rewrites `types` and returns the names of the types that got a
-/// `validate` method.
+/// What [`rewrite`] returns: the types that got a `validate` method, and a
+/// located note for each field renamed so its methods do not collide.
+pub(crate) struct Rewritten {
+    pub validated: BTreeSet<String>,
+    pub notes: Vec<Error>,
+}
+
+/// Rewrites `types`.
 pub(crate) fn rewrite(
     file: &str,
     spec: &OpenAPI,
     api: &Api,
     types: &mut Vec<Item>,
-) -> Result<BTreeSet<String>, Error> {
+) -> Result<Rewritten, Error> {
     let plans = plans(file, spec, api)?;
     let mut validated = BTreeSet::new();
+    let mut notes = Vec::new();
     let mut setters = Vec::new();
     for item in types.iter_mut() {
         let Item::Struct(item) = item else { continue };
@@ -89,6 +99,18 @@ pub(crate) fn rewrite(
         let syn::Fields::Named(fields) = &mut item.fields else {
             continue;
         };
+        if plan.direction != Direction::Response {
+            for (wire, renamed) in avoid_method_collisions(&mut fields.named, plan) {
+                notes.push(Error::new(
+                    file,
+                    pointer(["components", "schemas", plan.schema.as_str(), "properties", wire.as_str()]),
+                    format!(
+                        "property `{wire}` would give a method that the generator already adds to `{}`; its Rust field is `{renamed}` (the wire name stays)",
+                        item.ident
+                    ),
+                ));
+            }
+        }
         let mut shapes = Vec::new();
         for field in fields.named.iter_mut() {
             let wire = wire_name(field);
@@ -104,9 +126,11 @@ pub(crate) fn rewrite(
                 property: property.clone(),
             });
         }
-        if plan.direction == Direction::Response {
-            item.attrs.push(parse_quote!(#[non_exhaustive]));
-        } else {
+        // Callers read every struct's fields but build request structs only
+        // through `new(required…)` and the setters, so a property the API
+        // adds, in either direction, breaks no caller.
+        item.attrs.push(parse_quote!(#[non_exhaustive]));
+        if plan.direction != Direction::Response {
             validated.insert(item.ident.to_string());
             setters.push(request_methods(&item.ident, &shapes));
         }
@@ -115,7 +139,85 @@ pub(crate) fn rewrite(
     for item in types.iter_mut() {
         numbers_as_json(item);
     }
-    Ok(validated)
+    Ok(Rewritten { validated, notes })
+}
+
+/// A request struct gets `new`, `validate`, a setter named after each
+/// optional field and `clear_<field>` for each nullable one. A property
+/// whose setter would repeat one of those (`new`, `validate`,
+/// `clear_nickname` beside a nullable `nickname`) gets the field name
+/// `<name>_field` (then `_field_2`…), and its wire name stays. The methods
+/// of the spec's plain names win over a property's, so the rename lands on
+/// the odd name. Returns `(wire name, new field name)` for each rename.
+fn avoid_method_collisions(
+    fields: &mut syn::punctuated::Punctuated<Field, syn::Token![,]>,
+    plan: &ObjectPlan,
+) -> Vec<(String, String)> {
+    let facts = |field: &Field| {
+        plan.properties
+            .get(&wire_name(field))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let has_setter = |property: &Property| !property.required;
+    let clears = |property: &Property| !property.required && property.nullable;
+    let mut taken: BTreeSet<String> = ["new", "validate"].map(str::to_owned).into();
+    // `clear_<field>` → the field it clears.
+    let mut clear_owners = BTreeMap::new();
+    let mut field_names = BTreeSet::new();
+    for field in fields.iter() {
+        let name = field.ident.as_ref().expect("named field").to_string();
+        if clears(&facts(field)) {
+            clear_owners.insert(format!("clear_{name}"), name.clone());
+        }
+        field_names.insert(name);
+    }
+    let mut renames = Vec::new();
+    for field in fields.iter_mut() {
+        let property = facts(field);
+        if !has_setter(&property) {
+            continue;
+        }
+        let name = field.ident.as_ref().expect("named field").to_string();
+        let used = |method: &str| {
+            taken.contains(method) || clear_owners.get(method).is_some_and(|owner| *owner != name)
+        };
+        let free = |candidate: &str| {
+            !used(candidate) && !(clears(&property) && used(&format!("clear_{candidate}")))
+        };
+        let chosen = if free(&name) {
+            name.clone()
+        } else {
+            (1..)
+                .map(|n| {
+                    if n == 1 {
+                        format!("{name}_field")
+                    } else {
+                        format!("{name}_field_{n}")
+                    }
+                })
+                .find(|candidate| free(candidate) && !field_names.contains(candidate))
+                .expect("some suffix is free")
+        };
+        taken.insert(chosen.clone());
+        if clears(&property) {
+            clear_owners.remove(&format!("clear_{name}"));
+            taken.insert(format!("clear_{chosen}"));
+        }
+        if chosen == name {
+            continue;
+        }
+        let wire = wire_name(field);
+        if !field.attrs.iter().any(|attr| {
+            attr.path().is_ident("serde") && quote!(#attr).to_string().contains("rename =")
+        }) {
+            field.attrs.push(parse_quote!(#[serde(rename = #wire)]));
+        }
+        field.ident = Some(format_ident!("{}", chosen));
+        field_names.insert(chosen.clone());
+        renames.push((wire, chosen));
+    }
+    renames
 }
 
 struct RewrittenField {
@@ -526,6 +628,7 @@ fn plans(file: &str, spec: &OpenAPI, api: &Api) -> Result<BTreeMap<String, Objec
         plans.insert(
             names::type_name(name),
             ObjectPlan {
+                schema: name.clone(),
                 direction,
                 properties,
             },

@@ -1459,6 +1459,7 @@ impl ::std::convert::From<
 /// One uploaded file of a file upload custom field.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CustomFieldFileEntry {
     /// ID of the stored document (the last segment of `url`).
     #[serde(
@@ -1476,6 +1477,7 @@ pub struct CustomFieldFileEntry {
 /// Metadata of an uploaded file, as recorded at upload.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CustomFieldFileMeta {
     /// Transfer encoding of the upload.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1506,6 +1508,7 @@ pub struct CustomFieldFileMeta {
 /// not require `field_value`, so it is optional here too.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CustomFieldInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub field_value: ::std::option::Option<CustomFieldValue>,
@@ -1563,6 +1566,7 @@ impl ::std::convert::From<CustomFieldFile> for CustomFieldValue {
 /// Do Not Disturb setting of one channel (Call, Email, SMS, WhatsApp, GMB for Google Business Profile, FB for Facebook).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DndChannelSetting {
     /// Code recorded with the status; the docs do not describe its values.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1641,6 +1645,7 @@ impl ::std::convert::TryFrom<::std::string::String> for DndChannelSettingStatus 
 /// Do Not Disturb status to set, per outbound channel.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DndSettings {
     #[serde(rename = "Call", skip_serializing_if = "::std::option::Option::is_none")]
     pub call: ::std::option::Option<DndChannelSetting>,
@@ -1659,6 +1664,7 @@ pub struct DndSettings {
 /// Inbound Do Not Disturb setting (for all channels).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct InboundDndSetting {
     /// Message recorded with the status, such as the reason for it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1730,6 +1736,7 @@ impl ::std::convert::TryFrom<::std::string::String> for InboundDndSettingStatus 
 /// Do Not Disturb status for inbound messages, one setting for all channels.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct InboundDndSettings {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub all: ::std::option::Option<InboundDndSetting>,
@@ -1861,6 +1868,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateContactContactId {
 /// it for Update Contact; the vendor's spec and the current HighLevel page do not.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateContactRequest {
     /// Street address; `null` clears it.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
@@ -1983,6 +1991,7 @@ pub struct UpdateContactResponse {
 /// exist`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpsertContactRequest {
     /// Street address; `null` clears it.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]

@@ -22,9 +22,16 @@ fn config() -> xtask::CodegenConfig {
 
 /// The full report, both crates generated, for two documents.
 fn full_report(old: &str, new: &str) -> xtask::diff::Report {
+    let resolver = xtask::FileResolver::beside(&xtask::repo_root().join(xtask::SPEC));
     xtask::diff::compare(
-        &SpecDocument::new("old.yaml", old),
-        &SpecDocument::new(xtask::SPEC, new),
+        xtask::diff::Side {
+            document: &SpecDocument::new("old.yaml", old),
+            resolver: &resolver,
+        },
+        xtask::diff::Side {
+            document: &SpecDocument::new(xtask::SPEC, new),
+            resolver: &resolver,
+        },
         &config(),
         "0.1.0",
     )
@@ -668,4 +675,70 @@ fn applying_a_report_bumps_the_version_and_writes_the_changelog_into_the_crate()
         std::fs::read_to_string(root.join(xtask::CHANGELOG)).unwrap(),
         before
     );
+}
+
+const UPDATE_REQUEST: &str = "/components/schemas/UpdateContactRequest";
+
+/// Both views together: an optional request property is a minor change
+/// (request structs are `#[non_exhaustive]`), a required one a major change.
+#[test]
+fn a_request_property_added_is_minor_when_optional_and_major_when_required() {
+    let old = spec_value();
+    let mut optional = old.clone();
+    set(
+        &mut optional,
+        &format!("{UPDATE_REQUEST}/properties/nickname"),
+        json!({"type": "string", "description": "A nickname."}),
+    );
+    let mut required = optional.clone();
+    // Update Contact's body has no required property yet.
+    assert!(old.pointer(&format!("{UPDATE_REQUEST}/required")).is_none());
+    set(
+        &mut required,
+        &format!("{UPDATE_REQUEST}/required"),
+        json!(["nickname"]),
+    );
+    for (new, expected) in [(&optional, Semver::Minor), (&required, Semver::Major)] {
+        let report = full_report(
+            &serde_json::to_string(&old).unwrap(),
+            &serde_json::to_string(new).unwrap(),
+        );
+        assert_eq!(report.semver, expected, "{}", report::markdown(&report));
+    }
+}
+
+/// `diff` builds its crates the way `generate` does: external `$ref`s
+/// (HighLevel's own spec refers into `../common/`) are followed, and a spec
+/// compared with itself reports nothing.
+#[test]
+fn every_corpus_spec_compared_with_itself_reports_no_change() {
+    let corpus = xtask::repo_root().join("tests/corpus");
+    for spec in [
+        "highlevel-official/apps/contacts.json",
+        "progenitor/buildomat.json",
+        "progenitor/cli-gen.json",
+        "progenitor/keeper.json",
+        "progenitor/nexus.json",
+        "progenitor/param-collision.json",
+        "progenitor/param-overrides.json",
+        "progenitor/param-overrides.yaml",
+        "progenitor/propolis-server.json",
+        "progenitor/api.github.com.json",
+    ] {
+        let path = corpus.join(spec);
+        let document = SpecDocument::new(
+            format!("tests/corpus/{spec}"),
+            std::fs::read(&path).unwrap(),
+        );
+        let resolver = xtask::FileResolver::beside(&path);
+        let side = || xtask::diff::Side {
+            document: &document,
+            resolver: &resolver,
+        };
+        let report = xtask::diff::compare(side(), side(), &config(), "0.1.0")
+            .unwrap_or_else(|e| panic!("{spec}: {e}"));
+        assert!(report.changes.is_empty(), "{spec}: {:?}", report.changes);
+        assert!(report.rust_api.is_empty(), "{spec}: {:?}", report.rust_api);
+        assert_eq!(report.semver, Semver::None, "{spec}");
+    }
 }

@@ -69,6 +69,57 @@ impl codegen::Resolver for FileResolver {
     }
 }
 
+/// Loads the documents a spec's external `$ref`s name as they were at a git
+/// revision: `git show REF:<folder>/<location>`, with `..` and `.` resolved
+/// first, since git names blobs by normalised paths.
+pub struct GitResolver {
+    root: PathBuf,
+    revision: String,
+    folder: Vec<String>,
+}
+
+impl GitResolver {
+    /// For the spec at `spec` (relative to the repository root `root`).
+    pub fn beside(root: &Path, revision: &str, spec: &str) -> Self {
+        let mut folder: Vec<String> = spec.split('/').map(str::to_owned).collect();
+        folder.pop();
+        GitResolver {
+            root: root.to_owned(),
+            revision: revision.to_owned(),
+            folder,
+        }
+    }
+}
+
+impl codegen::Resolver for GitResolver {
+    fn load(&self, location: &str) -> std::result::Result<Vec<u8>, String> {
+        let mut path = self.folder.clone();
+        for segment in location.split('/') {
+            match segment {
+                "" | "." => {}
+                ".." => {
+                    path.pop().ok_or("the path leaves the repository")?;
+                }
+                other => path.push(other.to_owned()),
+            }
+        }
+        let object = format!("{}:{}", self.revision, path.join("/"));
+        let output = std::process::Command::new("git")
+            .args(["show", &object])
+            .current_dir(&self.root)
+            .output()
+            .map_err(|e| format!("could not run git: {e}"))?;
+        if output.status.success() {
+            Ok(output.stdout)
+        } else {
+            Err(format!(
+                "git show {object}: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))
+        }
+    }
+}
+
 /// The crate that `spec/` under `root` produces for `generated/` with
 /// `config`: the generator's files and the changelog.
 pub fn generate_repo(root: &Path, config: &CodegenConfig) -> Result<codegen::GeneratedCrate> {

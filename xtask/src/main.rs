@@ -143,6 +143,21 @@ fn run(task: Task) -> xtask::Result<ExitCode> {
             apply,
         } => {
             let config = CodegenConfig::read(&root.join(CODEGEN_CONFIG))?;
+            let (old_resolver, new_resolver): (
+                Box<dyn codegen::Resolver>,
+                Box<dyn codegen::Resolver>,
+            ) = match (&base, &old, &new) {
+                // The base's external refs come from the base too.
+                (Some(base), _, _) => (
+                    Box::new(xtask::GitResolver::beside(&root, base, SPEC)),
+                    Box::new(xtask::FileResolver::beside(&root.join(SPEC))),
+                ),
+                (None, Some(old), Some(new)) => (
+                    Box::new(xtask::FileResolver::beside(old)),
+                    Box::new(xtask::FileResolver::beside(new)),
+                ),
+                _ => unreachable!("clap requires --base, or --old with --new"),
+            };
             let (old, new, current_version) = match (base, old, new) {
                 (Some(base), _, _) => {
                     let old = git_show(&root, &base, SPEC)?;
@@ -166,7 +181,18 @@ fn run(task: Task) -> xtask::Result<ExitCode> {
                 ),
                 _ => unreachable!("clap requires --base, or --old with --new"),
             };
-            let report = xtask::diff::compare(&old, &new, &config, &current_version)?;
+            let report = xtask::diff::compare(
+                xtask::diff::Side {
+                    document: &old,
+                    resolver: old_resolver.as_ref(),
+                },
+                xtask::diff::Side {
+                    document: &new,
+                    resolver: new_resolver.as_ref(),
+                },
+                &config,
+                &current_version,
+            )?;
             print!(
                 "{}",
                 match format {

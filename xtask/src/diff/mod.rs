@@ -55,24 +55,32 @@ impl Report {
     }
 }
 
-/// Compares two versions of a spec. Both crates are generated with
-/// `config`, under the new document's name, so that only the specs tell
-/// them apart; `current_version` is the crate's version before the edit.
+/// One version of a spec, with where its external `$ref`s are read from.
+pub struct Side<'a> {
+    pub document: &'a SpecDocument,
+    pub resolver: &'a dyn codegen::Resolver,
+}
+
+/// Compares two versions of a spec. Both crates are generated the way
+/// `generate` makes them, with `config` and each side's resolver, under the
+/// new document's name, so that only the specs tell them apart;
+/// `current_version` is the crate's version before the edit.
 pub fn compare(
-    old: &SpecDocument,
-    new: &SpecDocument,
+    old: Side<'_>,
+    new: Side<'_>,
     config: &CodegenConfig,
     current_version: &str,
 ) -> Result<Report> {
-    let old_value = codegen::parse_document(old).map_err(|e| format!("in the old spec: {e}"))?;
-    let new_value = codegen::parse_document(new)?;
+    let (old_value, _) = codegen::bundled_document(old.document, old.resolver)
+        .map_err(|e| format!("in the old spec: {e}"))?;
+    let (new_value, _) = codegen::bundled_document(new.document, new.resolver)?;
     let changes = spec::compare(&old_value, &new_value);
 
     let generator = codegen::Generator::new(config.settings());
-    let old_as_new = SpecDocument::new(new.name.clone(), old.bytes.clone());
+    let old_as_new = SpecDocument::new(new.document.name.clone(), old.document.bytes.clone());
     let (old_crate, new_crate) = std::thread::scope(|scope| {
-        let old_side = scope.spawn(|| generator.generate(&old_as_new));
-        let new_crate = generator.generate(new);
+        let old_side = scope.spawn(|| generator.generate_with(&old_as_new, old.resolver));
+        let new_crate = generator.generate_with(new.document, new.resolver);
         (
             old_side.join().expect("the generator catches its panics"),
             new_crate,

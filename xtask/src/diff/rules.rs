@@ -5,10 +5,14 @@
 
 use serde::Serialize;
 
-/// Whether the structs of response bodies are exhaustive. They are not: a
-/// struct reachable only from responses is `#[non_exhaustive]` (see
-/// ARCHITECTURE.md), so a property the API adds breaks no caller.
+/// Whether the structs of response bodies are exhaustive. They are not:
+/// every generated struct is `#[non_exhaustive]` (see ARCHITECTURE.md), so a
+/// property the API adds breaks no caller.
 pub const RESPONSE_STRUCTS_EXHAUSTIVE: bool = false;
+/// Whether request structs are exhaustive. They are not: callers build them
+/// with `new(required…)` and the setters, never with struct literals, so an
+/// optional property the API adds breaks no caller.
+pub const REQUEST_STRUCTS_EXHAUSTIVE: bool = false;
 /// Whether typify's string enums are exhaustive. They are: callers may
 /// `match` on them without a wildcard arm.
 pub const SCHEMA_ENUMS_EXHAUSTIVE: bool = true;
@@ -160,6 +164,13 @@ pub fn classify(kind: Kind) -> (Class, &'static str) {
             direction: Request,
             required: true,
         } => (Breaking, "callers must now send it"),
+        Kind::PropertyAdded {
+            direction: Request,
+            required: false,
+        } if REQUEST_STRUCTS_EXHAUSTIVE => (
+            Breaking,
+            "breaking because generated request structs are exhaustive (struct literals must name it)",
+        ),
         Kind::PropertyAdded {
             direction: Request,
             required: false,
