@@ -183,7 +183,8 @@ fn avoid_method_collisions(
             taken.contains(method) || clear_owners.get(method).is_some_and(|owner| *owner != name)
         };
         let free = |candidate: &str| {
-            !used(candidate) && !(clears(&property) && used(&format!("clear_{candidate}")))
+            let clear_taken = clears(&property) && used(&format!("clear_{candidate}"));
+            !used(candidate) && !clear_taken
         };
         let chosen = if free(&name) {
             name.clone()

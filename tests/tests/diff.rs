@@ -742,3 +742,25 @@ fn every_corpus_spec_compared_with_itself_reports_no_change() {
         assert_eq!(report.semver, Semver::None, "{spec}");
     }
 }
+
+/// `--base REF` reads the old spec's external `$ref`s from REF as well.
+#[test]
+fn the_git_resolver_reads_external_refs_at_the_revision() {
+    use codegen::Resolver;
+    let root = xtask::repo_root();
+    let resolver = xtask::GitResolver::beside(
+        &root,
+        "HEAD",
+        "tests/corpus/highlevel-official/apps/contacts.json",
+    );
+    let loaded = resolver.load("../common/common-schemas.json").unwrap();
+    let on_disk =
+        std::fs::read(root.join("tests/corpus/highlevel-official/common/common-schemas.json"))
+            .unwrap();
+    assert_eq!(loaded, on_disk);
+    let error = resolver.load("../common/missing.json").unwrap_err();
+    assert!(
+        error.contains("HEAD:tests/corpus/highlevel-official/common/missing.json"),
+        "{error}"
+    );
+}
