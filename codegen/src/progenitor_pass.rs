@@ -146,9 +146,7 @@ fn route_parameters_through_runtime(client: &mut Vec<Item>) {
     impl VisitMut for Rewrite {
         fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
             let tokens = std::mem::take(&mut mac.tokens);
-            let before = tokens.to_string();
-            mac.tokens = replace_encode_path(tokens);
-            self.encodes_paths |= mac.tokens.to_string() != before;
+            mac.tokens = replace_encode_path(tokens, &mut self.encodes_paths);
         }
 
         fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
@@ -206,22 +204,29 @@ fn route_parameters_through_runtime(client: &mut Vec<Item>) {
 }
 
 /// `encode_path` → `encode_path_segment`, at any depth of a
-/// macro's tokens (progenitor calls it inside `format!`).
-fn replace_encode_path(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+/// macro's tokens (progenitor calls it inside `format!`); sets `replaced`
+/// when there was one.
+fn replace_encode_path(
+    tokens: proc_macro2::TokenStream,
+    replaced: &mut bool,
+) -> proc_macro2::TokenStream {
     use proc_macro2::{Group, TokenTree};
     tokens
         .into_iter()
         .flat_map(|tree| -> Vec<TokenTree> {
             match tree {
                 TokenTree::Ident(ident) if ident == "encode_path" => {
+                    *replaced = true;
                     vec![TokenTree::Ident(proc_macro2::Ident::new(
                         "encode_path_segment",
                         ident.span(),
                     ))]
                 }
                 TokenTree::Group(group) => {
-                    let mut replaced =
-                        Group::new(group.delimiter(), replace_encode_path(group.stream()));
+                    let mut replaced = Group::new(
+                        group.delimiter(),
+                        replace_encode_path(group.stream(), replaced),
+                    );
                     replaced.set_span(group.span());
                     vec![TokenTree::Group(replaced)]
                 }

@@ -209,9 +209,8 @@ fn avoid_method_collisions(
             continue;
         }
         let wire = wire_name(field);
-        if !field.attrs.iter().any(|attr| {
-            attr.path().is_ident("serde") && quote!(#attr).to_string().contains("rename =")
-        }) {
+        // A field named as on the wire has no `rename` yet.
+        if wire == name {
             field.attrs.push(parse_quote!(#[serde(rename = #wire)]));
         }
         field.ident = Some(format_ident!("{}", chosen));
