@@ -143,22 +143,8 @@ fn run(task: Task) -> xtask::Result<ExitCode> {
             apply,
         } => {
             let config = CodegenConfig::read(&root.join(CODEGEN_CONFIG))?;
-            let (old_resolver, new_resolver): (
-                Box<dyn codegen::Resolver>,
-                Box<dyn codegen::Resolver>,
-            ) = match (&base, &old, &new) {
-                // The base's external refs come from the base too.
-                (Some(base), _, _) => (
-                    Box::new(xtask::GitResolver::beside(&root, base, SPEC)),
-                    Box::new(xtask::FileResolver::beside(&root.join(SPEC))),
-                ),
-                (None, Some(old), Some(new)) => (
-                    Box::new(xtask::FileResolver::beside(old)),
-                    Box::new(xtask::FileResolver::beside(new)),
-                ),
-                _ => unreachable!("clap requires --base, or --old with --new"),
-            };
-            let (old, new, current_version) = match (base, old, new) {
+            type Sided = (codegen::SpecDocument, Box<dyn codegen::Resolver>);
+            let (old, new, current_version): (Sided, Sided, String) = match (base, old, new) {
                 (Some(base), _, _) => {
                     let old = git_show(&root, &base, SPEC)?;
                     // The version the edit starts from is the base's, so
@@ -169,26 +155,39 @@ fn run(task: Task) -> xtask::Result<ExitCode> {
                         .map_or_else(|| config.version().to_owned(), |c| c.version().to_owned());
                     let new = read(&root.join(SPEC))?;
                     (
-                        codegen::SpecDocument::new(format!("{SPEC}@{base}"), old),
-                        codegen::SpecDocument::new(SPEC, new),
+                        // The base's external refs come from the base too.
+                        (
+                            codegen::SpecDocument::new(format!("{SPEC}@{base}"), old),
+                            Box::new(xtask::GitResolver::beside(&root, &base, SPEC)),
+                        ),
+                        (
+                            codegen::SpecDocument::new(SPEC, new),
+                            Box::new(xtask::FileResolver::beside(&root.join(SPEC))),
+                        ),
                         version,
                     )
                 }
                 (None, Some(old), Some(new)) => (
-                    codegen::SpecDocument::new(old.to_string_lossy(), read(&old)?),
-                    codegen::SpecDocument::new(new.to_string_lossy(), read(&new)?),
+                    (
+                        codegen::SpecDocument::new(old.to_string_lossy(), read(&old)?),
+                        Box::new(xtask::FileResolver::beside(&old)),
+                    ),
+                    (
+                        codegen::SpecDocument::new(new.to_string_lossy(), read(&new)?),
+                        Box::new(xtask::FileResolver::beside(&new)),
+                    ),
                     config.version().to_owned(),
                 ),
                 _ => unreachable!("clap requires --base, or --old with --new"),
             };
             let report = xtask::diff::compare(
                 xtask::diff::Side {
-                    document: &old,
-                    resolver: old_resolver.as_ref(),
+                    document: &old.0,
+                    resolver: old.1.as_ref(),
                 },
                 xtask::diff::Side {
-                    document: &new,
-                    resolver: new_resolver.as_ref(),
+                    document: &new.0,
+                    resolver: new.1.as_ref(),
                 },
                 &config,
                 &current_version,
