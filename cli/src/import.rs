@@ -3,10 +3,11 @@
 //! - Columns are API field names; `tags` holds tags separated by `;`; `cf.<id>` sets the
 //!   custom field `<id>`; `dndSettings`, `inboundDndSettings` and `customFields` take JSON.
 //! - An empty cell leaves the field out (never `null`).
-//! - Each finished row is appended to `FILE.csv.progress` as `index<TAB>outcome<TAB>reason`,
-//!   flushed at once; a new run skips the rows recorded there (`--retry-failed` sends the
-//!   failed ones again; a later line for a row overrides an earlier one). Delete it to import
-//!   the whole file again.
+//! - Each finished row is appended to `FILE.csv.progress` as `index<TAB>outcome<TAB>reason`
+//!   (outcome: `created`, `updated`, `applied`, `unknown` or `failed`), flushed at once; a
+//!   new run skips the rows recorded there (`--retry-failed` sends the failed ones again, and
+//!   the unknown ones whose repeat is safe; a later line for a row overrides an earlier one).
+//!   Delete it to import the whole file again.
 //! - Ctrl-C (SIGINT) stops sending new rows, waits for the rows in flight, and exits 130.
 
 use std::collections::{HashMap, HashSet};
@@ -22,7 +23,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Map, Value};
 use tokio::task::JoinSet;
 
-use crate::{EXIT_FAILED_ROWS, EXIT_INTERRUPTED, EXIT_USAGE, Failure, reason, serde_text};
+use crate::{
+    EXIT_FAILED_ROWS, EXIT_INTERRUPTED, EXIT_UNKNOWN_ROWS, EXIT_USAGE, Failure, reason, serde_text,
+};
 
 #[derive(Args)]
 pub struct ImportArgs {
@@ -40,28 +43,65 @@ pub struct ImportArgs {
     retry_failed: bool,
 }
 
+/// What became of a row. `Applied`: the server accepted it, but its answer did not say
+/// whether a contact was created. `Unknown`: it may have been applied (a timeout, a dropped
+/// connection, a 5xx), and sending it again is not known to be safe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
     Created,
     Updated,
+    Applied,
+    Unknown,
     Failed,
 }
 
 impl Outcome {
+    const ALL: [Outcome; 5] = [
+        Outcome::Created,
+        Outcome::Updated,
+        Outcome::Applied,
+        Outcome::Unknown,
+        Outcome::Failed,
+    ];
+
     fn word(self) -> &'static str {
         match self {
             Outcome::Created => "created",
             Outcome::Updated => "updated",
+            Outcome::Applied => "applied",
+            Outcome::Unknown => "unknown",
             Outcome::Failed => "failed",
         }
     }
 
     fn parse(word: &str) -> Option<Self> {
-        match word {
-            "created" => Some(Outcome::Created),
-            "updated" => Some(Outcome::Updated),
-            "failed" => Some(Outcome::Failed),
-            _ => None,
+        Self::ALL.into_iter().find(|outcome| outcome.word() == word)
+    }
+
+    /// Rows a run reports line by line, because someone must act on them.
+    fn needs_attention(self) -> bool {
+        matches!(self, Outcome::Unknown | Outcome::Failed)
+    }
+
+    fn of(
+        answer: Result<
+            highlevel_contacts::Response<highlevel_contacts::types::UpsertContactResponse>,
+            highlevel_contacts::Error<highlevel_contacts::UpsertContactError>,
+        >,
+    ) -> (Self, String) {
+        use highlevel_contacts::Error;
+        match answer {
+            Ok(answer) => match answer.body().created {
+                Some(true) => (Outcome::Created, String::new()),
+                Some(false) => (Outcome::Updated, String::new()),
+                None => (
+                    Outcome::Applied,
+                    "the answer does not say whether a contact was created".to_owned(),
+                ),
+            },
+            Err(error @ Error::AcceptedUndecodable(_)) => (Outcome::Applied, reason(&error)),
+            Err(error @ Error::OutcomeUnknown { .. }) => (Outcome::Unknown, reason(&error)),
+            Err(error) => (Outcome::Failed, reason(&error)),
         }
     }
 }
@@ -125,8 +165,18 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
 
     let progress_path = progress_path(&args.file);
     let mut done = read_progress(&progress_path)?;
+    // Unknown rows are sent again only when a repeat is safe for their body (judged
+    // below, once the row is built); the others stay as recorded.
+    let mut unknown_before = HashSet::new();
     if args.retry_failed {
-        done.retain(|_, (outcome, _)| *outcome != Outcome::Failed);
+        done.retain(|index, (outcome, _)| match outcome {
+            Outcome::Failed => false,
+            Outcome::Unknown => {
+                unknown_before.insert(*index);
+                false
+            }
+            _ => true,
+        });
     }
     let mut progress = OpenOptions::new()
         .create(true)
@@ -179,6 +229,17 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
                         break;
                     };
                     match row.and_then(|cells| build_request(&headers, &cells, &location_id)) {
+                        Ok(body)
+                            if unknown_before.contains(&index)
+                                && !client.is_repeat_safe("upsert_contact", &body) =>
+                        {
+                            record(
+                                index,
+                                Outcome::Unknown,
+                                "not sent again: it may have been applied, and a repeat could create a second contact; check the contact, then delete this row's lines from the progress file".to_owned(),
+                            )?;
+                            continue;
+                        }
                         Ok(body) => {
                             let keys = match_keys(&body);
                             (index, body, keys)
@@ -196,13 +257,8 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
             }
             busy.extend(keys.iter().cloned());
             let client = client.clone();
-            let task = in_flight.spawn(async move {
-                match client.upsert_contact(&body).await {
-                    Ok(answer) if answer.body().created => (Outcome::Created, String::new()),
-                    Ok(_) => (Outcome::Updated, String::new()),
-                    Err(error) => (Outcome::Failed, reason(&error)),
-                }
-            });
+            let task =
+                in_flight.spawn(async move { Outcome::of(client.upsert_contact(&body).await) });
             tasks.insert(task.id(), (index, keys));
         }
         if in_flight.is_empty() {
@@ -234,20 +290,30 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
 
     let mut indexes: Vec<_> = done.keys().copied().collect();
     indexes.sort_unstable();
-    let (mut created, mut updated, mut failed) = (0, 0, 0);
+    let mut counts: HashMap<&str, usize> = HashMap::new();
     for index in &indexes {
         let (outcome, why) = &done[index];
-        match outcome {
-            Outcome::Created => created += 1,
-            Outcome::Updated => updated += 1,
-            Outcome::Failed => {
-                failed += 1;
-                let line = lines.get(index).copied().unwrap_or(*index as u64 + 1);
-                eprintln!("row {index} (line {line}): {why}");
-            }
+        *counts.entry(outcome.word()).or_default() += 1;
+        if outcome.needs_attention() {
+            let line = lines.get(index).copied().unwrap_or(*index as u64 + 1);
+            eprintln!("row {index} (line {line}), {}: {why}", outcome.word());
         }
     }
-    println!("created {created}, updated {updated}, failed {failed}");
+    let summary: Vec<String> = Outcome::ALL
+        .iter()
+        .map(|outcome| {
+            format!(
+                "{} {}",
+                outcome.word(),
+                counts.get(outcome.word()).unwrap_or(&0)
+            )
+        })
+        .collect();
+    println!("{}", summary.join(", "));
+    let (unknown, failed) = (
+        counts.get("unknown").copied().unwrap_or(0),
+        counts.get("failed").copied().unwrap_or(0),
+    );
     if interrupted {
         return Err(Failure {
             code: EXIT_INTERRUPTED,
@@ -255,6 +321,13 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
                 "interrupted; progress is in {}: run the same command to resume",
                 progress_path.display()
             ),
+        });
+    }
+    // Unknown rows outrank failed ones: sending them again blindly may duplicate.
+    if unknown > 0 {
+        return Err(Failure {
+            code: EXIT_UNKNOWN_ROWS,
+            message: String::new(),
         });
     }
     if failed > 0 {

@@ -2,7 +2,8 @@
 //! CSV bulk import.
 //!
 //! Exit codes: 0 success, 2 usage, 3 API error, 4 network error, 5 import finished with
-//! failed rows, 130 interrupted.
+//! failed rows, 6 import finished with rows whose outcome is unknown (they may have been
+//! applied; check them before sending them again), 130 interrupted.
 
 mod import;
 
@@ -19,6 +20,7 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_API: u8 = 3;
 pub const EXIT_NETWORK: u8 = 4;
 pub const EXIT_FAILED_ROWS: u8 = 5;
+pub const EXIT_UNKNOWN_ROWS: u8 = 6;
 pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// HighLevel Contacts from the command line. The token comes from `HIGHLEVEL_TOKEN` (or
@@ -36,6 +38,12 @@ struct Cli {
     /// Attempts per request, retries included.
     #[arg(long, global = true, default_value_t = 5)]
     attempts: u32,
+    /// The fields the location's "Allow Duplicate Contact" setting matches upserts on,
+    /// such as `email` or `email,phone`. An upsert that may have been applied (a timeout,
+    /// a 5xx) is sent again only when it carries all of them; by default both email and
+    /// phone.
+    #[arg(long, global = true, value_delimiter = ',', value_name = "FIELD,...")]
+    match_fields: Option<Vec<String>>,
     #[command(subcommand)]
     command: Command,
 }
@@ -198,7 +206,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let client = client_from_env(cli.base_url, cli.rate_limit, cli.attempts)?;
+    let client = client_from_env(cli.base_url, cli.rate_limit, cli.attempts, cli.match_fields)?;
     match cli.command {
         Command::UpdateContact {
             contact_id,
@@ -277,6 +285,9 @@ pub fn exit_code<E>(error: &Error<E>) -> u8 {
     match error {
         Error::InvalidRequest(_) => EXIT_USAGE,
         Error::Transport(_) => EXIT_NETWORK,
+        Error::OutcomeUnknown { cause, .. } if matches!(**cause, Error::Transport(_)) => {
+            EXIT_NETWORK
+        }
         _ => EXIT_API,
     }
 }
@@ -303,7 +314,15 @@ pub fn reason<E>(error: &Error<E>) -> String {
         text.push_str(": ");
         text.push_str(&message);
     }
-    if let Error::Transport(source) = error {
+    let transport = match error {
+        Error::Transport(source) => Some(source),
+        Error::OutcomeUnknown { cause, .. } => match cause.as_ref() {
+            Error::Transport(source) => Some(source),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(source) = transport {
         if source.is_timeout() {
             text.push_str(" (timed out)");
         } else if source.is_connect() {
@@ -328,6 +347,7 @@ fn client_from_env(
     base_url: Option<String>,
     rate_limit: Option<RateLimit>,
     attempts: u32,
+    match_fields: Option<Vec<String>>,
 ) -> Result<Client, Failure> {
     let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
     let base_url = base_url.or_else(|| var("HIGHLEVEL_BASE_URL"));
@@ -378,6 +398,9 @@ fn client_from_env(
     }
     if let Some(limit) = rate_limit {
         builder = builder.rate_limits(&[(limit.requests, limit.window)]);
+    }
+    if let Some(fields) = match_fields {
+        builder = builder.matched_fields(fields);
     }
     builder
         .build()

@@ -237,12 +237,12 @@ async fn import_reports_bad_rows_and_leaves_empty_cells_out() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(5), "{stdout}{stderr}");
     assert!(
-        stdout.contains("created 2, updated 1, failed 3"),
+        stdout.contains("created 2, updated 1, applied 0, unknown 0, failed 3"),
         "{stdout}"
     );
-    assert!(stderr.contains("row 3 (line 4)"), "{stderr}");
-    assert!(stderr.contains("row 4 (line 5)"), "{stderr}");
-    assert!(stderr.contains("row 6 (line 7)"), "{stderr}");
+    assert!(stderr.contains("row 3 (line 4), failed"), "{stderr}");
+    assert!(stderr.contains("row 4 (line 5), failed"), "{stderr}");
+    assert!(stderr.contains("row 6 (line 7), failed"), "{stderr}");
 
     let contacts = mock.contacts();
     assert_eq!(contacts.len(), 2);
@@ -271,7 +271,10 @@ async fn import_reports_bad_rows_and_leaves_empty_cells_out() {
     let before = mock.stats().requests;
     let output = run(&url, &["import", csv, "--location-id", "loc"]).await;
     assert_eq!(output.status.code(), Some(5));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("created 2, updated 1, failed 3"));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("created 2, updated 1, applied 0, unknown 0, failed 3")
+    );
     assert_eq!(mock.stats().requests, before);
 
     // An unknown column is a usage error before anything is sent.
@@ -364,10 +367,9 @@ async fn interrupted_import_resumes_without_losing_or_repeating_rows() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(
-        String::from_utf8_lossy(&output.stdout)
-            .contains(&format!("created {ROWS}, updated 0, failed 0"))
-    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains(&format!(
+        "created {ROWS}, updated 0, applied 0, unknown 0, failed 0"
+    )));
     let stats = mock.stats();
     assert_eq!(
         stats.contacts as usize, ROWS,
@@ -387,13 +389,12 @@ async fn interrupted_import_resumes_without_losing_or_repeating_rows() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn retry_failed_sends_failed_rows_again() {
+async fn retry_failed_sends_failed_rows_again_and_unknown_ones_only_when_safe() {
     let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
     let url = mock.url();
     let dir = temp_dir("retry");
     let csv = write_csv(&dir, "c.csv", "email\na@example.com\nb@example.com\n");
     let csv = csv.to_str().unwrap();
-    mock.inject(highlevel_mock::Fault::Status(500));
     let args = [
         "--attempts",
         "1",
@@ -404,18 +405,43 @@ async fn retry_failed_sends_failed_rows_again() {
         "--concurrency",
         "1",
     ];
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    // A refusal: the row failed.
+    mock.inject(highlevel_mock::Fault::Status(400));
     let output = run(&url, &args).await;
     assert_eq!(output.status.code(), Some(5));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("created 1, updated 0, failed 1"));
+    assert!(text(&output.stdout).contains("created 1, updated 0, applied 0, unknown 0, failed 1"));
     assert!(
-        String::from_utf8_lossy(&output.stderr)
-            .contains("row 1 (line 2): upsertContact: unexpected answer 500")
+        text(&output.stderr)
+            .contains("row 1 (line 2), failed: upsertContact failed: the server answered 400")
     );
+    // Sent again, it meets a 503: an upsert with only an email may have been applied.
     let mut again = args.to_vec();
     again.push("--retry-failed");
+    mock.inject(highlevel_mock::Fault::Status(503));
     let output = run(&url, &again).await;
-    assert_eq!(output.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("created 2, updated 0, failed 0"));
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("created 1, updated 0, applied 0, unknown 1, failed 0"));
+    assert!(
+        text(&output.stderr)
+            .contains("row 1 (line 2), unknown: upsertContact: the request may have been applied")
+    );
+    // `--retry-failed` does not repeat it blindly.
+    let sent = mock.stats().requests;
+    let output = run(&url, &again).await;
+    assert_eq!(output.status.code(), Some(6));
+    assert_eq!(mock.stats().requests, sent);
+    assert!(
+        text(&output.stderr).contains("not sent again"),
+        "{}",
+        text(&output.stderr)
+    );
+    // A caller who knows the location matches on email sends it again.
+    let mut matched = vec!["--match-fields", "email"];
+    matched.extend(again.iter().copied());
+    let output = run(&url, &matched).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("created 2, updated 0, applied 0, unknown 0, failed 0"));
     assert_eq!(mock.stats().contacts, 2);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -28,6 +28,7 @@ pub(crate) struct Inner {
     operations: &'static [OperationPolicy],
     retry: RetryPolicy,
     limiter: std::sync::Arc<RateLimiter>,
+    matched_fields: Option<Vec<String>>,
 }
 
 impl fmt::Debug for Inner {
@@ -36,6 +37,7 @@ impl fmt::Debug for Inner {
             .field("credential", &self.credential)
             .field("operations", &self.operations)
             .field("retry", &self.retry)
+            .field("matched_fields", &self.matched_fields)
             .field("rate_budget", &self.limiter.budget())
             .finish()
     }
@@ -50,6 +52,15 @@ impl Inner {
         self.operations.iter().find(|op| op.operation_id == operation_id)
     }
 
+    /// Whether `operation_id`'s request with this JSON body may be sent
+    /// again after it may have been applied (a timeout, a dropped
+    /// connection, a 5xx). The retries and the "outcome unknown" error both
+    /// ask this.
+    pub(crate) fn repeat_safe(&self, operation_id: &str, body: Option<&serde_json::Value>) -> bool {
+        let rule = self.operation(operation_id).map_or(RetryRule::ConnectErrorsOnly, |op| op.retry);
+        rule.allows_repeat(body, self.matched_fields.as_deref())
+    }
+
     /// Sends `request`, and sends it again while the failure is transient
     /// and a repeat is safe. Each attempt is a `tracing` span with the
     /// operation, attempt, status and latency; never headers or bodies.
@@ -61,10 +72,15 @@ impl Inner {
     ) -> reqwest::Result<reqwest::Response> {
         use backon::BackoffBuilder;
         use tracing::Instrument;
-        let rule = self.operation(operation_id).map_or(RetryRule::ConnectErrorsOnly, |op| op.retry);
         // Judged once, and only when an answer could be retried: an
         // upsert's rule reads the JSON body.
-        let mut after_response: Option<bool> = None;
+        let mut repeatable: Option<bool> = None;
+        let mut judge = |request: &reqwest::Request| {
+            *repeatable.get_or_insert_with(|| {
+                let body = request.body().and_then(reqwest::Body::as_bytes).unwrap_or_default();
+                self.repeat_safe(operation_id, serde_json::from_slice(body).ok().as_ref())
+            })
+        };
         let mut backoff = backon::ExponentialBuilder::default()
             .with_min_delay(self.retry.base_delay)
             .with_max_delay(self.retry.max_delay)
@@ -112,19 +128,15 @@ impl Inner {
                 attempt += 1;
                 continue;
             }
+            // A failed connect and a 429 were not processed: always
+            // repeatable. A timeout or a 5xx may have been applied.
             let asked_wait = match &outcome {
                 Err(error) if error.is_connect() => None,
-                Err(error)
-                    if error.is_timeout() && *after_response.get_or_insert_with(|| rule.allows_after_response(&request)) =>
-                {
-                    None
-                }
-                Ok(response)
-                    if is_transient(response.status())
-                        && *after_response.get_or_insert_with(|| rule.allows_after_response(&request)) =>
-                {
+                Ok(response) if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS => {
                     retry_after(response.headers())
                 }
+                Err(error) if error.is_timeout() && judge(&request) => None,
+                Ok(response) if is_transient(response.status()) && judge(&request) => retry_after(response.headers()),
                 _ => return outcome,
             };
             let Some(backoff_wait) = backoff.next() else { return outcome };
@@ -231,6 +243,7 @@ pub struct ClientBuilder {
     rate_limits: &'static [RateWindow],
     limit_override: Option<Vec<(u64, Duration)>>,
     retry: RetryPolicy,
+    matched_fields: Option<Vec<String>>,
     timeout: Duration,
     connect_timeout: Duration,
 }
@@ -250,6 +263,7 @@ impl ClientBuilder {
             rate_limits,
             limit_override: None,
             retry: RetryPolicy::default(),
+            matched_fields: None,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
         }
@@ -282,6 +296,23 @@ impl ClientBuilder {
     /// retries off.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// The body fields the server matches an existing resource on, for
+    /// the operations whose spec says when a repeat is safe
+    /// (`x-retry-safe-when`). By default a repeat needs every match field the
+    /// spec lists (`all-present`). A caller who knows the server's setting,
+    /// such as a HighLevel location that matches contacts on email only,
+    /// declares it here: `matched_fields(["email"])`. A request that carries
+    /// all of these fields is then repeated after a timeout or a 5xx; one
+    /// that lacks any is not, and fails as `Error::OutcomeUnknown`.
+    pub fn matched_fields<I>(mut self, fields: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.matched_fields = Some(fields.into_iter().map(Into::into).collect());
         self
     }
 
@@ -337,7 +368,13 @@ impl ClientBuilder {
                 .build()
                 .map_err(BuildError::Http)?,
         };
-        let inner = Inner { credential: self.credential, operations: self.operations, retry: self.retry, limiter };
+        let inner = Inner {
+            credential: self.credential,
+            operations: self.operations,
+            retry: self.retry,
+            limiter,
+            matched_fields: self.matched_fields,
+        };
         Ok(crate::Client::from_parts(base_url.trim_end_matches('/'), http, inner))
     }
 }

@@ -11,12 +11,14 @@ use reqwest::header::HeaderMap;
 use super::client::HookFailure;
 
 /// A successful answer: the decoded body plus the status and headers it came
-/// with (rate-limit headers, trace ids). Derefs to the body.
+/// with (rate-limit headers, trace ids), and the body as received. Derefs to
+/// the body.
 #[derive(Debug, Clone)]
 pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
     body: T,
+    raw_body: Bytes,
 }
 
 impl<T> Response<T> {
@@ -39,6 +41,19 @@ impl<T> Response<T> {
 
     pub fn into_body(self) -> T {
         self.body
+    }
+
+    /// The body exactly as received.
+    pub fn raw_body(&self) -> &Bytes {
+        &self.raw_body
+    }
+
+    /// The whole body as JSON, with what the typed body does not hold:
+    /// properties the spec does not declare, and values the client read as
+    /// absent because they had a shape the spec does not foresee (a date
+    /// that is not RFC 3339, a list where text was expected).
+    pub fn raw_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.raw_body).ok()
     }
 }
 
@@ -64,9 +79,25 @@ pub enum Error<E> {
     Transport(reqwest::Error),
     /// A status the operation declares as an error, with its typed body.
     Api(ApiError<E>),
-    /// An answer the spec does not declare: an unknown status, or a body
-    /// that does not decode as declared (such as an HTML error page).
+    /// A refusal the spec does not declare: an unknown status, or an error
+    /// body that does not decode as declared (such as an HTML error page).
+    /// Never a 2xx.
     UnexpectedResponse(UnexpectedResponse),
+    /// The server accepted the request (a 2xx), so it was applied, but the
+    /// answer cannot be decoded: it is not JSON, or it lacks what the
+    /// success type cannot do without (for HighLevel, `contact.id`). Do not
+    /// send it again as if it had failed.
+    AcceptedUndecodable(UnexpectedResponse),
+    /// The request may have been applied, and repeating it is not known to
+    /// be safe: a timeout or a connection dropped after sending, or a 5xx,
+    /// for a request its operation's retry rule does not allow to repeat
+    /// (an upsert without every field the server matches on). `cause` is
+    /// what happened (`Transport`, `Api` or `UnexpectedResponse`). Settle it
+    /// by reading the resource before sending anything again.
+    OutcomeUnknown {
+        operation: &'static str,
+        cause: Box<Error<E>>,
+    },
     /// Not sent: no token could be had (the OAuth renewal failed, or the
     /// new refresh token could not be stored).
     Token(String),
@@ -82,7 +113,8 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(error) => Some(error.status),
-            Error::UnexpectedResponse(response) => Some(response.status),
+            Error::UnexpectedResponse(response) | Error::AcceptedUndecodable(response) => Some(response.status),
+            Error::OutcomeUnknown { cause, .. } => cause.status(),
             Error::Transport(error) => error.status(),
             Error::InvalidRequest(_) | Error::Token(_) | Error::RateLimited(_) | Error::Internal(_) => None,
         }
@@ -107,6 +139,21 @@ impl<E> fmt::Display for Error<E> {
                     None => Ok(()),
                 }
             }
+            Error::AcceptedUndecodable(response) => {
+                write!(
+                    f,
+                    "{}: the server accepted the request ({}) but its answer cannot be decoded",
+                    response.operation, response.status
+                )?;
+                match &response.decode_error {
+                    Some(error) if error.is_syntax() || error.is_eof() => f.write_str(": the body is not JSON"),
+                    Some(_) => f.write_str(": the body lacks what the spec requires"),
+                    None => Ok(()),
+                }
+            }
+            Error::OutcomeUnknown { operation, cause } => {
+                write!(f, "{operation}: the request may have been applied, and repeating it is not known to be safe ({cause})")
+            }
             Error::Token(reason) => write!(f, "not sent, no token: {reason}"),
             Error::RateLimited(reason) => write!(f, "not sent: {reason}"),
             Error::Internal(reason) => write!(f, "internal client error: {reason}"),
@@ -119,6 +166,10 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(source) => Some(source),
+            Error::OutcomeUnknown { cause, .. } => match cause.as_ref() {
+                Error::Transport(source) => Some(source),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -145,7 +196,7 @@ impl<E> ApiError<E> {
     }
 }
 
-/// An answer the spec does not declare, kept whole.
+/// An answer the client could not decode as the spec declares, kept whole.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct UnexpectedResponse {
@@ -158,12 +209,17 @@ pub struct UnexpectedResponse {
     pub decode_error: Option<serde_json::Error>,
 }
 
-async fn collect(mut stream: ByteStream) -> reqwest::Result<Bytes> {
+/// The body, and the error that cut it short if one did: what was received
+/// so far is kept.
+async fn collect(mut stream: ByteStream) -> (Bytes, Option<reqwest::Error>) {
     let mut body = Vec::new();
     while let Some(chunk) = std::future::poll_fn(|cx| (*stream).as_mut().poll_next(cx)).await {
-        body.extend_from_slice(&chunk?);
+        match chunk {
+            Ok(chunk) => body.extend_from_slice(&chunk),
+            Err(error) => return (body.into(), Some(error)),
+        }
     }
-    Ok(body.into())
+    (body.into(), None)
 }
 
 /// Decodes a body for a status, or says the status is not declared (`None`).
@@ -177,23 +233,35 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result
 ///
 /// The pre-pass removed every response from the spec progenitor saw, so an
 /// answer reaches us undecoded: a 2xx as a byte stream, anything else as
-/// `UnexpectedResponse`. Decoding by status happens here.
+/// `UnexpectedResponse`. Decoding by status happens here. A 2xx is never
+/// reported as a refusal, and a failure after sending becomes
+/// `OutcomeUnknown` when `repeat_safe` (asked only then) says the request
+/// may not be repeated.
 pub(crate) async fn receive<T, E>(
     operation: &'static str,
     sent: Result<ResponseValue<ByteStream>, progenitor_client::Error<()>>,
     decode_success: Decoder<T>,
     decode_error: Decoder<E>,
+    repeat_safe: impl FnOnce() -> bool,
 ) -> Result<Response<T>, Error<E>> {
     use progenitor_client::Error as Raw;
+    let unknown_unless_safe = |cause: Error<E>| {
+        if repeat_safe() { cause } else { Error::OutcomeUnknown { operation, cause: Box::new(cause) } }
+    };
     let (status, headers, body) = match sent {
         Ok(value) => {
             let (status, headers) = (value.status(), value.headers().clone());
-            let body = collect(value.into_inner()).await.map_err(Error::Transport)?;
+            // A 2xx whose body was cut short was still applied.
+            let (body, _) = collect(value.into_inner()).await;
             (status, headers, body)
         }
         Err(Raw::UnexpectedResponse(response)) => {
             let (status, headers) = (response.status(), response.headers().clone());
-            (status, headers, response.bytes().await.map_err(Error::Transport)?)
+            match response.bytes().await {
+                Ok(body) => (status, headers, body),
+                Err(error) if status.is_server_error() => return Err(unknown_unless_safe(Error::Transport(error))),
+                Err(error) => return Err(Error::Transport(error)),
+            }
         }
         Err(Raw::InvalidRequest(reason)) => return Err(Error::InvalidRequest(reason)),
         // Only the request hook makes `Custom` errors.
@@ -203,31 +271,33 @@ pub(crate) async fn receive<T, E>(
                 None => Error::RateLimited(reason.trim_start_matches(HookFailure::RATE_LIMITED).to_owned()),
             });
         }
+        // Nothing reached the server: always safe to send again.
+        Err(Raw::CommunicationError(error)) if error.is_connect() || error.is_builder() => {
+            return Err(Error::Transport(error));
+        }
         Err(
             Raw::CommunicationError(error)
             | Raw::ResponseBodyError(error)
             | Raw::InvalidUpgrade(error),
-        ) => return Err(Error::Transport(error)),
+        ) => return Err(unknown_unless_safe(Error::Transport(error))),
         Err(Raw::ErrorResponse(_) | Raw::InvalidResponsePayload(..)) => {
             return Err(Error::Internal(format!(
                 "{operation}: the raw client decoded a response it was given no schema for"
             )));
         }
     };
-    let unexpected = |headers, body, decode_error| {
-        Error::UnexpectedResponse(UnexpectedResponse { operation, status, headers, body, decode_error })
-    };
-    if let Some(decoded) = decode_success(status.as_u16(), &body) {
-        return match decoded {
-            Ok(value) => Ok(Response { status, headers, body: value }),
-            Err(error) => Err(unexpected(headers, body, Some(error))),
+    let answer = |headers, body, decode_error| UnexpectedResponse { operation, status, headers, body, decode_error };
+    if status.is_success() {
+        return match decode_success(status.as_u16(), &body) {
+            Some(Ok(value)) => Ok(Response { status, headers, body: value, raw_body: body }),
+            Some(Err(error)) => Err(Error::AcceptedUndecodable(answer(headers, body, Some(error)))),
+            None => Err(Error::AcceptedUndecodable(answer(headers, body, None))),
         };
     }
-    match decode_error(status.as_u16(), &body) {
-        Some(Ok(value)) => {
-            Err(Error::Api(ApiError { operation, status, headers, body: value, raw_body: body }))
-        }
-        Some(Err(error)) => Err(unexpected(headers, body, Some(error))),
-        None => Err(unexpected(headers, body, None)),
-    }
+    let refused = match decode_error(status.as_u16(), &body) {
+        Some(Ok(value)) => Error::Api(ApiError { operation, status, headers, body: value, raw_body: body }),
+        Some(Err(error)) => Error::UnexpectedResponse(answer(headers, body, Some(error))),
+        None => Error::UnexpectedResponse(answer(headers, body, None)),
+    };
+    Err(if status.is_server_error() { unknown_unless_safe(refused) } else { refused })
 }

@@ -151,3 +151,27 @@ pub(crate) fn header_value(name: &str, value: &str) -> Result<reqwest::header::H
         format!("the value of header `{name}` contains a character a header cannot carry (a control character such as CR, LF or NUL)")
     })
 }
+
+/// `deserialize_with` for the optional fields of what the client receives:
+/// `null`, and a value of a shape the spec does not foresee (a date that is
+/// not RFC 3339, a list where text was expected, a number as text), read as
+/// absent instead of failing the whole answer. The value stays in the
+/// answer's raw JSON (`Response::raw_json`).
+pub(crate) fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::Deserialize;
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(T::deserialize(value).ok())
+}
+
+/// [`lenient`] for fields that are empty rather than absent (lists and maps).
+pub(crate) fn lenient_or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    Ok(lenient(deserializer)?.unwrap_or_default())
+}

@@ -26,8 +26,16 @@ pub(crate) fn client_module(
         let retry = match &op.retry {
             Retry::Idempotent => quote!(RetryRule::Idempotent),
             Retry::ConnectErrorsOnly => quote!(RetryRule::ConnectErrorsOnly),
-            Retry::WhenBody { not_true, any_present } => {
-                quote!(RetryRule::WhenBody { not_true: &[#(#not_true),*], any_present: &[#(#any_present),*] })
+            Retry::WhenBody {
+                not_true,
+                all_present,
+                any_present,
+            } => {
+                quote!(RetryRule::WhenBody {
+                    not_true: &[#(#not_true),*],
+                    all_present: &[#(#all_present),*],
+                    any_present: &[#(#any_present),*],
+                })
             }
         };
         quote!(OperationPolicy {
@@ -195,6 +203,15 @@ pub(crate) fn client_module(
                 self.raw.inner.budget()
             }
 
+            /// Whether the request of `operation` (a method's name, such as
+            /// `"upsert_contact"`) with `body` may be sent again after it may
+            /// have been applied, by the spec's retry rule and the builder's
+            /// [`matched_fields`](ClientBuilder::matched_fields). An
+            /// [`Error::OutcomeUnknown`] is resent safely only when this holds.
+            pub fn is_repeat_safe(&self, operation: &str, body: &impl serde::Serialize) -> bool {
+                self.raw.inner.repeat_safe(operation, serde_json::to_value(body).ok().as_ref())
+            }
+
             #(#methods)*
         }
 
@@ -224,21 +241,19 @@ fn operation_method(
                 quote!(()),
                 quote!(|status, _| (200..300).contains(&status).then_some(Ok(()))),
             ),
+            // Every success has this body: an undeclared 2xx (a 201 where
+            // the spec says 200) decodes as it too, and keeps its status.
             [body] => {
                 let ty = body_type(file, operation, body, raw)?;
-                let arms = successes.iter().map(|case| {
-                    let pattern = status_pattern(case.status);
-                    let decode = match &case.body {
-                        Body::None => quote!(Ok(())),
-                        Body::Bytes => quote!(Ok(body.to_vec())),
-                        _ => quote!(runtime::decode_json(body)),
-                    };
-                    quote!(#pattern => Some(#decode),)
-                });
+                let decode = match body {
+                    Body::None => quote!(Ok(())),
+                    Body::Bytes => quote!(Ok(body.to_vec())),
+                    _ => quote!(runtime::decode_json(body)),
+                };
                 let body = body_parameter(&successes);
                 (
                     ty,
-                    quote!(|status, #body| match status { #(#arms)* _ => None }),
+                    quote!(|status, #body| (200..300).contains(&status).then(|| #decode)),
                 )
             }
             _ => {
@@ -308,6 +323,19 @@ fn operation_method(
         syn::FnArg::Typed(typed) => Some(&typed.pat),
         syn::FnArg::Receiver(_) => None,
     });
+    // The retry rule reads a typed body as JSON, only when an outcome is
+    // in doubt.
+    let sends_typed_body = signature.inputs.iter().any(|input| {
+        matches!(input, syn::FnArg::Typed(typed)
+            if matches!(&*typed.pat, syn::Pat::Ident(p) if p.ident == "body")
+                && referenced_type(&typed.ty).is_some())
+    });
+    let hook_id = names::method_name(&operation.id);
+    let repeat_safe = if sends_typed_body {
+        quote!(|| self.raw.inner.repeat_safe(#hook_id, serde_json::to_value(body).ok().as_ref()))
+    } else {
+        quote!(|| self.raw.inner.repeat_safe(#hook_id, None))
+    };
     let docs = &raw_method.docs;
     let example = operation
         .rust_example
@@ -320,7 +348,7 @@ fn operation_method(
         pub #signature {
             #(#checks)*
             let sent = self.raw.#method_ident(#(#arguments),*).await;
-            runtime::receive(#id, sent, #success_decoder, #error_name::decode).await
+            runtime::receive(#id, sent, #success_decoder, #error_name::decode, #repeat_safe).await
         }
     };
     Ok((method, enums))

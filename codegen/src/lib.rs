@@ -21,6 +21,7 @@ mod repair;
 mod shape;
 mod source;
 pub mod surface;
+mod tolerant;
 mod upgrade;
 mod validate;
 mod wire;
@@ -213,6 +214,7 @@ fn generate(
     let rewritten = wire::rewrite(file, &lowered.spec, &lowered.api, &mut raw.types)?;
     raw.validated = rewritten.validated;
     notes.extend(rewritten.notes);
+    tolerant::tolerate(&mut raw.types, &rewritten.received, &rewritten.sent);
     progenitor_pass::fix_default_impls(&mut raw.types);
     progenitor_pass::prune_unused_defaults(&mut raw.types);
     progenitor_pass::allow_typify_variant_names(&mut raw.types);

@@ -73,9 +73,10 @@ pub(crate) enum Retry {
     Idempotent,
     /// Other methods, unless the spec says when a repeat is safe.
     ConnectErrorsOnly,
-    /// `x-retry-safe-when: {not-true: [...], any-present: [...]}`.
+    /// `x-retry-safe-when: {not-true: [...], all-present: [...], any-present: [...]}`.
     WhenBody {
         not_true: Vec<String>,
+        all_present: Vec<String>,
         any_present: Vec<String>,
     },
 }
@@ -466,7 +467,7 @@ fn retry_rule(
                 }),
         }
     };
-    let known = ["not-true", "any-present"];
+    let known = ["not-true", "all-present", "any-present"];
     if let Some(other) = rule
         .as_object()
         .and_then(|map| map.keys().find(|key| !known.contains(&key.as_str())))
@@ -474,11 +475,12 @@ fn retry_rule(
         return Err(Error::new(
             file,
             format!("{at}/x-retry-safe-when"),
-            format!("unknown condition `{other}` (known: not-true, any-present)"),
+            format!("unknown condition `{other}` (known: not-true, all-present, any-present)"),
         ));
     }
     Ok(Retry::WhenBody {
         not_true: names("not-true")?,
+        all_present: names("all-present")?,
         any_present: names("any-present")?,
     })
 }

@@ -78,6 +78,9 @@ enum Shape {
 pub(crate) struct Rewritten {
     pub validated: BTreeSet<String>,
     pub notes: Vec<Error>,
+    /// Structs reachable from a response body, and from a request body.
+    pub received: BTreeSet<String>,
+    pub sent: BTreeSet<String>,
 }
 
 /// Rewrites `types`.
@@ -90,6 +93,7 @@ pub(crate) fn rewrite(
     let plans = plans(file, spec, api)?;
     let mut validated = BTreeSet::new();
     let mut notes = Vec::new();
+    let (mut received, mut sent) = (BTreeSet::new(), BTreeSet::new());
     let mut setters = Vec::new();
     for item in types.iter_mut() {
         let Item::Struct(item) = item else { continue };
@@ -130,7 +134,11 @@ pub(crate) fn rewrite(
         // through `new(required…)` and the setters, so a property the API
         // adds, in either direction, breaks no caller.
         item.attrs.push(parse_quote!(#[non_exhaustive]));
+        if plan.direction != Direction::Request {
+            received.insert(item.ident.to_string());
+        }
         if plan.direction != Direction::Response {
+            sent.insert(item.ident.to_string());
             validated.insert(item.ident.to_string());
             setters.push(request_methods(&item.ident, &shapes));
         }
@@ -139,7 +147,12 @@ pub(crate) fn rewrite(
     for item in types.iter_mut() {
         numbers_as_json(item);
     }
-    Ok(Rewritten { validated, notes })
+    Ok(Rewritten {
+        validated,
+        notes,
+        received,
+        sent,
+    })
 }
 
 /// A request struct gets `new`, `validate`, a setter named after each

@@ -24,10 +24,10 @@ async fn run() -> Result<UpsertContactResponse, String> {
         .tags(["newsletter"]);
     match client.upsert_contact(&body).await {
         Ok(response) => {
-            let outcome = if response.created {
-                "created"
-            } else {
-                "updated"
+            let outcome = match response.created {
+                Some(true) => "created",
+                Some(false) => "updated",
+                None => "created or updated",
             };
             eprintln!("{outcome} contact {}", response.contact.id);
             Ok(response.into_body())

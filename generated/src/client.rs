@@ -47,7 +47,8 @@ const OPERATIONS: &[OperationPolicy] = &[
         constant: &[("version", "2021-07-28")],
         retry: RetryRule::WhenBody {
             not_true: &["createNewIfDuplicateAllowed"],
-            any_present: &["email", "phone"],
+            all_present: &["email", "phone"],
+            any_present: &[],
         },
     },
 ];
@@ -102,6 +103,15 @@ impl Client {
         self.raw.inner.budget()
     }
 
+    /// Whether the request of `operation` (a method's name, such as
+    /// `"upsert_contact"`) with `body` may be sent again after it may
+    /// have been applied, by the spec's retry rule and the builder's
+    /// [`matched_fields`](ClientBuilder::matched_fields). An
+    /// [`Error::OutcomeUnknown`] is resent safely only when this holds.
+    pub fn is_repeat_safe(&self, operation: &str, body: &impl serde::Serialize) -> bool {
+        self.raw.inner.repeat_safe(operation, serde_json::to_value(body).ok().as_ref())
+    }
+
     /// Update Contact
     ///
     /// Updates the contact `contactId`. Only the properties present in the body are
@@ -134,7 +144,7 @@ impl Client {
     /// // Only what is set is sent: {"firstName":"Jane","email":null}
     /// let body = UpdateContactRequest::new().first_name("Jane").clear_email();
     /// let response = client.update_contact("ocQHyuzHvysMo5N5VsXc", &body).await?;
-    /// assert!(response.succeeded);
+    /// assert_ne!(response.succeeded, Some(false));
     /// # Ok(())
     /// # }
     /// ```
@@ -154,11 +164,19 @@ impl Client {
         runtime::receive(
                 "updateContact",
                 sent,
-                |status, body| match status {
-                    200 => Some(runtime::decode_json(body)),
-                    _ => None,
+                |status, body| {
+                    (200..300).contains(&status).then(|| runtime::decode_json(body))
                 },
                 UpdateContactError::decode,
+                || {
+                    self
+                        .raw
+                        .inner
+                        .repeat_safe(
+                            "update_contact",
+                            serde_json::to_value(body).ok().as_ref(),
+                        )
+                },
             )
             .await
     }
@@ -210,7 +228,12 @@ impl Client {
     ///     .email("rosan@deos.com")
     ///     .tags(["vip"]);
     /// let response = client.upsert_contact(&body).await?;
-    /// println!("{} {}", if response.created { "created" } else { "updated" }, response.contact.id);
+    /// let outcome = match response.created {
+    ///     Some(true) => "created",
+    ///     Some(false) => "updated",
+    ///     None => "created or updated", // the answer did not say
+    /// };
+    /// println!("{outcome} {}", response.contact.id);
     /// # Ok(())
     /// # }
     /// ```
@@ -223,11 +246,19 @@ impl Client {
         runtime::receive(
                 "upsertContact",
                 sent,
-                |status, body| match status {
-                    200 => Some(runtime::decode_json(body)),
-                    _ => None,
+                |status, body| {
+                    (200..300).contains(&status).then(|| runtime::decode_json(body))
                 },
                 UpsertContactError::decode,
+                || {
+                    self
+                        .raw
+                        .inner
+                        .repeat_safe(
+                            "upsert_contact",
+                            serde_json::to_value(body).ok().as_ref(),
+                        )
+                },
             )
             .await
     }

@@ -7,75 +7,93 @@
 pub struct AttributionSource {
     /// Campaign name (`utm_campaign`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub campaign: ::std::option::Option<::std::string::String>,
     /// ID of the ad campaign.
     #[serde(
         rename = "campaignId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub campaign_id: ::std::option::Option<::std::string::String>,
     /// Google Display & Video 360 click ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub dclid: ::std::option::Option<::std::string::String>,
     /// ID of the Facebook (Meta) event sent for the conversion. Correction: the vendor's example is `Mozilla/5.0`, a user agent.
     #[serde(
         rename = "fbEventId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub fb_event_id: ::std::option::Option<::std::string::String>,
     /// Facebook click cookie (`_fbc`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub fbc: ::std::option::Option<::std::string::String>,
     /// Facebook click ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub fbclid: ::std::option::Option<::std::string::String>,
     /// Facebook browser cookie (`_fbp`). Correction: the vendor's example `fb. 1.1674748390986.1171287961` has a stray space.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub fbp: ::std::option::Option<::std::string::String>,
     /// Google Ads click ID. Correction: the vendor's example contains a stray `£`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub gclid: ::std::option::Option<::std::string::String>,
     /// IP address the contact came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub ip: ::std::option::Option<::std::string::String>,
     /// Kind of source the contact came through, such as a form or survey.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub medium: ::std::option::Option<::std::string::String>,
     /// ID of that source (for example the form's or survey's ID).
     #[serde(rename = "mediumId", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub medium_id: ::std::option::Option<::std::string::String>,
     /// Microsoft Advertising click ID (`msclkid`). The property name is the API's own spelling.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub msclikid: ::std::option::Option<::std::string::String>,
     /// Referring URL. Correction: the vendor's example `https: //www.google.com` has a stray space.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub referrer: ::std::option::Option<::std::string::String>,
     /// URL of the page the contact came from, or the name of the source (the vendor's example is `Trigger Link`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub url: ::std::option::Option<::std::string::String>,
     /// User agent of the browser the contact came from.
     #[serde(
         rename = "userAgent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub user_agent: ::std::option::Option<::std::string::String>,
     /// UTM content (`utm_content`).
     #[serde(
         rename = "utmContent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub utm_content: ::std::option::Option<::std::string::String>,
     /// UTM medium (`utm_medium`).
     #[serde(
         rename = "utmMedium",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub utm_medium: ::std::option::Option<::std::string::String>,
     /// UTM source (`utm_source`).
     #[serde(
         rename = "utmSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub utm_source: ::std::option::Option<::std::string::String>,
 }
 
@@ -85,12 +103,14 @@ pub struct AttributionSource {
 pub struct BadRequestError {
     /// What was wrong with the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
     /// HTTP status code, 400. Correction: the vendor's spec types it `number`; it is an integer.
     #[serde(
         rename = "statusCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub status_code: ::std::option::Option<i64>,
 }
 
@@ -106,38 +126,46 @@ pub struct BadRequestError {
 pub struct Contact {
     /// Street address. Note: nullable (see `Contact`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub address1: ::std::option::Option<::std::string::String>,
     /// ID of the user the contact is assigned to. Note: nullable (see `Contact`).
     #[serde(
         rename = "assignedTo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub assigned_to: ::std::option::Option<::std::string::String>,
     /// Attachments of the contact; the docs do not describe this field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub attachments: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "attributionSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub attribution_source: ::std::option::Option<AttributionSource>,
     /// ID of the business (company record) the contact is linked to.
     #[serde(
         rename = "businessId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub business_id: ::std::option::Option<::std::string::String>,
     /// City. Note: nullable (see `Contact`). Correction: the vendor's example `ruDolomitebika` is garbled; the request example is `Dolomite`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Company (business) name. Note: nullable (see `Contact`).
     #[serde(
         rename = "companyName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Country code (see `CountryCode`). Not an enum here, so that a value outside HighLevel's list does not break decoding.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub country: ::std::option::Option<::std::string::String>,
     /// Custom field values of the contact.
     #[serde(
@@ -145,129 +173,157 @@ pub struct Contact {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "crate::runtime::lenient_or_default")]
     pub custom_fields: ::std::vec::Vec<ContactCustomField>,
     /// When the contact was created. Correction: the vendor's spec types it a plain string; it is an ISO 8601 date-time.
     #[serde(
         rename = "dateAdded",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub date_added: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Birth date, as an ISO 8601 date-time at midnight UTC. Note, nullable (see `Contact`). Correction: the vendor's response schema has the example `Date format YYYY-MM-DD`; the current HighLevel page shows `1990-09-25T00:00:00.000Z`. No `format` is declared, since only examples document the shape.
     #[serde(
         rename = "dateOfBirth",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub date_of_birth: ::std::option::Option<::std::string::String>,
     /// When the contact was last updated. Correction: the vendor's spec types it a plain string; it is an ISO 8601 date-time.
     #[serde(
         rename = "dateUpdated",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Global Do Not Disturb flag (all channels).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub dnd: ::std::option::Option<bool>,
     #[serde(
         rename = "dndSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub dnd_settings: ::std::option::Option<ContactDndSettings>,
     /// Email address. Note: nullable (see `Contact`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub email: ::std::option::Option<::std::string::String>,
     /// `email` in lower case. Note: nullable (see `Contact`).
     #[serde(
         rename = "emailLowerCase",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub email_lower_case: ::std::option::Option<::std::string::String>,
     /// First name. Note: nullable (see `Contact`).
     #[serde(
         rename = "firstName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// `firstName` in lower case. Note: nullable (see `Contact`).
     #[serde(
         rename = "firstNameLowerCase",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub first_name_lower_case: ::std::option::Option<::std::string::String>,
     /// Full name in lower case. Note: nullable (see `Contact`).
     #[serde(
         rename = "fullNameLowerCase",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub full_name_lower_case: ::std::option::Option<::std::string::String>,
     /// ID of the contact.
     pub id: ::std::string::String,
     /// Keyword recorded on the contact; the docs do not describe this field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub keyword: ::std::option::Option<::std::string::String>,
     /// Time of the contact's last activity. Note: the examples show an ISO 8601 date-time, but the vendor's spec types it a plain string, so no `format` is declared.
     #[serde(
         rename = "lastActivity",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub last_activity: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "lastAttributionSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub last_attribution_source: ::std::option::Option<AttributionSource>,
     /// Last name. Note: nullable (see `Contact`).
     #[serde(rename = "lastName", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// `lastName` in lower case. Note: nullable (see `Contact`).
     #[serde(
         rename = "lastNameLowerCase",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub last_name_lower_case: ::std::option::Option<::std::string::String>,
     /// ID of the Location (sub-account) the contact belongs to.
     #[serde(
         rename = "locationId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub location_id: ::std::option::Option<::std::string::String>,
     /// Full name. Note: nullable (see `Contact`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Phone number, in E.164 format. Note: nullable (see `Contact`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// ZIP or postal code.
     #[serde(
         rename = "postalCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// Source of the contact (lead source). Note: nullable (see `Contact`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub source: ::std::option::Option<::std::string::String>,
     /// Social security number; the docs do not describe this field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub ssn: ::std::option::Option<::std::string::String>,
     /// State or province. Note: nullable (see `Contact`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub state: ::std::option::Option<::std::string::String>,
     /// Tags of the contact.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::lenient_or_default")]
     pub tags: ::std::vec::Vec<::std::string::String>,
     /// IANA time zone name. Note: nullable (see `Contact`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// Type of the contact, such as `lead` or `customer`. Note: the vendor's example is `read`, which is not a contact type; the docs do not list the values, so no enum is declared.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub type_: ::std::option::Option<::std::string::String>,
     /// Unique ID assigned to each Live chat visitor.
     #[serde(
         rename = "visitorId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub visitor_id: ::std::option::Option<::std::string::String>,
     /// Website URL. Note: nullable (see `Contact`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub website: ::std::option::Option<::std::string::String>,
 }
 
@@ -277,9 +333,11 @@ pub struct Contact {
 pub struct ContactCustomField {
     /// ID of the custom field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The field's value: any JSON value, shaped by the field's kind (string, number, array of strings or file object; see `CustomFieldValue`). Correction: the vendor's spec types it a string, which numeric, checkbox, multi select and file fields do not return.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub value: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -289,12 +347,15 @@ pub struct ContactCustomField {
 pub struct ContactDndChannelSetting {
     /// Code recorded with the status; the docs do not describe its values.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Message recorded with the status, such as the reason for it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
     /// `active`: DND is on for the channel; `inactive`: DND is off; `permanent`: DND is on permanently (the docs say no more).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub status: ::std::option::Option<ContactDndChannelSettingStatus>,
 }
 
@@ -303,7 +364,6 @@ pub struct ContactDndChannelSetting {
     ::serde::Deserialize,
     ::serde::Serialize,
     Clone,
-    Copy,
     Debug,
     Eq,
     Hash,
@@ -311,6 +371,7 @@ pub struct ContactDndChannelSetting {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum ContactDndChannelSettingStatus {
     #[serde(rename = "active")]
     Active,
@@ -318,6 +379,9 @@ pub enum ContactDndChannelSettingStatus {
     Inactive,
     #[serde(rename = "permanent")]
     Permanent,
+    /// A value the spec does not list, as the server sent it.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
 }
 
 impl ::std::fmt::Display for ContactDndChannelSettingStatus {
@@ -326,6 +390,7 @@ impl ::std::fmt::Display for ContactDndChannelSettingStatus {
             Self::Active => f.write_str("active"),
             Self::Inactive => f.write_str("inactive"),
             Self::Permanent => f.write_str("permanent"),
+            Self::Unknown(ref value) => f.write_str(value),
         }
     }
 }
@@ -367,16 +432,22 @@ impl ::std::convert::TryFrom<::std::string::String> for ContactDndChannelSetting
 #[non_exhaustive]
 pub struct ContactDndSettings {
     #[serde(rename = "Call", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub call: ::std::option::Option<ContactDndChannelSetting>,
     #[serde(rename = "Email", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub email: ::std::option::Option<ContactDndChannelSetting>,
     #[serde(rename = "FB", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub fb: ::std::option::Option<ContactDndChannelSetting>,
     #[serde(rename = "GMB", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub gmb: ::std::option::Option<ContactDndChannelSetting>,
     #[serde(rename = "SMS", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub sms: ::std::option::Option<ContactDndChannelSetting>,
     #[serde(rename = "WhatsApp", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub whats_app: ::std::option::Option<ContactDndChannelSetting>,
 }
 
@@ -1748,15 +1819,18 @@ pub struct InboundDndSettings {
 pub struct TooManyRequestsError {
     /// HTTP reason phrase.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub error: ::std::option::Option<::std::string::String>,
     /// Which limit was exceeded.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
     /// HTTP status code, 429.
     #[serde(
         rename = "statusCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub status_code: ::std::option::Option<i64>,
 }
 
@@ -1766,15 +1840,18 @@ pub struct TooManyRequestsError {
 pub struct UnauthorizedError {
     /// HTTP reason phrase.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub error: ::std::option::Option<::std::string::String>,
     /// Why the token was refused.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub message: ::std::option::Option<::std::string::String>,
     /// HTTP status code, 401. Correction: the vendor's spec types it `number`; it is an integer.
     #[serde(
         rename = "statusCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub status_code: ::std::option::Option<i64>,
 }
 
@@ -1784,18 +1861,22 @@ pub struct UnauthorizedError {
 pub struct UnprocessableEntityError {
     /// HTTP reason phrase.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub error: ::std::option::Option<::std::string::String>,
     /// One message per validation problem.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "crate::runtime::lenient_or_default")]
     pub message: ::std::vec::Vec<::std::string::String>,
     /// HTTP status code, 422. Correction: the vendor's spec types it `number`; it is an integer.
     #[serde(
         rename = "statusCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub status_code: ::std::option::Option<i64>,
     /// ID of the request in HighLevel's logs, for support; may be absent.
     #[serde(rename = "traceId", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub trace_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -1971,16 +2052,18 @@ pub struct UpdateContactRequest {
     pub website: crate::Nullable<::std::string::String>,
 }
 
-/// Body of a successful Update Contact. `succeded` and `contact` are required: both are in every response the current HighLevel page documents. Note: a summary page's example omits `succeded`; the current HighLevel page and the vendor's spec have it.
+/// Body of a successful Update Contact. Only `contact` is required: it is what a caller cannot do without. Note: `succeded` is optional here although the current HighLevel page and the vendor's spec mark it required, because a summary page's 200 example (update-contact.summary.txt) omits it; an answer without it is still a 2xx the server applied, and must not read as a failure.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContactResponse {
     pub contact: Contact,
     /// `true` when the update succeeded. The wire name is the API's own misspelling of "succeeded"; generated clients call the field `succeeded` (`x-rust-name`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Sent and received as `succeded`.
     #[serde(rename = "succeded")]
-    pub succeeded: bool,
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
+    pub succeeded: ::std::option::Option<bool>,
 }
 
 /// Body of Upsert Contact: the contact to create, or the values to set on the existing
@@ -2109,18 +2192,21 @@ pub struct UpsertContactRequest {
     pub website: crate::Nullable<::std::string::String>,
 }
 
-/// Body of a successful Upsert Contact. `new` and `contact` are required: they are what the operation exists to return. `traceId` is optional.
+/// Body of a successful Upsert Contact. Only `contact` is required: it is what a caller cannot do without. Note: `new` is optional here although the vendor's spec marks it required; an answer without it is still a 2xx the server applied, and then whether a contact was created is unknown. `traceId` is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpsertContactResponse {
     pub contact: Contact,
     /// `true` when a contact was created; `false` when an existing one was updated. Generated clients call the field `created` (`x-rust-name`), which says what `true` means.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     ///
     /// Sent and received as `new`.
     #[serde(rename = "new")]
-    pub created: bool,
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
+    pub created: ::std::option::Option<bool>,
     /// ID of the request in HighLevel's logs, for support; may be absent.
     #[serde(rename = "traceId", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::lenient")]
     pub trace_id: ::std::option::Option<::std::string::String>,
 }
 

@@ -9,17 +9,26 @@ use serde_json::{Value, json};
 
 const TOKEN: &str = "test-token";
 
+/// A client that knows the mock matches upserts on email first: an upsert with an email
+/// is then safe to repeat.
 fn client(mock: &MockServer) -> Client {
     Client::builder(TOKEN)
         .base_url(mock.url())
         .retry(RetryPolicy::new(3, Duration::from_millis(10)))
+        .matched_fields(["email"])
         .build()
         .unwrap()
 }
 
 async fn upsert(client: &Client, body: UpsertContactRequest) -> (bool, String) {
     let answer = client.upsert_contact(&body).await.unwrap();
-    (answer.body().created, answer.body().contact.id.clone())
+    (
+        answer
+            .body()
+            .created
+            .expect("the mock says whether it created"),
+        answer.body().contact.id.clone(),
+    )
 }
 
 fn contact(mock: &MockServer, id: &str) -> Value {
@@ -131,7 +140,7 @@ async fn update_changes_only_what_is_sent_null_clears_tags_replace() {
         .update_contact(&id, &UpdateContactRequest::new().clear_city().tags(["c"]))
         .await
         .unwrap();
-    assert!(answer.body().succeeded);
+    assert_eq!(answer.body().succeeded, Some(true));
     let stored = contact(&mock, &id);
     assert_eq!(stored["firstName"], "Ann");
     assert_eq!(stored["email"], "a@x.com");
@@ -278,6 +287,8 @@ async fn injected_faults_are_retried_by_the_client() {
         .upsert_contact(&UpsertContactRequest::new("loc").email("a@x.com"))
         .await
         .unwrap_err();
+    // Without the match fields declared, an email alone does not make a repeat safe.
+    assert!(matches!(error, Error::OutcomeUnknown { .. }), "{error:?}");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
     // A dropped connection is not an answer: the client does not repeat the upsert.
     mock.inject(Fault::Drop);

@@ -223,20 +223,32 @@ pub struct RecordedRequest {
 pub struct RecordingServer {
     address: std::net::SocketAddr,
     requests: std::sync::Arc<std::sync::Mutex<Vec<RecordedRequest>>>,
+    answer: std::sync::Arc<std::sync::Mutex<(u16, String)>>,
 }
 
 impl RecordingServer {
-    pub fn start(status: u16, body: &'static str) -> Self {
+    pub fn start(status: u16, body: &str) -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let address = listener.local_addr().unwrap();
         let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let recorded = requests.clone();
+        let answer = std::sync::Arc::new(std::sync::Mutex::new((status, body.to_owned())));
+        let (recorded, answering) = (requests.clone(), answer.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                answer(stream, status, body, &recorded);
+                let (status, body) = answering.lock().unwrap().clone();
+                respond(stream, status, &body, &recorded);
             }
         });
-        RecordingServer { address, requests }
+        RecordingServer {
+            address,
+            requests,
+            answer,
+        }
+    }
+
+    /// Answers the next requests with `status` and `body` instead.
+    pub fn answer_with(&self, status: u16, body: impl Into<String>) {
+        *self.answer.lock().unwrap() = (status, body.into());
     }
 
     /// `http://127.0.0.1:PORT`, without a trailing slash.
@@ -253,7 +265,7 @@ impl RecordingServer {
 /// Reads one request (head and `Content-Length` body), then answers and
 /// closes the connection. The request is recorded before the answer is
 /// written, so a client that got its answer finds its request recorded.
-fn answer(
+fn respond(
     mut stream: std::net::TcpStream,
     status: u16,
     body: &str,

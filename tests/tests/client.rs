@@ -58,7 +58,7 @@ async fn update_contact_sends_auth_version_and_body_and_decodes_the_answer() {
         .unwrap();
 
     assert_eq!(response.status(), 200);
-    assert!(response.succeeded);
+    assert_eq!(response.succeeded, Some(true));
     assert_eq!(response.contact.id, "ocQHyuzHvysMo5N5VsXc");
     assert_eq!(response.contact.first_name.as_deref(), Some("Jane"));
     assert_eq!(response.header("x-ratelimit-remaining"), Some("99"));
@@ -96,7 +96,7 @@ async fn upsert_contact_posts_the_body_and_decodes_new_contact_and_trace_id() {
         .create_new_if_duplicate_allowed(false);
     let response = client(&server).upsert_contact(&body).await.unwrap();
 
-    assert!(response.created);
+    assert_eq!(response.created, Some(true));
     assert_eq!(response.contact.id, "seD4PfOuKoVMLkEZqohJ");
     assert_eq!(
         response.trace_id.as_deref(),
@@ -170,20 +170,20 @@ async fn an_html_error_page_becomes_an_unexpected_response_with_status_and_body(
 }
 
 #[tokio::test]
-async fn a_declared_status_with_a_body_that_is_not_json_is_reported_not_decoded() {
+async fn an_accepted_answer_that_is_not_json_is_accepted_undecodable() {
     let (_server, error) = failed_update(
         ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
     )
     .await;
 
-    let Error::UnexpectedResponse(response) = &error else {
+    let Error::AcceptedUndecodable(response) = &error else {
         panic!("{error:?}")
     };
     assert_eq!(response.status, 200);
     assert!(response.decode_error.is_some());
-    assert!(
-        error.to_string().ends_with("with a body that is not JSON"),
-        "{error}"
+    assert_eq!(
+        error.to_string(),
+        "updateContact: the server accepted the request (200 OK) but its answer cannot be decoded: the body is not JSON"
     );
 }
 

@@ -251,7 +251,7 @@ fn mutations() -> Vec<Mutation> {
             backward: NonBreaking,
         },
         Mutation {
-            name: "response enum widened",
+            name: "response enum widened (non_exhaustive, with an Unknown variant)",
             setup: nothing,
             edit: |doc| {
                 push(
@@ -260,7 +260,7 @@ fn mutations() -> Vec<Mutation> {
                     json!("paused"),
                 )
             },
-            forward: Breaking,
+            forward: NonBreaking,
             backward: Breaking,
         },
         Mutation {

@@ -61,7 +61,7 @@ async fn an_update_is_retried_after_a_503_and_succeeds() {
         .update_contact("c1", &UpdateContactRequest::new().first_name("Jane"))
         .await
         .unwrap();
-    assert!(response.succeeded);
+    assert_eq!(response.succeeded, Some(true));
     assert_eq!(requests(&server).await, 3);
 }
 
@@ -138,8 +138,11 @@ async fn an_upsert_that_could_duplicate_is_not_retried_after_a_503() {
     // Nothing to match an existing contact on: a repeat could create a second one.
     let no_key = UpsertContactRequest::new("loc").first_name("Jane");
     let error = client.upsert_contact(&no_key).await.unwrap_err();
+    let Error::OutcomeUnknown { cause, .. } = &error else {
+        panic!("{error:?}")
+    };
     assert!(
-        matches!(&error, Error::UnexpectedResponse(r) if r.status == 503),
+        matches!(&**cause, Error::UnexpectedResponse(r) if r.status == 503),
         "{error:?}"
     );
     assert_eq!(requests(&server).await, 1);
@@ -160,20 +163,52 @@ async fn an_upsert_asking_for_duplicates_is_not_retried() {
 }
 
 #[tokio::test]
-async fn an_upsert_that_matches_on_email_or_phone_is_retried() {
-    for body in [
-        UpsertContactRequest::new("loc").email("jane@example.com"),
-        UpsertContactRequest::new("loc")
-            .phone("+18888888888")
-            .create_new_if_duplicate_allowed(false),
+async fn an_upsert_that_carries_every_match_field_is_retried() {
+    let both = UpsertContactRequest::new("loc")
+        .email("jane@example.com")
+        .phone("+18888888888")
+        .create_new_if_duplicate_allowed(false);
+    let server = failing_then("POST", ResponseTemplate::new(503), 1, upserted()).await;
+    client(&server.uri(), RetryPolicy::new(3, FAST))
+        .upsert_contact(&both)
+        .await
+        .unwrap();
+    assert_eq!(requests(&server).await, 2);
+}
+
+/// A location that matches on email only: an upsert with only a phone would
+/// create a second contact if the first attempt was applied.
+#[tokio::test]
+async fn declared_match_fields_decide_which_upserts_are_retried() {
+    for (body, sent) in [
+        (
+            UpsertContactRequest::new("loc").email("jane@example.com"),
+            2,
+        ),
+        (UpsertContactRequest::new("loc").phone("+18888888888"), 1),
     ] {
         let server = failing_then("POST", ResponseTemplate::new(503), 1, upserted()).await;
-        client(&server.uri(), RetryPolicy::new(3, FAST))
-            .upsert_contact(&body)
-            .await
+        let client = Client::builder("t")
+            .base_url(server.uri())
+            .retry(RetryPolicy::new(3, FAST))
+            .matched_fields(["email"])
+            .build()
             .unwrap();
-        assert_eq!(requests(&server).await, 2);
+        let answer = client.upsert_contact(&body).await;
+        assert_eq!(answer.is_ok(), sent == 2, "{answer:?}");
+        assert_eq!(requests(&server).await, sent);
     }
+}
+
+#[tokio::test]
+async fn a_429_is_retried_even_for_an_upsert_that_could_duplicate() {
+    let server = failing_then("POST", ResponseTemplate::new(429), 1, upserted()).await;
+    let no_key = UpsertContactRequest::new("loc").first_name("Jane");
+    client(&server.uri(), RetryPolicy::new(3, FAST))
+        .upsert_contact(&no_key)
+        .await
+        .unwrap();
+    assert_eq!(requests(&server).await, 2);
 }
 
 #[tokio::test]
@@ -206,8 +241,12 @@ async fn a_timed_out_unsafe_upsert_is_not_sent_again() {
         .upsert_contact(&body)
         .await
         .unwrap_err();
+    // It may have been applied: the caller learns that, not just "timed out".
+    let Error::OutcomeUnknown { cause, .. } = &error else {
+        panic!("{error:?}")
+    };
     assert!(
-        matches!(&error, Error::Transport(e) if e.is_timeout()),
+        matches!(&**cause, Error::Transport(e) if e.is_timeout()),
         "{error:?}"
     );
     assert_eq!(requests(&server).await, 1);

@@ -100,7 +100,7 @@ async fn sent_upsert(body: &UpsertContactRequest) -> Value {
         .build()
         .unwrap();
     let response = client.upsert_contact(body).await.unwrap();
-    assert!(!response.created);
+    assert_eq!(response.created, Some(false));
     let requests = server.received_requests().await.unwrap();
     serde_json::from_slice(&requests[0].body).unwrap()
 }
@@ -239,7 +239,7 @@ fn responses_tolerate_unknown_fields_and_any_custom_field_value() {
         }
     }))
     .unwrap();
-    assert!(answer.created);
+    assert_eq!(answer.created, Some(true));
     let values: Vec<&Value> = answer
         .contact
         .custom_fields

@@ -22,4 +22,4 @@ pub(crate) use response::{decode_json, receive};
 pub use retry::RetryPolicy;
 pub(crate) use retry::RetryRule;
 pub use values::{Listed, Nullable};
-pub(crate) use values::{check_email, check_path_segment, encode_path_segment, header_value};
+pub(crate) use values::{check_email, check_path_segment, encode_path_segment, header_value, lenient, lenient_or_default};

@@ -8,31 +8,47 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-/// When a request may be sent again after a failure, from the spec.
+/// When a request may be sent again after it may have reached the server
+/// (a timeout, a dropped connection, a 5xx), from the spec. A failed
+/// connect and a 429 are always repeatable: the server did not process the
+/// request.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum RetryRule {
     /// The method is idempotent (GET, PUT, DELETE, …): repeating it after a
     /// response changes nothing.
     Idempotent,
-    /// Only when nothing reached the server (a connect error).
+    /// Only when the server cannot have processed it.
     ConnectErrorsOnly,
-    /// `x-retry-safe-when`: after a response too, when in the JSON body no
-    /// property of `not_true` is `true` and, if `any_present` is not empty,
-    /// one of its properties has a value.
-    WhenBody { not_true: &'static [&'static str], any_present: &'static [&'static str] },
+    /// `x-retry-safe-when`: when in the JSON body no property of `not_true`
+    /// is `true`, every property of `all_present` has a value and, if
+    /// `any_present` is not empty, one of its properties has one. The
+    /// caller may narrow `all_present` to the fields the server matches on
+    /// ([`ClientBuilder::matched_fields`](super::ClientBuilder::matched_fields)).
+    WhenBody {
+        not_true: &'static [&'static str],
+        all_present: &'static [&'static str],
+        any_present: &'static [&'static str],
+    },
 }
 
 impl RetryRule {
-    pub(super) fn allows_after_response(self, request: &reqwest::Request) -> bool {
+    /// Whether a request with this JSON body (`None`: no body, or not
+    /// JSON) may be repeated after it may have been applied. `matched`, when
+    /// the caller declared it, replaces the rule's `all_present`.
+    pub(super) fn allows_repeat(self, body: Option<&serde_json::Value>, matched: Option<&[String]>) -> bool {
         match self {
             RetryRule::Idempotent => true,
             RetryRule::ConnectErrorsOnly => false,
-            RetryRule::WhenBody { not_true, any_present } => {
-                let body = request.body().and_then(reqwest::Body::as_bytes).unwrap_or_default();
-                let Ok(body) = serde_json::from_slice::<serde_json::Value>(body) else { return false };
-                let set = |name: &&str| body.get(*name).is_some_and(|value| !value.is_null());
+            RetryRule::WhenBody { not_true, all_present, any_present } => {
+                let Some(body) = body else { return false };
+                let set = |name: &str| body.get(name).is_some_and(|value| !value.is_null());
+                let all_set = match matched {
+                    Some(fields) => fields.iter().all(|name| set(name)),
+                    None => all_present.iter().all(|name| set(name)),
+                };
                 !not_true.iter().any(|name| body.get(*name) == Some(&serde_json::Value::Bool(true)))
-                    && (any_present.is_empty() || any_present.iter().any(set))
+                    && all_set
+                    && (any_present.is_empty() || any_present.iter().any(|name| set(name)))
             }
         }
     }
@@ -40,8 +56,8 @@ impl RetryRule {
 
 /// How often and how patiently failed requests are sent again.
 ///
-/// Retried: connect errors always; timeouts and the answers 429, 502, 503
-/// and 504 when a repeat is safe for the operation: its method is
+/// Retried: connect errors and 429 always; timeouts and the answers 502,
+/// 503 and 504 when a repeat is safe for the operation: its method is
 /// idempotent, or its spec's `x-retry-safe-when` holds for the body. The wait
 /// grows exponentially from `base_delay` with jitter, or is what the
 /// server's `Retry-After` asks for; an answer asking for longer than

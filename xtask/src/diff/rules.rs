@@ -13,9 +13,13 @@ pub const RESPONSE_STRUCTS_EXHAUSTIVE: bool = false;
 /// with `new(required…)` and the setters, never with struct literals, so an
 /// optional property the API adds breaks no caller.
 pub const REQUEST_STRUCTS_EXHAUSTIVE: bool = false;
-/// Whether typify's string enums are exhaustive. They are: callers may
-/// `match` on them without a wildcard arm.
-pub const SCHEMA_ENUMS_EXHAUSTIVE: bool = true;
+/// Whether the enums of values that requests use are exhaustive. They are:
+/// a request never sends a value the spec does not list.
+pub const REQUEST_ENUMS_EXHAUSTIVE: bool = true;
+/// Whether the enums of values only responses use are exhaustive. They are
+/// not: they are `#[non_exhaustive]` and keep a value they do not list in
+/// an `Unknown` variant, so a value the API adds breaks no caller.
+pub const RESPONSE_ENUMS_EXHAUSTIVE: bool = false;
 /// Whether the per-operation status enums (`UpdateContactError`) are
 /// exhaustive. They are `#[non_exhaustive]`, so a new status is no break.
 pub const STATUS_ENUMS_EXHAUSTIVE: bool = false;
@@ -256,12 +260,19 @@ pub fn classify(kind: Kind) -> (Class, &'static str) {
             Breaking,
             "values of the old format are refused or misread, and the Rust type may change",
         ),
+        Kind::EnumValueAdded(Request) if REQUEST_ENUMS_EXHAUSTIVE => (
+            NonBreaking,
+            "every value callers send stays valid; the closed enum gains a variant to send",
+        ),
         Kind::EnumValueAdded(Request) => (NonBreaking, "every value callers send stays valid"),
-        Kind::EnumValueAdded(Response) if SCHEMA_ENUMS_EXHAUSTIVE => (
+        Kind::EnumValueAdded(Response) if RESPONSE_ENUMS_EXHAUSTIVE => (
             Breaking,
             "breaking because generated enums are exhaustive (a `match` without a wildcard misses the new variant)",
         ),
-        Kind::EnumValueAdded(Response) => (NonBreaking, "generated enums are `#[non_exhaustive]`"),
+        Kind::EnumValueAdded(Response) => (
+            NonBreaking,
+            "response enums are `#[non_exhaustive]` and already kept such a value as `Unknown`",
+        ),
         Kind::EnumValueRemoved(Request) => (
             Breaking,
             "callers sending it are refused, and its Rust variant disappears",
