@@ -18,6 +18,7 @@ mod names;
 mod progenitor_pass;
 mod render;
 mod repair;
+mod reviewer_notes;
 mod shape;
 mod source;
 pub mod surface;
@@ -208,6 +209,8 @@ fn generate(
         return Err(refused);
     }
     validate::check(file, &document)?;
+    let mut document = document;
+    reviewer_notes::strip(&mut document);
     let openapi: openapiv3::OpenAPI = shape::deserialize(file, &document)?;
     let lowered = lower::lower(file, openapi)?;
     let mut raw = progenitor_pass::run(file, &lowered.spec)?;

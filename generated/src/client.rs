@@ -115,7 +115,9 @@ impl Client {
     /// Update Contact
     ///
     /// Updates the contact `contactId`. Only the properties present in the body are
-    /// changed; sending `null` for a property that allows it clears the stored value.
+    /// changed; sending `null` for a property that allows it is taken to clear the stored
+    /// value (an inference: HighLevel's pages mark those properties nullable, but no source
+    /// says what `null` does).
     ///
     /// **Requirements:** scope `contacts.write`; a Sub-Account token (Private Integration
     /// Token or OAuth access token).
@@ -123,9 +125,7 @@ impl Client {
     /// The body takes exactly the properties of `UpdateContactRequest`; any other property
     /// is rejected with 422 `property X should not exist`.
     ///
-    /// Note: `companyName` is not accepted here, although a summary page of the docs lists
-    /// it for this operation; the vendor's spec and the current HighLevel page do not have
-    /// it (Upsert Contact accepts it).
+    /// `companyName` is not accepted here (Upsert Contact accepts it).
     ///
     /// `tags` replaces all of the contact's tags. `country` takes the codes of HighLevel's
     /// country list (see `CountryCode`).
@@ -272,7 +272,7 @@ pub enum UpdateContactError {
     BadRequest(types::BadRequestError),
     /// `401`: The token is missing, invalid or expired.
     Unauthorized(types::UnauthorizedError),
-    /// `422`: The body failed validation, for example a property that is not declared (`property X should not exist`) or a value of the wrong type; `message` lists every problem. Real responses also carry a `traceId`.
+    /// `422`: The body failed validation, for example a property that is not declared (`property X should not exist`) or a value of the wrong type; `message` lists every problem.
     UnprocessableEntity(types::UnprocessableEntityError),
     /// `429`: A rate limit was exceeded: the burst limit (`X-RateLimit-Max` requests per `X-RateLimit-Interval-Milliseconds`) or the daily limit (`X-RateLimit-Limit-Daily`). Wait (see `Retry-After` if present, or the interval) and retry.
     TooManyRequests(types::TooManyRequestsError),
@@ -298,7 +298,7 @@ pub enum UpsertContactError {
     BadRequest(types::BadRequestError),
     /// `401`: The token is missing, invalid or expired.
     Unauthorized(types::UnauthorizedError),
-    /// `422`: The body failed validation, for example a property that is not declared (`property X should not exist`) or a value of the wrong type; `message` lists every problem. Real responses also carry a `traceId`.
+    /// `422`: The body failed validation, for example a property that is not declared (`property X should not exist`) or a value of the wrong type; `message` lists every problem.
     UnprocessableEntity(types::UnprocessableEntityError),
     /// `429`: A rate limit was exceeded: the burst limit (`X-RateLimit-Max` requests per `X-RateLimit-Interval-Milliseconds`) or the daily limit (`X-RateLimit-Limit-Daily`). Wait (see `Retry-After` if present, or the interval) and retry.
     TooManyRequests(types::TooManyRequestsError),

@@ -84,7 +84,9 @@ impl Client {
     /// Update Contact
     ///
     /// Updates the contact `contactId`. Only the properties present in the body are
-    /// changed; sending `null` for a property that allows it clears the stored value.
+    /// changed; sending `null` for a property that allows it is taken to clear the stored
+    /// value (an inference: HighLevel's pages mark those properties nullable, but no source
+    /// says what `null` does).
     ///
     /// **Requirements:** scope `contacts.write`; a Sub-Account token (Private Integration
     /// Token or OAuth access token).
@@ -92,9 +94,7 @@ impl Client {
     /// The body takes exactly the properties of `UpdateContactRequest`; any other property
     /// is rejected with 422 `property X should not exist`.
     ///
-    /// Note: `companyName` is not accepted here, although a summary page of the docs lists
-    /// it for this operation; the vendor's spec and the current HighLevel page do not have
-    /// it (Upsert Contact accepts it).
+    /// `companyName` is not accepted here (Upsert Contact accepts it).
     ///
     /// `tags` replaces all of the contact's tags. `country` takes the codes of HighLevel's
     /// country list (see `CountryCode`).

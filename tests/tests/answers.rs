@@ -120,6 +120,37 @@ fn the_seeds_answers_decode_to_ok_or_their_typed_error() {
     }
 }
 
+/// The request examples of HighLevel's pages are in the spec word for word,
+/// as named examples (`highlevelDocs`) that the linters check.
+#[test]
+fn the_seeds_request_examples_are_in_the_spec_word_for_word() {
+    let spec = codegen::parse_document(&codegen::SpecDocument::new(
+        xtask::SPEC,
+        std::fs::read(xtask::repo_root().join(xtask::SPEC)).unwrap(),
+    ))
+    .unwrap();
+    for (body, name) in [
+        ("UpdateContact", "update-contact-request"),
+        ("UpsertContact", "upsert-contact-request"),
+    ] {
+        let pointer = format!(
+            "/components/requestBodies/{body}/content/application~1json/examples/highlevelDocs/value"
+        );
+        assert_eq!(
+            spec.pointer(&pointer),
+            Some(&seed(name)["request"]),
+            "{pointer}"
+        );
+    }
+    let update: UpdateContactRequest =
+        serde_json::from_value(seed("update-contact-request")["request"].clone()).unwrap();
+    update.validate().unwrap();
+    assert_eq!(
+        serde_json::to_value(&update).unwrap(),
+        seed("update-contact-request")["request"]
+    );
+}
+
 #[test]
 fn the_seeds_upsert_example_is_a_request_the_types_accept() {
     let fixture = seed("upsert-contact-request");

@@ -297,6 +297,7 @@ async fn a_malformed_email_is_refused_before_sending() {
         "jane@",
         "@example.com",
         "jane@example",
+        "rosan@localhost",
         "ja ne@example.com",
     ] {
         let body = UpdateContactRequest::new().email(email);
@@ -322,4 +323,21 @@ async fn a_country_off_the_list_needs_the_explicit_escape_hatch() {
     assert_eq!(sent_update(&listed).await, r#"{"country":"DE"}"#);
     let unlisted = UpdateContactRequest::new().country(Listed::unchecked("SS"));
     assert_eq!(sent_update(&unlisted).await, r#"{"country":"SS"}"#);
+}
+
+/// The shape check lets through the addresses people use (see the spec's
+/// `email` Note): plus-addressing, subdomains, international domain names.
+#[test]
+fn the_email_check_accepts_the_addresses_people_use() {
+    for email in [
+        "jane+newsletter@example.com",
+        "jane@mail.eu.example.co.uk",
+        "jürgen@müller.de",
+        "用户@例子.广告",
+        "o'brien@example.ie",
+        "first.last@xn--mller-kva.de",
+    ] {
+        let body = UpsertContactRequest::new("loc").email(email);
+        assert_eq!(body.validate(), Ok(()), "{email}");
+    }
 }
