@@ -142,7 +142,12 @@ pub(crate) fn client_module(
         None => format!("Client for {}.", api.title),
     });
     // Import only what this spec's code uses, so no import is unused.
-    let mut crate_imports = vec![quote!(ClientBuilder), quote!(Error), quote!(Response)];
+    let mut crate_imports = vec![
+        quote!(BuildError),
+        quote!(ClientBuilder),
+        quote!(Error),
+        quote!(Response),
+    ];
     let mut runtime_imports = vec![
         quote!(self),
         quote!(OperationPolicy),
@@ -152,9 +157,6 @@ pub(crate) fn client_module(
     if api.credential.is_some() {
         crate_imports.push(quote!(Credentials));
         runtime_imports.push(quote!(Credential));
-    }
-    if api.default_base_url.is_some() {
-        crate_imports.insert(0, quote!(BuildError));
     }
     let types_import = raw.methods.iter().any(|method| {
         let signature = &method.signature;
@@ -190,12 +192,37 @@ pub(crate) fn client_module(
         /// The spec's `x-rate-limits`.
         const RATE_LIMITS: &[RateWindow] = &[#(#rate_limits),*];
 
+        impl ClientBuilder {
+            /// Checks the settings and builds the client.
+            pub fn build(self) -> Result<crate::Client, BuildError> {
+                let parts = self.build_parts()?;
+                Ok(Client { raw: crate::raw::Client::new_with_client(&parts.base_url, parts.http, parts.inner) })
+            }
+        }
+
+        // Progenitor's hooks, around every request of the raw client.
+        impl progenitor_client::ClientHooks<runtime::Inner> for crate::raw::Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> Result<(), progenitor_client::Error<E>> {
+                use progenitor_client::ClientInfo;
+                self.inner().pre_hook(request, info.operation_id, self.client()).await
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                use progenitor_client::ClientInfo;
+                self.inner().execute(self.client(), request, info.operation_id).await
+            }
+        }
+
         impl Client {
             #constructors
-
-            pub(crate) fn from_parts(base_url: &str, http: reqwest::Client, inner: runtime::Inner) -> Self {
-                Client { raw: crate::raw::Client::new_with_client(base_url, http, inner) }
-            }
 
             /// The client's view of each rate-limit window: what it may still
             /// send now, and what the server last reported.
@@ -602,46 +629,60 @@ pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str)
         out.push_str(&format!("license = {}\n", toml_string(license)));
     }
     out.push_str("publish = false\n\n[dependencies]\n");
-    let mut dependencies = vec![
-        ("backon", "{ version = \"1\", default-features = false }"),
-        ("bytes", "\"1\""),
-        ("httpdate", "\"1\""),
-        ("percent-encoding", "\"2\""),
-        ("progenitor-client", "\"0.15.1\""),
-        // rustls: no system OpenSSL needed; `json` for bodies, `form` for
-        // OAuth renewals. Nothing else.
-        (
-            "reqwest",
-            "{ version = \"0.13\", default-features = false, features = [\"form\", \"json\", \"rustls\"] }",
-        ),
-        ("serde", "{ version = \"1\", features = [\"derive\"] }"),
-        ("serde_json", "\"1\""),
-        (
-            "tokio",
-            "{ version = \"1\", default-features = false, features = [\"sync\", \"time\"] }",
-        ),
-        (
-            "tracing",
-            "{ version = \"0.1\", default-features = false, features = [\"std\"] }",
-        ),
-    ];
+    // The runtime's own dependencies, as its manifest lists them.
+    let runtime: toml::Table =
+        toml::from_str(crate::render::RUNTIME_MANIFEST).expect("the runtime's Cargo.toml parses");
+    let mut dependencies: Vec<(String, String)> = runtime["dependencies"]
+        .as_table()
+        .expect("the runtime has dependencies")
+        .iter()
+        .map(|(name, spec)| (name.clone(), inline_toml(spec)))
+        .collect();
     if uses.chrono {
         dependencies.push((
-            "chrono",
-            "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }",
+            "chrono".to_owned(),
+            "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }"
+                .to_owned(),
         ));
     }
     if uses.regress {
-        dependencies.push(("regress", "\"0.10\""));
+        dependencies.push(("regress".to_owned(), "\"0.10\"".to_owned()));
     }
     if uses.uuid {
-        dependencies.push(("uuid", "{ version = \"1\", features = [\"serde\"] }"));
+        dependencies.push((
+            "uuid".to_owned(),
+            "{ version = \"1\", features = [\"serde\"] }".to_owned(),
+        ));
     }
     dependencies.sort();
     for (name, spec) in dependencies {
         out.push_str(&format!("{name} = {spec}\n"));
     }
     out
+}
+
+/// A dependency's TOML value on one line, keys in the manifest's order.
+fn inline_toml(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(text) => toml_string(text),
+        toml::Value::Boolean(flag) => flag.to_string(),
+        toml::Value::Integer(number) => number.to_string(),
+        toml::Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(inline_toml).collect();
+            format!("[{}]", items.join(", "))
+        }
+        toml::Value::Table(table) => {
+            // `version` first, as people write it.
+            let mut keys: Vec<&String> = table.keys().collect();
+            keys.sort_by_key(|key| (key.as_str() != "version", key.as_str()));
+            let pairs: Vec<String> = keys
+                .into_iter()
+                .map(|key| format!("{key} = {}", inline_toml(&table[key])))
+                .collect();
+            format!("{{ {} }}", pairs.join(", "))
+        }
+        other => panic!("the runtime's manifest has an unexpected value: {other:?}"),
+    }
 }
 
 fn toml_string(value: &str) -> String {

@@ -5,17 +5,27 @@ use proc_macro2::TokenStream;
 
 use crate::Error;
 
-/// The runtime every generated crate carries as `src/runtime/`, from this
-/// crate's source tree.
+/// The runtime every generated crate carries as `src/runtime/`: the source
+/// of the `client-runtime` crate (`codegen/runtime/src/`, its tests apart in
+/// `codegen/runtime/tests/`), whose `lib.rs` becomes the module's `mod.rs`.
 pub(crate) const RUNTIME_FILES: [(&str, &str); 7] = [
-    ("mod.rs", include_str!("../runtime/mod.rs")),
-    ("client.rs", include_str!("../runtime/client.rs")),
-    ("credentials.rs", include_str!("../runtime/credentials.rs")),
-    ("rate_limit.rs", include_str!("../runtime/rate_limit.rs")),
-    ("response.rs", include_str!("../runtime/response.rs")),
-    ("retry.rs", include_str!("../runtime/retry.rs")),
-    ("values.rs", include_str!("../runtime/values.rs")),
+    ("mod.rs", include_str!("../runtime/src/lib.rs")),
+    ("client.rs", include_str!("../runtime/src/client.rs")),
+    (
+        "credentials.rs",
+        include_str!("../runtime/src/credentials.rs"),
+    ),
+    (
+        "rate_limit.rs",
+        include_str!("../runtime/src/rate_limit.rs"),
+    ),
+    ("response.rs", include_str!("../runtime/src/response.rs")),
+    ("retry.rs", include_str!("../runtime/src/retry.rs")),
+    ("values.rs", include_str!("../runtime/src/values.rs")),
 ];
+
+/// The runtime's manifest: its `[dependencies]` are every generated crate's.
+pub(crate) const RUNTIME_MANIFEST: &str = include_str!("../runtime/Cargo.toml");
 
 /// The first lines of every generated file, commented with `marker`.
 pub(crate) fn preamble(marker: &str, spec_name: &str, command: &str) -> String {

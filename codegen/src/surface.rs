@@ -2,7 +2,7 @@
 //! per public item, field, variant and method. Snapshots of it make API
 //! changes reviewable without a nightly toolchain.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use quote::ToTokens;
 use syn::{Fields, ImplItem, Item, Visibility};
@@ -26,18 +26,97 @@ fn public_prefix(file: &str) -> Option<&'static str> {
     }
 }
 
-/// The public surface of a generated crate, sorted by path.
+/// The public surface of a generated crate, sorted by path. Of the
+/// runtime, only what `lib.rs` re-exports (`pub use runtime::{…}`) is
+/// public; items marked `#[doc(hidden)]` are not part of it.
 pub fn public_api(files: &BTreeMap<String, String>) -> Result<Vec<SurfaceItem>, syn::Error> {
-    let mut surface = Vec::new();
+    let exported = match files.get("src/lib.rs") {
+        Some(lib) => runtime_exports(&syn::parse_file(lib)?),
+        None => BTreeSet::new(),
+    };
+    let mut parsed = Vec::new();
     for (file, text) in files {
-        let Some(prefix) = public_prefix(file) else {
-            continue;
-        };
-        let parsed = syn::parse_file(text)?;
-        collect(&parsed.items, prefix, &mut surface);
+        if let Some(prefix) = public_prefix(file) {
+            let runtime = file.starts_with("src/runtime/");
+            parsed.push((prefix, runtime, syn::parse_file(text)?));
+        }
+    }
+    // Impls may sit in another file than their type (the facade's
+    // `impl ClientBuilder`).
+    fn type_names(items: &[Item], out: &mut Vec<String>) {
+        for item in items {
+            match item {
+                Item::Struct(s) if is_pub(&s.vis) => out.push(s.ident.to_string()),
+                Item::Enum(e) if is_pub(&e.vis) => out.push(e.ident.to_string()),
+                Item::Mod(module) if is_pub(&module.vis) => {
+                    if let Some((_, items)) = &module.content {
+                        type_names(items, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut public_types = BTreeSet::new();
+    for (_, runtime, file) in &parsed {
+        let mut names = Vec::new();
+        type_names(&file.items, &mut names);
+        public_types.extend(
+            names
+                .into_iter()
+                .filter(|name| !runtime || exported.contains(name)),
+        );
+    }
+    let mut surface = Vec::new();
+    for (prefix, runtime, file) in &parsed {
+        let visible = |name: &str| !runtime || exported.contains(name);
+        collect(&file.items, prefix, &public_types, &visible, &mut surface);
     }
     surface.sort();
+    surface.dedup();
     Ok(surface)
+}
+
+/// The names `pub use runtime::{…}` re-exports at the crate root.
+fn runtime_exports(lib: &syn::File) -> BTreeSet<String> {
+    fn names(tree: &syn::UseTree, under_runtime: bool, out: &mut BTreeSet<String>) {
+        match tree {
+            syn::UseTree::Path(path) => names(&path.tree, path.ident == "runtime", out),
+            syn::UseTree::Group(group) => {
+                group
+                    .items
+                    .iter()
+                    .for_each(|item| names(item, under_runtime, out));
+            }
+            syn::UseTree::Name(name) if under_runtime => {
+                out.insert(name.ident.to_string());
+            }
+            syn::UseTree::Rename(rename) if under_runtime => {
+                out.insert(rename.ident.to_string());
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    for item in &lib.items {
+        if let Item::Use(import) = item
+            && is_pub(&import.vis)
+        {
+            names(&import.tree, false, &mut out);
+        }
+    }
+    out
+}
+
+fn hidden(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path().is_ident("doc")
+            && attr
+                .to_token_stream()
+                .to_string()
+                .replace(' ', "")
+                .contains("doc(hidden)")
+    })
 }
 
 /// The surface as text, one `path: detail` line per item.
@@ -48,19 +127,17 @@ pub fn render(surface: &[SurfaceItem]) -> String {
         .collect()
 }
 
-fn collect(items: &[Item], prefix: &str, out: &mut Vec<SurfaceItem>) {
-    let public_types: Vec<String> = items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Struct(s) if is_pub(&s.vis) => Some(s.ident.to_string()),
-            Item::Enum(e) if is_pub(&e.vis) => Some(e.ident.to_string()),
-            _ => None,
-        })
-        .collect();
+fn collect(
+    items: &[Item],
+    prefix: &str,
+    public_types: &BTreeSet<String>,
+    visible: &dyn Fn(&str) -> bool,
+    out: &mut Vec<SurfaceItem>,
+) {
     for item in items {
         let mut push = |path: String, detail: String| out.push(SurfaceItem { path, detail });
         match item {
-            Item::Struct(s) if is_pub(&s.vis) => {
+            Item::Struct(s) if is_pub(&s.vis) && visible(&s.ident.to_string()) => {
                 let path = format!("{prefix}{}", s.ident);
                 push(
                     path.clone(),
@@ -68,7 +145,7 @@ fn collect(items: &[Item], prefix: &str, out: &mut Vec<SurfaceItem>) {
                 );
                 fields(&path, &s.fields, &mut push);
             }
-            Item::Enum(e) if is_pub(&e.vis) => {
+            Item::Enum(e) if is_pub(&e.vis) && visible(&e.ident.to_string()) => {
                 let path = format!("{prefix}{}", e.ident);
                 push(
                     path.clone(),
@@ -89,19 +166,19 @@ fn collect(items: &[Item], prefix: &str, out: &mut Vec<SurfaceItem>) {
                     }
                 }
             }
-            Item::Const(c) if is_pub(&c.vis) => {
+            Item::Const(c) if is_pub(&c.vis) && visible(&c.ident.to_string()) => {
                 push(
                     format!("{prefix}{}", c.ident),
                     format!("const: {}", tokens(c.ty.to_token_stream())),
                 );
             }
-            Item::Type(t) if is_pub(&t.vis) => {
+            Item::Type(t) if is_pub(&t.vis) && visible(&t.ident.to_string()) => {
                 push(
                     format!("{prefix}{}", t.ident),
                     format!("type = {}", tokens(t.ty.to_token_stream())),
                 );
             }
-            Item::Fn(f) if is_pub(&f.vis) => {
+            Item::Fn(f) if is_pub(&f.vis) && visible(&f.sig.ident.to_string()) => {
                 push(
                     format!("{prefix}{}()", f.sig.ident),
                     tokens(f.sig.to_token_stream()),
@@ -119,6 +196,7 @@ fn collect(items: &[Item], prefix: &str, out: &mut Vec<SurfaceItem>) {
                         for member in &block.items {
                             if let ImplItem::Fn(f) = member
                                 && is_pub(&f.vis)
+                                && !hidden(&f.attrs)
                             {
                                 push(
                                     format!("{self_path}::{}()", f.sig.ident),
@@ -131,7 +209,13 @@ fn collect(items: &[Item], prefix: &str, out: &mut Vec<SurfaceItem>) {
             }
             Item::Mod(module) if is_pub(&module.vis) => {
                 if let Some((_, items)) = &module.content {
-                    collect(items, &format!("{prefix}{}::", module.ident), out);
+                    collect(
+                        items,
+                        &format!("{prefix}{}::", module.ident),
+                        public_types,
+                        visible,
+                        out,
+                    );
                 }
             }
             _ => {}
@@ -139,10 +223,11 @@ fn collect(items: &[Item], prefix: &str, out: &mut Vec<SurfaceItem>) {
     }
 }
 
-/// `Response` for `Response<T>`, `crate::raw::Client` for that path.
+/// `Response` for `Response<T>`; nothing for a path such as
+/// `crate::raw::Client`, which names a private type.
 fn self_type_name(self_ty: &syn::Type) -> String {
     match self_ty {
-        syn::Type::Path(path) => path
+        syn::Type::Path(path) if path.path.segments.len() == 1 => path
             .path
             .segments
             .last()

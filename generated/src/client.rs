@@ -69,6 +69,40 @@ const RATE_LIMITS: &[RateWindow] = &[
     },
 ];
 
+impl ClientBuilder {
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<crate::Client, BuildError> {
+        let parts = self.build_parts()?;
+        Ok(Client {
+            raw: crate::raw::Client::new_with_client(
+                &parts.base_url,
+                parts.http,
+                parts.inner,
+            ),
+        })
+    }
+}
+
+impl progenitor_client::ClientHooks<runtime::Inner> for crate::raw::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        use progenitor_client::ClientInfo;
+        self.inner().pre_hook(request, info.operation_id, self.client()).await
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        use progenitor_client::ClientInfo;
+        self.inner().execute(self.client(), request, info.operation_id).await
+    }
+}
+
 impl Client {
     /// Starts configuring a client that authenticates every
     /// request: with a token, or with OAuth tokens it renews
@@ -85,16 +119,6 @@ impl Client {
     /// A client for [`DEFAULT_BASE_URL`] with default settings.
     pub fn new(credentials: impl Into<Credentials>) -> Result<Self, BuildError> {
         Self::builder(credentials).build()
-    }
-
-    pub(crate) fn from_parts(
-        base_url: &str,
-        http: reqwest::Client,
-        inner: runtime::Inner,
-    ) -> Self {
-        Client {
-            raw: crate::raw::Client::new_with_client(base_url, http, inner),
-        }
     }
 
     /// The client's view of each rate-limit window: what it may still

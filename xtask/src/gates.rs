@@ -36,6 +36,8 @@ pub fn run_all(root: &Path) -> Result<()> {
             "-p",
             "codegen",
             "-p",
+            "client-runtime",
+            "-p",
             "xtask",
             "-p",
             "highlevel-tests",

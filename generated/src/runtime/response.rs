@@ -116,10 +116,15 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(error) => Some(error.status),
-            Error::UnexpectedResponse(response) | Error::AcceptedUndecodable(response) => Some(response.status),
+            Error::UnexpectedResponse(response) | Error::AcceptedUndecodable(response) => {
+                Some(response.status)
+            }
             Error::OutcomeUnknown { cause, .. } => cause.status(),
             Error::Transport(error) => error.status(),
-            Error::InvalidRequest(_) | Error::Token(_) | Error::RateLimited(_) | Error::Internal(_) => None,
+            Error::InvalidRequest(_)
+            | Error::Token(_)
+            | Error::RateLimited(_)
+            | Error::Internal(_) => None,
         }
     }
 }
@@ -130,10 +135,18 @@ impl<E> fmt::Display for Error<E> {
             Error::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
             Error::Transport(_) => f.write_str("the request could not be completed"),
             Error::Api(error) => {
-                write!(f, "{} failed: the server answered {}", error.operation, error.status)
+                write!(
+                    f,
+                    "{} failed: the server answered {}",
+                    error.operation, error.status
+                )
             }
             Error::UnexpectedResponse(response) => {
-                write!(f, "{}: unexpected answer {}", response.operation, response.status)?;
+                write!(
+                    f,
+                    "{}: unexpected answer {}",
+                    response.operation, response.status
+                )?;
                 match &response.decode_error {
                     Some(error) if error.is_syntax() || error.is_eof() => {
                         f.write_str(" with a body that is not JSON")
@@ -149,13 +162,18 @@ impl<E> fmt::Display for Error<E> {
                     response.operation, response.status
                 )?;
                 match &response.decode_error {
-                    Some(error) if error.is_syntax() || error.is_eof() => f.write_str(": the body is not JSON"),
+                    Some(error) if error.is_syntax() || error.is_eof() => {
+                        f.write_str(": the body is not JSON")
+                    }
                     Some(_) => f.write_str(": the body lacks what the spec requires"),
                     None => Ok(()),
                 }
             }
             Error::OutcomeUnknown { operation, cause } => {
-                write!(f, "{operation}: the request may have been applied, and repeating it is not known to be safe ({cause})")
+                write!(
+                    f,
+                    "{operation}: the request may have been applied, and repeating it is not known to be safe ({cause})"
+                )
             }
             Error::Token(reason) => write!(f, "not sent, no token: {reason}"),
             Error::RateLimited(reason) => write!(f, "not sent: {reason}"),
@@ -226,9 +244,9 @@ async fn collect(mut stream: ByteStream) -> (Bytes, Option<reqwest::Error>) {
 }
 
 /// Decodes a body for a status, or says the status is not declared (`None`).
-pub(crate) type Decoder<T> = fn(u16, &[u8]) -> Option<Result<T, serde_json::Error>>;
+pub type Decoder<T> = fn(u16, &[u8]) -> Option<Result<T, serde_json::Error>>;
 
-pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
     serde_json::from_slice(body)
 }
 
@@ -240,7 +258,7 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result
 /// reported as a refusal, and a failure after sending becomes
 /// `OutcomeUnknown` when `repeat_safe` (asked only then) says the request
 /// may not be repeated.
-pub(crate) async fn receive<T, E>(
+pub async fn receive<T, E>(
     operation: &'static str,
     sent: Result<ResponseValue<ByteStream>, progenitor_client::Error<()>>,
     decode_success: Decoder<T>,
@@ -249,7 +267,14 @@ pub(crate) async fn receive<T, E>(
 ) -> Result<Response<T>, Error<E>> {
     use progenitor_client::Error as Raw;
     let unknown_unless_safe = |cause: Error<E>| {
-        if repeat_safe() { cause } else { Error::OutcomeUnknown { operation, cause: Box::new(cause) } }
+        if repeat_safe() {
+            cause
+        } else {
+            Error::OutcomeUnknown {
+                operation,
+                cause: Box::new(cause),
+            }
+        }
     };
     let (status, headers, body) = match sent {
         Ok(value) => {
@@ -262,7 +287,9 @@ pub(crate) async fn receive<T, E>(
             let (status, headers) = (response.status(), response.headers().clone());
             match response.bytes().await {
                 Ok(body) => (status, headers, body),
-                Err(error) if status.is_server_error() => return Err(unknown_unless_safe(Error::Transport(error))),
+                Err(error) if status.is_server_error() => {
+                    return Err(unknown_unless_safe(Error::Transport(error)));
+                }
                 Err(error) => return Err(Error::Transport(error)),
             }
         }
@@ -271,7 +298,11 @@ pub(crate) async fn receive<T, E>(
         Err(Raw::Custom(reason)) => {
             return Err(match reason.strip_prefix(HookFailure::TOKEN) {
                 Some(reason) => Error::Token(reason.to_owned()),
-                None => Error::RateLimited(reason.trim_start_matches(HookFailure::RATE_LIMITED).to_owned()),
+                None => Error::RateLimited(
+                    reason
+                        .trim_start_matches(HookFailure::RATE_LIMITED)
+                        .to_owned(),
+                ),
             });
         }
         // Nothing reached the server: always safe to send again.
@@ -289,18 +320,43 @@ pub(crate) async fn receive<T, E>(
             )));
         }
     };
-    let answer = |headers, body, decode_error| UnexpectedResponse { operation, status, headers, body, decode_error };
+    let answer = |headers, body, decode_error| UnexpectedResponse {
+        operation,
+        status,
+        headers,
+        body,
+        decode_error,
+    };
     if status.is_success() {
         return match decode_success(status.as_u16(), &body) {
-            Some(Ok(value)) => Ok(Response { status, headers, body: value, raw_body: body }),
-            Some(Err(error)) => Err(Error::AcceptedUndecodable(answer(headers, body, Some(error)))),
+            Some(Ok(value)) => Ok(Response {
+                status,
+                headers,
+                body: value,
+                raw_body: body,
+            }),
+            Some(Err(error)) => Err(Error::AcceptedUndecodable(answer(
+                headers,
+                body,
+                Some(error),
+            ))),
             None => Err(Error::AcceptedUndecodable(answer(headers, body, None))),
         };
     }
     let refused = match decode_error(status.as_u16(), &body) {
-        Some(Ok(value)) => Error::Api(ApiError { operation, status, headers, body: value, raw_body: body }),
+        Some(Ok(value)) => Error::Api(ApiError {
+            operation,
+            status,
+            headers,
+            body: value,
+            raw_body: body,
+        }),
         Some(Err(error)) => Error::UnexpectedResponse(answer(headers, body, Some(error))),
         None => Error::UnexpectedResponse(answer(headers, body, None)),
     };
-    Err(if status.is_server_error() { unknown_unless_safe(refused) } else { refused })
+    Err(if status.is_server_error() {
+        unknown_unless_safe(refused)
+    } else {
+        refused
+    })
 }

@@ -13,7 +13,7 @@ use reqwest::header::HeaderMap;
 /// connect and a 429 are always repeatable: the server did not process the
 /// request.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum RetryRule {
+pub enum RetryRule {
     /// The method is idempotent (GET, PUT, DELETE, …): repeating it after a
     /// response changes nothing.
     Idempotent,
@@ -35,18 +35,28 @@ impl RetryRule {
     /// Whether a request with this JSON body (`None`: no body, or not
     /// JSON) may be repeated after it may have been applied. `matched`, when
     /// the caller declared it, replaces the rule's `all_present`.
-    pub(super) fn allows_repeat(self, body: Option<&serde_json::Value>, matched: Option<&[String]>) -> bool {
+    pub fn allows_repeat(
+        self,
+        body: Option<&serde_json::Value>,
+        matched: Option<&[String]>,
+    ) -> bool {
         match self {
             RetryRule::Idempotent => true,
             RetryRule::ConnectErrorsOnly => false,
-            RetryRule::WhenBody { not_true, all_present, any_present } => {
+            RetryRule::WhenBody {
+                not_true,
+                all_present,
+                any_present,
+            } => {
                 let Some(body) = body else { return false };
                 let set = |name: &str| body.get(name).is_some_and(|value| !value.is_null());
                 let all_set = match matched {
                     Some(fields) => fields.iter().all(|name| set(name)),
                     None => all_present.iter().all(|name| set(name)),
                 };
-                !not_true.iter().any(|name| body.get(*name) == Some(&serde_json::Value::Bool(true)))
+                !not_true
+                    .iter()
+                    .any(|name| body.get(*name) == Some(&serde_json::Value::Bool(true)))
                     && all_set
                     && (any_present.is_empty() || any_present.iter().any(|name| set(name)))
             }
@@ -72,7 +82,11 @@ pub struct RetryPolicy {
 impl RetryPolicy {
     /// Up to `max_attempts` sends in all (1 means no retry).
     pub fn new(max_attempts: u32, base_delay: Duration) -> Self {
-        RetryPolicy { max_attempts: max_attempts.max(1), base_delay, max_delay: Duration::from_secs(30) }
+        RetryPolicy {
+            max_attempts: max_attempts.max(1),
+            base_delay,
+            max_delay: Duration::from_secs(30),
+        }
     }
 
     /// Every request is sent once.
@@ -95,16 +109,23 @@ impl Default for RetryPolicy {
 }
 
 /// Statuses that say "try again later".
-pub(super) fn is_transient(status: StatusCode) -> bool {
+pub fn is_transient(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
 /// `Retry-After` in seconds or as an HTTP date.
-pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }

@@ -99,7 +99,9 @@ impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for Listed<T> 
         }
         match value {
             serde_json::Value::String(text) => Ok(Listed::Unchecked(text)),
-            other => Err(serde::de::Error::custom(format!("expected a listed value or text, got {other}"))),
+            other => Err(serde::de::Error::custom(format!(
+                "expected a listed value or text, got {other}"
+            ))),
         }
     }
 }
@@ -107,7 +109,7 @@ impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for Listed<T> 
 /// The shape of an email address, `local@domain.tld`: enough to catch a
 /// value put in the wrong field before the API answers 422. The message
 /// names the field, never the value.
-pub(crate) fn check_email(field: &str, value: &impl AsRef<str>) -> Result<(), String> {
+pub fn check_email(field: &str, value: &impl AsRef<str>) -> Result<(), String> {
     let value = value.as_ref();
     let well_formed = value.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty()
@@ -115,7 +117,11 @@ pub(crate) fn check_email(field: &str, value: &impl AsRef<str>) -> Result<(), St
             && domain.split('.').count() >= 2
             && domain.split('.').all(|label| !label.is_empty())
     }) && !value.chars().any(char::is_whitespace);
-    if well_formed { Ok(()) } else { Err(format!("`{field}` is not an email address")) }
+    if well_formed {
+        Ok(())
+    } else {
+        Err(format!("`{field}` is not an email address"))
+    }
 }
 
 /// Every byte of a path parameter's UTF-8 text except RFC 3986's
@@ -124,12 +130,15 @@ pub(crate) fn check_email(field: &str, value: &impl AsRef<str>) -> Result<(), St
 /// `/` in http(s) URLs, `;`, `%` and anything a parser may one day read as
 /// structure stay inside the one segment, and the server decodes the
 /// caller's string byte for byte.
-const PATH_SEGMENT: &percent_encoding::AsciiSet =
-    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// One path parameter as one encoded path segment. The raw client calls
 /// this in place of progenitor's `encode_path`.
-pub(crate) fn encode_path_segment(value: &str) -> String {
+pub fn encode_path_segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()
 }
 
@@ -138,7 +147,7 @@ pub(crate) fn encode_path_segment(value: &str) -> String {
 /// out as they are and would be resolved by the URL parser, servers and
 /// proxies as "this" and "parent" directory; an empty segment changes the
 /// route. These three are refused before anything is sent.
-pub(crate) fn check_path_segment(name: &str, value: &str) -> Result<(), String> {
+pub fn check_path_segment(name: &str, value: &str) -> Result<(), String> {
     match value {
         "" => Err(format!("path parameter `{name}` is empty")),
         "." | ".." => Err(format!("path parameter `{name}` cannot be `{value}`")),
@@ -149,7 +158,7 @@ pub(crate) fn check_path_segment(name: &str, value: &str) -> Result<(), String> 
 /// A header parameter's value, or why it cannot be sent: CR, LF, NUL and
 /// the other control characters but tab would end or corrupt the header.
 /// The message names the header, never the value.
-pub(crate) fn header_value(name: &str, value: &str) -> Result<reqwest::header::HeaderValue, String> {
+pub fn header_value(name: &str, value: &str) -> Result<reqwest::header::HeaderValue, String> {
     reqwest::header::HeaderValue::from_str(value).map_err(|_| {
         format!("the value of header `{name}` contains a character a header cannot carry (a control character such as CR, LF or NUL)")
     })
@@ -160,7 +169,7 @@ pub(crate) fn header_value(name: &str, value: &str) -> Result<reqwest::header::H
 /// not RFC 3339, a list where text was expected, a number as text), read as
 /// absent instead of failing the whole answer. The value stays in the
 /// answer's raw JSON (`Response::raw_json`).
-pub(crate) fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+pub fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: serde::de::DeserializeOwned,
@@ -171,7 +180,7 @@ where
 }
 
 /// [`lenient`] for fields that are empty rather than absent (lists and maps).
-pub(crate) fn lenient_or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub fn lenient_or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: serde::de::DeserializeOwned + Default,

@@ -8,7 +8,7 @@ use reqwest::header::HeaderMap;
 
 /// A rate-limit window from the spec's `x-rate-limits`.
 #[derive(Debug)]
-pub(crate) struct RateWindow {
+pub struct RateWindow {
     pub requests: u64,
     pub milliseconds: u64,
     /// Lower-case names of the headers that report the server's limit and
@@ -36,7 +36,7 @@ pub struct RateBudget {
 /// limiters (GCRA) allow up to twice the limit across a window boundary,
 /// which is exactly what a server's window refuses.
 #[derive(Debug)]
-pub(crate) struct RateLimiter {
+pub struct RateLimiter {
     windows: std::sync::Mutex<Vec<WindowState>>,
 }
 
@@ -67,14 +67,20 @@ impl WindowState {
     /// How long until a request may start (zero: now).
     /// Forgets the starts that have left the window.
     fn prune(&mut self, now: std::time::Instant) {
-        while self.started.front().is_some_and(|first| now.duration_since(*first) >= self.period()) {
+        while self
+            .started
+            .front()
+            .is_some_and(|first| now.duration_since(*first) >= self.period())
+        {
             self.started.pop_front();
         }
     }
 
     fn wait(&mut self, now: std::time::Instant) -> Duration {
         self.prune(now);
-        let paused = self.paused_until.map_or(Duration::ZERO, |until| until.saturating_duration_since(now));
+        let paused = self
+            .paused_until
+            .map_or(Duration::ZERO, |until| until.saturating_duration_since(now));
         let full = if self.started.len() as u64 >= self.limit {
             // The start whose leaving makes room for one more.
             let frees = self.started.len() - self.limit as usize;
@@ -89,7 +95,7 @@ impl WindowState {
 impl RateLimiter {
     /// The limiter every client with this token and server shares.
     /// `limits` replaces the spec's `(requests, window)` pairs, in order.
-    pub(crate) fn shared(
+    pub fn shared(
         key: u64,
         windows: &'static [RateWindow],
         limits: Option<&[(u64, Duration)]>,
@@ -97,7 +103,10 @@ impl RateLimiter {
         use std::collections::HashMap;
         use std::sync::{Arc, Mutex, OnceLock, Weak};
         static LIMITERS: OnceLock<Mutex<HashMap<u64, Weak<RateLimiter>>>> = OnceLock::new();
-        let mut limiters = LIMITERS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        let mut limiters = LIMITERS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         limiters.retain(|_, limiter| limiter.strong_count() > 0);
         if let Some(limiter) = limiters.get(&key).and_then(Weak::upgrade) {
             return limiter;
@@ -134,20 +143,30 @@ impl RateLimiter {
     }
 
     /// How long until a request may start.
-    pub(super) fn wait(&self) -> Duration {
+    pub fn wait(&self) -> Duration {
         let now = std::time::Instant::now();
-        self.lock().iter_mut().map(|window| window.wait(now)).max().unwrap_or_default()
+        self.lock()
+            .iter_mut()
+            .map(|window| window.wait(now))
+            .max()
+            .unwrap_or_default()
     }
 
     /// Waits until every window has room, then counts a request in each.
-    pub(super) async fn acquire(&self) {
+    pub async fn acquire(&self) {
         loop {
             let wait = {
                 let now = std::time::Instant::now();
                 let mut windows = self.lock();
-                let wait = windows.iter_mut().map(|window| window.wait(now)).max().unwrap_or_default();
+                let wait = windows
+                    .iter_mut()
+                    .map(|window| window.wait(now))
+                    .max()
+                    .unwrap_or_default();
                 if wait.is_zero() {
-                    windows.iter_mut().for_each(|window| window.started.push_back(now));
+                    windows
+                        .iter_mut()
+                        .for_each(|window| window.started.push_back(now));
                     return;
                 }
                 wait
@@ -158,9 +177,12 @@ impl RateLimiter {
 
     /// Follows what an answer's headers report: a lower limit than the
     /// spec's, and a spent window (shared with other clients of the token).
-    pub(super) fn observe(&self, headers: &HeaderMap) {
+    pub fn observe(&self, headers: &HeaderMap) {
         let number = |name: Option<&str>| {
-            headers.get(name?).and_then(|value| value.to_str().ok()).and_then(|text| text.trim().parse::<u64>().ok())
+            headers
+                .get(name?)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse::<u64>().ok())
         };
         let now = std::time::Instant::now();
         for window in self.lock().iter_mut() {
@@ -174,14 +196,18 @@ impl RateLimiter {
         }
     }
 
-    pub(super) fn budget(&self) -> Vec<RateBudget> {
+    pub fn budget(&self) -> Vec<RateBudget> {
         let now = std::time::Instant::now();
         self.lock()
             .iter_mut()
             .map(|window| {
                 let paused = window.paused_until.is_some_and(|until| until > now);
                 window.prune(now);
-                let available = if paused { 0 } else { window.limit.saturating_sub(window.started.len() as u64) };
+                let available = if paused {
+                    0
+                } else {
+                    window.limit.saturating_sub(window.started.len() as u64)
+                };
                 RateBudget {
                     requests: window.limit,
                     window: window.period,

@@ -78,8 +78,9 @@ impl From<OAuthRefresh> for Credentials {
     }
 }
 
-type SaveRefreshToken =
-    Arc<dyn Fn(SecretToken) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync>;
+type SaveRefreshToken = Arc<
+    dyn Fn(SecretToken) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync,
+>;
 
 /// OAuth access tokens renewed with the refresh-token grant (RFC 6749
 /// §6): a form-encoded `grant_type=refresh_token`, `client_id`,
@@ -133,7 +134,10 @@ impl OAuthRefresh {
             form: Vec::new(),
             refresh_ahead: Duration::from_secs(300),
             save_refresh_token: None,
-            tokens: Arc::new(tokio::sync::Mutex::new(Tokens { access: None, refresh: refresh_token.into() })),
+            tokens: Arc::new(tokio::sync::Mutex::new(Tokens {
+                access: None,
+                refresh: refresh_token.into(),
+            })),
         }
     }
 
@@ -185,7 +189,9 @@ impl OAuthRefresh {
         if let Some(rotated) = renewed.refresh {
             tokens.refresh = rotated.clone();
             if let Some(save) = &self.save_refresh_token {
-                save(rotated).await.map_err(|e| format!("the new refresh token could not be stored: {e}"))?;
+                save(rotated)
+                    .await
+                    .map_err(|e| format!("the new refresh token could not be stored: {e}"))?;
             }
         }
         Ok(renewed.access)
@@ -194,38 +200,67 @@ impl OAuthRefresh {
     /// The API refused `sent`: forget it, unless a renewal already replaced it.
     async fn reject(&self, sent: &SecretToken) {
         let mut tokens = self.tokens.lock().await;
-        if tokens.access.as_ref().is_some_and(|(token, _)| token == sent) {
+        if tokens
+            .access
+            .as_ref()
+            .is_some_and(|(token, _)| token == sent)
+        {
             tokens.access = None;
         }
     }
 
-    async fn renew(&self, http: &reqwest::Client, refresh: &SecretToken) -> Result<Renewed, String> {
+    async fn renew(
+        &self,
+        http: &reqwest::Client,
+        refresh: &SecretToken,
+    ) -> Result<Renewed, String> {
         let mut form: Vec<(&str, &str)> = vec![
             ("grant_type", "refresh_token"),
             ("client_id", &self.client_id),
             ("client_secret", self.client_secret.expose()),
             ("refresh_token", refresh.expose()),
         ];
-        form.extend(self.form.iter().map(|(name, value)| (name.as_str(), value.as_str())));
+        form.extend(
+            self.form
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str())),
+        );
         let response = http
             .post(&self.token_url)
             .form(&form)
             .send()
             .await
-            .map_err(|e| format!("the token endpoint could not be reached: {}", e.without_url()))?;
+            .map_err(|e| {
+                format!(
+                    "the token endpoint could not be reached: {}",
+                    e.without_url()
+                )
+            })?;
         let status = response.status();
         if !status.is_success() {
             return Err(format!("the token endpoint answered {status}"));
         }
-        let answer: serde_json::Value =
-            response.json().await.map_err(|_| "the token endpoint's answer is not JSON".to_owned())?;
+        let answer: serde_json::Value = response
+            .json()
+            .await
+            .map_err(|_| "the token endpoint's answer is not JSON".to_owned())?;
         let access = answer
             .get("access_token")
             .and_then(serde_json::Value::as_str)
             .ok_or("the token endpoint's answer has no `access_token`")?;
-        let valid_for = answer.get("expires_in").and_then(serde_json::Value::as_u64).unwrap_or(3600);
-        let refresh = answer.get("refresh_token").and_then(serde_json::Value::as_str).map(SecretToken::from);
-        Ok(Renewed { access: access.into(), valid_for: Duration::from_secs(valid_for), refresh })
+        let valid_for = answer
+            .get("expires_in")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(3600);
+        let refresh = answer
+            .get("refresh_token")
+            .and_then(serde_json::Value::as_str)
+            .map(SecretToken::from);
+        Ok(Renewed {
+            access: access.into(),
+            valid_for: Duration::from_secs(valid_for),
+            refresh,
+        })
     }
 }
 
@@ -238,7 +273,7 @@ struct Renewed {
 /// The credentials as the spec's security scheme sends them: a header and
 /// the text before the token (`Authorization`, `Bearer `).
 #[derive(Clone)]
-pub(crate) struct Credential {
+pub struct Credential {
     header: HeaderName,
     prefix: &'static str,
     credentials: Credentials,
@@ -247,8 +282,13 @@ pub(crate) struct Credential {
 }
 
 impl Credential {
-    pub(crate) fn new(header: &'static str, prefix: &'static str, credentials: Credentials) -> Self {
-        let mut credential = Credential { header: HeaderName::from_static(header), prefix, credentials, fixed: None };
+    pub fn new(header: &'static str, prefix: &'static str, credentials: Credentials) -> Self {
+        let mut credential = Credential {
+            header: HeaderName::from_static(header),
+            prefix,
+            credentials,
+            fixed: None,
+        };
         if let Credentials::Token(token) = &credential.credentials {
             credential.fixed = credential.value(token);
         }
@@ -262,7 +302,11 @@ impl Credential {
     /// Refuses at build time what no request could carry.
     pub(super) fn check(&self) -> Result<(), BuildError> {
         match &self.credentials {
-            Credentials::Token(_) => self.fixed.as_ref().map(drop).ok_or(BuildError::InvalidToken),
+            Credentials::Token(_) => self
+                .fixed
+                .as_ref()
+                .map(drop)
+                .ok_or(BuildError::InvalidToken),
             Credentials::OAuth(_) => Ok(()),
         }
     }
@@ -285,7 +329,9 @@ impl Credential {
         let unusable = "the token contains characters a header cannot carry";
         match &self.credentials {
             Credentials::Token(_) => self.fixed.clone().ok_or_else(|| unusable.to_owned()),
-            Credentials::OAuth(refresh) => self.value(&refresh.current(http).await?).ok_or_else(|| unusable.to_owned()),
+            Credentials::OAuth(refresh) => self
+                .value(&refresh.current(http).await?)
+                .ok_or_else(|| unusable.to_owned()),
         }
     }
 
@@ -296,7 +342,9 @@ impl Credential {
         http: &reqwest::Client,
         sent: &HeaderValue,
     ) -> Option<HeaderValue> {
-        let Credentials::OAuth(refresh) = &self.credentials else { return None };
+        let Credentials::OAuth(refresh) = &self.credentials else {
+            return None;
+        };
         let sent = sent.to_str().ok()?.strip_prefix(self.prefix)?;
         refresh.reject(&SecretToken::from(sent)).await;
         self.current(http).await.ok()

@@ -4,7 +4,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderName, HeaderValue};
 
 use super::credentials::Credential;
@@ -13,7 +12,7 @@ use super::retry::{RetryPolicy, RetryRule, is_transient, retry_after};
 
 /// What the spec fixes for one operation rather than asking the caller.
 #[derive(Debug)]
-pub(crate) struct OperationPolicy {
+pub struct OperationPolicy {
     pub operation_id: &'static str,
     pub authenticated: bool,
     /// `(lower-case name, value)` pairs sent on every call.
@@ -23,7 +22,7 @@ pub(crate) struct OperationPolicy {
 
 /// Per-client state the request hook needs.
 #[derive(Clone)]
-pub(crate) struct Inner {
+pub struct Inner {
     credential: Option<Credential>,
     operations: &'static [OperationPolicy],
     retry: RetryPolicy,
@@ -44,27 +43,31 @@ impl fmt::Debug for Inner {
 }
 
 impl Inner {
-    pub(crate) fn budget(&self) -> Vec<RateBudget> {
+    pub fn budget(&self) -> Vec<RateBudget> {
         self.limiter.budget()
     }
 
     fn operation(&self, operation_id: &str) -> Option<&OperationPolicy> {
-        self.operations.iter().find(|op| op.operation_id == operation_id)
+        self.operations
+            .iter()
+            .find(|op| op.operation_id == operation_id)
     }
 
     /// Whether `operation_id`'s request with this JSON body may be sent
     /// again after it may have been applied (a timeout, a dropped
     /// connection, a 5xx). The retries and the "outcome unknown" error both
     /// ask this.
-    pub(crate) fn repeat_safe(&self, operation_id: &str, body: Option<&serde_json::Value>) -> bool {
-        let rule = self.operation(operation_id).map_or(RetryRule::ConnectErrorsOnly, |op| op.retry);
+    pub fn repeat_safe(&self, operation_id: &str, body: Option<&serde_json::Value>) -> bool {
+        let rule = self
+            .operation(operation_id)
+            .map_or(RetryRule::ConnectErrorsOnly, |op| op.retry);
         rule.allows_repeat(body, self.matched_fields.as_deref())
     }
 
     /// Sends `request`, and sends it again while the failure is transient
     /// and a repeat is safe. Each attempt is a `tracing` span with the
     /// operation, attempt, status and latency; never headers or bodies.
-    async fn execute(
+    pub async fn execute(
         &self,
         http: &reqwest::Client,
         mut request: reqwest::Request,
@@ -77,7 +80,10 @@ impl Inner {
         let mut repeatable: Option<bool> = None;
         let mut judge = |request: &reqwest::Request| {
             *repeatable.get_or_insert_with(|| {
-                let body = request.body().and_then(reqwest::Body::as_bytes).unwrap_or_default();
+                let body = request
+                    .body()
+                    .and_then(reqwest::Body::as_bytes)
+                    .unwrap_or_default();
                 self.repeat_safe(operation_id, serde_json::from_slice(body).ok().as_ref())
             })
         };
@@ -91,7 +97,9 @@ impl Inner {
         let mut renewed_token = false;
         loop {
             // A body that cannot be replayed (a stream) is sent once.
-            let Some(this_attempt) = request.try_clone() else { return http.execute(request).await };
+            let Some(this_attempt) = request.try_clone() else {
+                return http.execute(request).await;
+            };
             let span = tracing::info_span!(
                 "http_request",
                 operation = operation_id,
@@ -109,7 +117,12 @@ impl Inner {
                 self.limiter.observe(response.headers());
                 // The budget is worked out only for a subscriber that listens.
                 if !span.is_disabled()
-                    && let Some(remaining) = self.limiter.budget().iter().map(|window| window.available).min()
+                    && let Some(remaining) = self
+                        .limiter
+                        .budget()
+                        .iter()
+                        .map(|window| window.available)
+                        .min()
                 {
                     span.record("rate_available", remaining);
                 }
@@ -123,7 +136,9 @@ impl Inner {
             {
                 // One more try with a renewed token: the old one may have
                 // expired or been revoked since it was handed out.
-                request.headers_mut().insert(credential.header().clone(), renewed);
+                request
+                    .headers_mut()
+                    .insert(credential.header().clone(), renewed);
                 renewed_token = true;
                 attempt += 1;
                 continue;
@@ -136,10 +151,14 @@ impl Inner {
                     retry_after(response.headers())
                 }
                 Err(error) if error.is_timeout() && judge(&request) => None,
-                Ok(response) if is_transient(response.status()) && judge(&request) => retry_after(response.headers()),
+                Ok(response) if is_transient(response.status()) && judge(&request) => {
+                    retry_after(response.headers())
+                }
                 _ => return outcome,
             };
-            let Some(backoff_wait) = backoff.next() else { return outcome };
+            let Some(backoff_wait) = backoff.next() else {
+                return outcome;
+            };
             let wait = asked_wait.unwrap_or(backoff_wait);
             if wait > self.retry.max_delay {
                 return outcome;
@@ -164,8 +183,9 @@ impl Inner {
             return Ok(());
         };
         for (name, value) in operation.constant {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| HookFailure::InvalidRequest(format!("`{name}` is not a valid header name")))?;
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                HookFailure::InvalidRequest(format!("`{name}` is not a valid header name"))
+            })?;
             let value = HeaderValue::from_str(value).map_err(|_| {
                 HookFailure::InvalidRequest(format!("the value of header `{name}` is not valid"))
             })?;
@@ -176,7 +196,9 @@ impl Inner {
                 HookFailure::InvalidRequest(format!("{operation_id} needs a credential"))
             })?;
             let value = credential.current(http).await.map_err(HookFailure::Token)?;
-            request.headers_mut().insert(credential.header().clone(), value);
+            request
+                .headers_mut()
+                .insert(credential.header().clone(), value);
         }
         // A window the server reports as spent (such as a day's budget) is
         // not waited out inside a call.
@@ -191,21 +213,19 @@ impl Inner {
     }
 }
 
-impl ClientHooks<Inner> for crate::raw::Client {
-    async fn pre<E>(
+impl Inner {
+    /// Progenitor's `ClientHooks::pre`: headers and the credential before a
+    /// request, or why it is not sent. The generated raw client's hooks call
+    /// this and [`execute`](Inner::execute).
+    pub async fn pre_hook<E>(
         &self,
         request: &mut reqwest::Request,
-        info: &OperationInfo,
+        operation_id: &str,
+        http: &reqwest::Client,
     ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner().prepare(request, info.operation_id, self.client()).await.map_err(HookFailure::into_raw)
-    }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner().execute(self.client(), request, info.operation_id).await
+        self.prepare(request, operation_id, http)
+            .await
+            .map_err(HookFailure::into_raw)
     }
 }
 
@@ -225,7 +245,9 @@ impl HookFailure {
     fn into_raw<E>(self) -> progenitor_client::Error<E> {
         match self {
             HookFailure::InvalidRequest(reason) => progenitor_client::Error::InvalidRequest(reason),
-            HookFailure::Token(reason) => progenitor_client::Error::Custom(format!("{}{reason}", Self::TOKEN)),
+            HookFailure::Token(reason) => {
+                progenitor_client::Error::Custom(format!("{}{reason}", Self::TOKEN))
+            }
             HookFailure::RateLimited(reason) => {
                 progenitor_client::Error::Custom(format!("{}{reason}", Self::RATE_LIMITED))
             }
@@ -233,7 +255,7 @@ impl HookFailure {
     }
 }
 
-/// Settings for a [`Client`](crate::Client); start from `Client::builder`.
+/// Settings for a generated crate's `Client`; start from `Client::builder`.
 #[derive(Debug)]
 pub struct ClientBuilder {
     base_url: Option<String>,
@@ -249,7 +271,9 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    pub(crate) fn new(
+    /// The generated `Client::builder` starts here, with what the spec fixes.
+    #[doc(hidden)]
+    pub fn new(
         default_base_url: Option<&str>,
         credential: Option<Credential>,
         operations: &'static [OperationPolicy],
@@ -340,10 +364,12 @@ impl ClientBuilder {
         hasher.finish()
     }
 
-    pub fn build(self) -> Result<crate::Client, BuildError> {
+    /// What a generated `Client` is made of, checked; its `build` wraps it.
+    #[doc(hidden)]
+    pub fn build_parts(self) -> Result<ClientParts, BuildError> {
         let base_url = self.base_url.clone().ok_or(BuildError::MissingBaseUrl)?;
-        let parsed =
-            reqwest::Url::parse(&base_url).map_err(|_| BuildError::InvalidBaseUrl(base_url.clone()))?;
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|_| BuildError::InvalidBaseUrl(base_url.clone()))?;
         // Paths are appended to the base URL as text: a query or a fragment
         // in it would swallow them (`http://h/p#f` + `/contacts/x` sends
         // `/p`).
@@ -357,14 +383,21 @@ impl ClientBuilder {
         if let Some(credential) = &self.credential {
             credential.check()?;
         }
-        let limiter =
-            RateLimiter::shared(self.limiter_key(&base_url), self.rate_limits, self.limit_override.as_deref());
+        let limiter = RateLimiter::shared(
+            self.limiter_key(&base_url),
+            self.rate_limits,
+            self.limit_override.as_deref(),
+        );
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .timeout(self.timeout)
                 .connect_timeout(self.connect_timeout)
-                .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                .user_agent(concat!(
+                    env!("CARGO_PKG_NAME"),
+                    "/",
+                    env!("CARGO_PKG_VERSION")
+                ))
                 .build()
                 .map_err(BuildError::Http)?,
         };
@@ -375,8 +408,21 @@ impl ClientBuilder {
             limiter,
             matched_fields: self.matched_fields,
         };
-        Ok(crate::Client::from_parts(base_url.trim_end_matches('/'), http, inner))
+        Ok(ClientParts {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            http,
+            inner,
+        })
     }
+}
+
+/// A built client's parts: the base URL (without a trailing slash), the
+/// HTTP client and the runtime state progenitor's hooks use.
+#[derive(Debug)]
+pub struct ClientParts {
+    pub base_url: String,
+    pub http: reqwest::Client,
+    pub inner: Inner,
 }
 
 /// Why a client could not be built. Never contains the token.
@@ -398,11 +444,18 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::MissingBaseUrl => f.write_str("no base URL: the spec names none, so set one"),
-            BuildError::InvalidBaseUrl(url) => {
-                write!(f, "`{url}` is not an absolute http(s) URL without a query or a fragment")
+            BuildError::MissingBaseUrl => {
+                f.write_str("no base URL: the spec names none, so set one")
             }
-            BuildError::InvalidToken => f.write_str("the token contains characters a header cannot carry"),
+            BuildError::InvalidBaseUrl(url) => {
+                write!(
+                    f,
+                    "`{url}` is not an absolute http(s) URL without a query or a fragment"
+                )
+            }
+            BuildError::InvalidToken => {
+                f.write_str("the token contains characters a header cannot carry")
+            }
             BuildError::Http(_) => f.write_str("the HTTP client could not be built"),
         }
     }

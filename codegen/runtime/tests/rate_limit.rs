@@ -1,0 +1,103 @@
+//! The sliding log and what it takes from the server's headers. Counts, not
+//! timings: every assertion holds however slow the machine is.
+
+use std::time::Duration;
+
+use client_runtime::{RateLimit, RateLimiter, RateWindow};
+use reqwest::header::{HeaderMap, HeaderValue};
+
+static WINDOWS: [RateWindow; 2] = [
+    RateWindow {
+        requests: 3,
+        milliseconds: 60_000,
+        limit_header: Some("x-ratelimit-max"),
+        remaining_header: Some("x-ratelimit-remaining"),
+    },
+    RateWindow {
+        requests: 100,
+        milliseconds: 86_400_000,
+        limit_header: None,
+        remaining_header: Some("x-ratelimit-daily-remaining"),
+    },
+];
+
+fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+    pairs
+        .iter()
+        .map(|(name, value)| (name.parse().unwrap(), HeaderValue::from_static(value)))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_log_admits_the_limit_then_makes_callers_wait() {
+    let limiter = RateLimiter::shared(1, &WINDOWS, None);
+    for _ in 0..3 {
+        assert_eq!(limiter.wait(), Duration::ZERO);
+        limiter.acquire().await;
+    }
+    let budget = limiter.budget();
+    assert_eq!((budget[0].available, budget[1].available), (0, 97));
+    assert!(
+        limiter.wait() > Duration::from_secs(59),
+        "the first start must leave the window"
+    );
+}
+
+#[test]
+fn clients_of_one_key_share_a_limiter_and_overrides_apply_in_order() {
+    let a = RateLimiter::shared(2, &WINDOWS, Some(&[(10, Duration::from_secs(1))]));
+    let b = RateLimiter::shared(2, &WINDOWS, None);
+    assert!(std::sync::Arc::ptr_eq(&a, &b));
+    assert_eq!(a.budget()[0].requests, 10);
+    assert_eq!(
+        a.budget()[1].requests,
+        100,
+        "no override for the second window"
+    );
+    let other = RateLimiter::shared(3, &WINDOWS, None);
+    assert!(!std::sync::Arc::ptr_eq(&a, &other));
+}
+
+#[test]
+fn the_server_s_headers_lower_the_limit_and_pause_a_spent_window() {
+    let limiter = RateLimiter::shared(4, &WINDOWS, None);
+    limiter.observe(&headers(&[
+        ("x-ratelimit-max", "2"),
+        ("x-ratelimit-remaining", "1"),
+    ]));
+    let budget = limiter.budget();
+    assert_eq!(
+        (budget[0].requests, budget[0].server_remaining),
+        (2, Some(1))
+    );
+    // A higher limit than the spec's is not believed.
+    limiter.observe(&headers(&[("x-ratelimit-max", "50")]));
+    assert_eq!(limiter.budget()[0].requests, 3);
+    limiter.observe(&headers(&[("x-ratelimit-daily-remaining", "0")]));
+    assert_eq!(limiter.budget()[1].available, 0);
+    assert!(
+        limiter.wait() > Duration::from_secs(3600),
+        "the day is spent"
+    );
+}
+
+#[test]
+fn rate_limits_are_written_n_per_duration() {
+    let parsed: RateLimit = "100/10s".parse().unwrap();
+    assert_eq!(
+        (parsed.requests, parsed.window),
+        (100, Duration::from_secs(10))
+    );
+    assert_eq!(
+        "500/250ms".parse::<RateLimit>().unwrap().window,
+        Duration::from_millis(250)
+    );
+    assert_eq!(
+        "200000/1d".parse::<RateLimit>().unwrap().window,
+        Duration::from_secs(86_400)
+    );
+    for bad in ["", "100", "0/1s", "x/1s", "10/0s", "10/1y"] {
+        assert!(bad.parse::<RateLimit>().is_err(), "{bad}");
+    }
+    assert_eq!(parsed.to_string().parse::<RateLimit>().unwrap(), parsed);
+}

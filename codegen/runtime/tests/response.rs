@@ -1,0 +1,95 @@
+//! Decoding by status: a 2xx is never a refusal, a failure after sending is
+//! "outcome unknown" when a repeat is not safe.
+
+use client_runtime::{Error, decode_json, receive};
+use progenitor_client::ResponseValue;
+use serde_json::{Value, json};
+
+type Decoded = Result<client_runtime::Response<Value>, Error<Value>>;
+
+fn answer(status: u16, body: &'static str) -> reqwest::Response {
+    http::Response::builder()
+        .status(status)
+        .body(body)
+        .unwrap()
+        .into()
+}
+
+fn success(status: u16, body: &[u8]) -> Option<Result<Value, serde_json::Error>> {
+    (200..300).contains(&status).then(|| {
+        decode_json::<Value>(body).and_then(|value| match value.get("id") {
+            Some(_) => Ok(value),
+            None => Err(serde::de::Error::missing_field("id")),
+        })
+    })
+}
+
+fn refusal(status: u16, body: &[u8]) -> Option<Result<Value, serde_json::Error>> {
+    (status == 400).then(|| decode_json(body))
+}
+
+async fn received(status: u16, body: &'static str, repeat_safe: bool) -> Decoded {
+    let response = answer(status, body);
+    let sent = if (200..300).contains(&status) {
+        Ok(ResponseValue::stream(response))
+    } else {
+        Err(progenitor_client::Error::UnexpectedResponse(response))
+    };
+    receive("op", sent, success, refusal, || repeat_safe).await
+}
+
+#[tokio::test]
+async fn a_2xx_decodes_with_its_status_and_raw_body() {
+    let response = received(201, r#"{"id":"x","extra":1}"#, false)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.raw_json(), Some(json!({"id": "x", "extra": 1})));
+}
+
+#[tokio::test]
+async fn a_2xx_without_its_core_is_accepted_undecodable() {
+    for body in ["{}", "<html>", ""] {
+        let error = received(200, body, false).await.unwrap_err();
+        assert!(
+            matches!(error, Error::AcceptedUndecodable(ref a) if a.status == 200),
+            "{error:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn refusals_decode_by_status() {
+    assert!(matches!(
+        received(400, r#"{"message":"no"}"#, false).await,
+        Err(Error::Api(_))
+    ));
+    assert!(matches!(
+        received(400, "<html>", false).await,
+        Err(Error::UnexpectedResponse(_))
+    ));
+    assert!(matches!(
+        received(404, "{}", false).await,
+        Err(Error::UnexpectedResponse(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_5xx_is_outcome_unknown_unless_a_repeat_is_safe() {
+    let error = received(503, "{}", false).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::OutcomeUnknown {
+                operation: "op",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert!(matches!(
+        received(503, "{}", true).await,
+        Err(Error::UnexpectedResponse(_))
+    ));
+}
