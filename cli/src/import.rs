@@ -3,9 +3,11 @@
 //! - Columns are API field names; `tags` holds tags separated by `;`; `cf.<id>` sets the
 //!   custom field `<id>`; `dndSettings`, `inboundDndSettings` and `customFields` take JSON.
 //! - An empty cell leaves the field out (never `null`).
-//! - Each finished row is appended to `FILE.csv.progress` as `index<TAB>outcome<TAB>reason`
-//!   (outcome: `created`, `updated`, `applied`, `unknown` or `failed`), flushed at once; a
-//!   new run skips the rows recorded there (`--retry-failed` sends the failed ones again, and
+//! - `FILE.csv.progress` starts with the server and location it describes; resuming
+//!   against another is refused (`--restart` starts over). Each finished row is appended
+//!   as `index<TAB>outcome<TAB>content hash<TAB>reason` (outcome: `created`, `updated`, `applied`, `unknown` or `failed`), flushed at once; a
+//!   new run skips the rows recorded there unless their content changed (`--retry-failed`
+//!   sends the failed ones again, and
 //!   the unknown ones whose repeat is safe; a later line for a row overrides an earlier one).
 //!   Delete it to import the whole file again.
 //! - Ctrl-C (SIGINT) stops sending new rows, waits for the rows in flight, and exits 130.
@@ -41,6 +43,9 @@ pub struct ImportArgs {
     /// and reported again).
     #[arg(long)]
     retry_failed: bool,
+    /// Forget the progress file and import every row again.
+    #[arg(long)]
+    restart: bool,
 }
 
 /// What became of a row. `Applied`: the server accepted it, but its answer did not say
@@ -116,7 +121,12 @@ const JSON_COLUMNS: &[&str] = &[
 /// Columns that take `true` or `false`.
 const BOOL_COLUMNS: &[&str] = &["dnd", "createNewIfDuplicateAllowed"];
 
-pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
+/// The first line of a progress file: what the rows were sent to.
+const TARGET_MARK: &str = "# highlevel-contacts import";
+
+/// `base_url` is the server the client sends to; with the location, it is
+/// what a progress file describes.
+pub async fn run(client: &Client, base_url: &str, args: ImportArgs) -> Result<(), Failure> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(&args.file)
@@ -163,13 +173,68 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
         })
         .collect();
 
+    // A row's content, so an edited row is sent again.
+    let hashes: HashMap<usize, String> = rows
+        .iter()
+        .map(|(index, row)| {
+            let content = match row {
+                Ok(cells) => cells.join("\u{1f}"),
+                Err(why) => why.clone(),
+            };
+            (*index, content_hash(&content))
+        })
+        .collect();
     let progress_path = progress_path(&args.file);
-    let mut done = read_progress(&progress_path)?;
+    let target = format!("{TARGET_MARK}\t{base_url}\t{}", args.location_id);
+    if args.restart {
+        std::fs::remove_file(&progress_path)
+            .or_else(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            })
+            .map_err(|e| {
+                Failure::usage(format!("cannot remove {}: {e}", progress_path.display()))
+            })?;
+    }
+    let (recorded_target, mut done) = read_progress(&progress_path)?;
+    match recorded_target {
+        Some(recorded) if recorded != target => {
+            let describe = |line: &str| {
+                let mut parts = line.split('\t').skip(1);
+                format!(
+                    "{} (location {})",
+                    parts.next().unwrap_or("?"),
+                    parts.next().unwrap_or("?")
+                )
+            };
+            return Err(Failure::usage(format!(
+                "{} records an import to {}, not {}: run with --restart to start over",
+                progress_path.display(),
+                describe(&recorded),
+                describe(&target)
+            )));
+        }
+        None if !done.is_empty() => {
+            return Err(Failure::usage(format!(
+                "{} does not say where its rows went: run with --restart to start over",
+                progress_path.display()
+            )));
+        }
+        _ => {}
+    }
+    // An edited row is new data: sent again, unless it may have been applied before
+    // (an unknown row is settled first).
+    done.retain(|index, (outcome, hash, _)| {
+        *outcome == Outcome::Unknown || hashes.get(index) == Some(hash)
+    });
     // Unknown rows are sent again only when a repeat is safe for their body (judged
     // below, once the row is built); the others stay as recorded.
     let mut unknown_before = HashSet::new();
     if args.retry_failed {
-        done.retain(|index, (outcome, _)| match outcome {
+        done.retain(|index, (outcome, _, _)| match outcome {
             Outcome::Failed => false,
             Outcome::Unknown => {
                 unknown_before.insert(*index);
@@ -178,11 +243,17 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
             _ => true,
         });
     }
+    let write_error = |e: std::io::Error| {
+        Failure::usage(format!("cannot write {}: {e}", progress_path.display()))
+    };
     let mut progress = OpenOptions::new()
         .create(true)
         .append(true)
         .open(&progress_path)
-        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", progress_path.display())))?;
+        .map_err(write_error)?;
+    if progress.metadata().map_err(write_error)?.len() == 0 {
+        writeln!(progress, "{target}").map_err(write_error)?;
+    }
 
     let bar = ProgressBar::new(rows.len() as u64);
     bar.set_style(
@@ -205,13 +276,14 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
     let mut interrupted = false;
     let mut record = |index: usize, outcome: Outcome, why: String| -> Result<(), Failure> {
         let why = why.replace(['\t', '\n', '\r'], " ");
-        writeln!(progress, "{index}\t{}\t{why}", outcome.word())
+        let hash = hashes.get(&index).cloned().unwrap_or_default();
+        writeln!(progress, "{index}\t{}\t{hash}\t{why}", outcome.word())
             .and_then(|()| progress.flush())
             .map_err(|e| Failure {
                 code: EXIT_USAGE,
                 message: format!("cannot write {}: {e}", progress_path.display()),
             })?;
-        done.insert(index, (outcome, why));
+        done.insert(index, (outcome, hash, why));
         bar.inc(1);
         Ok(())
     };
@@ -292,7 +364,7 @@ pub async fn run(client: &Client, args: ImportArgs) -> Result<(), Failure> {
     indexes.sort_unstable();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for index in &indexes {
-        let (outcome, why) = &done[index];
+        let (outcome, _, why) = &done[index];
         *counts.entry(outcome.word()).or_default() += 1;
         if outcome.needs_attention() {
             let line = lines.get(index).copied().unwrap_or(*index as u64 + 1);
@@ -345,13 +417,25 @@ fn progress_path(file: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-type Done = HashMap<usize, (Outcome, String)>;
+/// Per row: its outcome, its content hash and the reason given.
+type Done = HashMap<usize, (Outcome, String, String)>;
 
-fn read_progress(path: &Path) -> Result<Done, Failure> {
+/// The first 16 hex digits of the SHA-256 of a row's content: stable across
+/// runs, versions and machines.
+fn content_hash(content: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(content.as_bytes())[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// The target line (`TARGET_MARK…`) and the rows a progress file records.
+fn read_progress(path: &Path) -> Result<(Option<String>, Done), Failure> {
     let mut done = HashMap::new();
     let file = match File::open(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(done),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((None, done)),
         Err(e) => {
             return Err(Failure::usage(format!(
                 "cannot read {}: {e}",
@@ -359,19 +443,26 @@ fn read_progress(path: &Path) -> Result<Done, Failure> {
             )));
         }
     };
+    let mut target = None;
     for line in BufReader::new(file).lines() {
         let line =
             line.map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
-        let mut parts = line.splitn(3, '\t');
+        if line.starts_with(TARGET_MARK) {
+            target = Some(line);
+            continue;
+        }
+        let mut parts = line.splitn(4, '\t');
         // A line cut short by a crash is ignored: its row is sent again.
-        let (Some(index), Some(outcome)) = (parts.next(), parts.next()) else {
+        let (Some(index), Some(outcome), Some(hash)) = (parts.next(), parts.next(), parts.next())
+        else {
             continue;
         };
         if let (Ok(index), Some(outcome)) = (index.parse(), Outcome::parse(outcome)) {
-            done.insert(index, (outcome, parts.next().unwrap_or("").to_owned()));
+            let why = parts.next().unwrap_or("").to_owned();
+            done.insert(index, (outcome, hash.to_owned(), why));
         }
     }
-    Ok(done)
+    Ok((target, done))
 }
 
 /// Refuses a column that is not a field of Upsert Contact, before any row is sent.

@@ -206,7 +206,8 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let client = client_from_env(cli.base_url, cli.rate_limit, cli.attempts, cli.match_fields)?;
+    let (client, base_url) =
+        client_from_env(cli.base_url, cli.rate_limit, cli.attempts, cli.match_fields)?;
     match cli.command {
         Command::UpdateContact {
             contact_id,
@@ -244,7 +245,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let answer = client.upsert_contact(&body).await.map_err(failure)?;
             print_json(answer.body())
         }
-        Command::Import(args) => import::run(&client, args).await,
+        Command::Import(args) => import::run(&client, &base_url, args).await,
     }
 }
 
@@ -348,7 +349,7 @@ fn client_from_env(
     rate_limit: Option<RateLimit>,
     attempts: u32,
     match_fields: Option<Vec<String>>,
-) -> Result<Client, Failure> {
+) -> Result<(Client, String), Failure> {
     let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
     let base_url = base_url.or_else(|| var("HIGHLEVEL_BASE_URL"));
     let credentials: Credentials = match (var("HIGHLEVEL_TOKEN"), var("HIGHLEVEL_CLIENT_ID")) {
@@ -393,7 +394,7 @@ fn client_from_env(
         RetryPolicy::new(attempts.max(1), Duration::from_millis(200))
             .max_delay(Duration::from_secs(30)),
     );
-    if let Some(base_url) = base_url {
+    if let Some(base_url) = &base_url {
         builder = builder.base_url(base_url);
     }
     if let Some(limit) = rate_limit {
@@ -402,7 +403,9 @@ fn client_from_env(
     if let Some(fields) = match_fields {
         builder = builder.matched_fields(fields);
     }
-    builder
+    let client = builder
         .build()
-        .map_err(|e| Failure::usage(format!("cannot build the client: {e}")))
+        .map_err(|e| Failure::usage(format!("cannot build the client: {e}")))?;
+    let base_url = base_url.unwrap_or_else(|| highlevel_contacts::DEFAULT_BASE_URL.to_owned());
+    Ok((client, base_url.trim_end_matches('/').to_owned()))
 }

@@ -346,7 +346,12 @@ async fn interrupted_import_resumes_without_losing_or_repeating_rows() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(!stderr.contains(TOKEN));
-    let recorded = std::fs::read_to_string(&progress).unwrap().lines().count();
+    // Rows, after the line naming the target.
+    let recorded = std::fs::read_to_string(&progress)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .count();
     assert!(
         recorded < ROWS,
         "the import was not interrupted: {recorded}"
@@ -443,5 +448,50 @@ async fn retry_failed_sends_failed_rows_again_and_unknown_ones_only_when_safe() 
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert!(text(&output.stdout).contains("created 2, updated 0, applied 0, unknown 0, failed 0"));
     assert_eq!(mock.stats().contacts, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A progress file describes one server and location, and each row's content: another
+/// target is refused, `--restart` starts over, and an edited row is sent again alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_is_tied_to_its_target_and_to_each_row_s_content() {
+    let first = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let dir = temp_dir("target");
+    let csv = write_csv(&dir, "c.csv", "email\na@example.com\nb@example.com\n");
+    let csv_text = csv.to_str().unwrap().to_owned();
+    let args = ["import", csv_text.as_str(), "--location-id", "loc"];
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let output = run(&first.url(), &args).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+
+    // A fresh server: the progress file is not for it.
+    let second = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let output = run(&second.url(), &args).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("run with --restart"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(second.stats().requests, 0);
+    // Another location, the same.
+    let other_location = ["import", csv_text.as_str(), "--location-id", "loc2"];
+    assert_eq!(
+        run(&first.url(), &other_location).await.status.code(),
+        Some(2)
+    );
+    let mut restart = args.to_vec();
+    restart.push("--restart");
+    let output = run(&second.url(), &restart).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(second.stats().contacts, 2);
+
+    // One row edited: only it is sent again.
+    std::fs::write(&csv, "email\na@example.com\nc@example.com\n").unwrap();
+    let sent = second.stats().requests;
+    let output = run(&second.url(), &args).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(second.stats().requests, sent + 1);
+    assert_eq!(second.stats().contacts, 3);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -59,7 +59,7 @@ fn clients_of_one_key_share_a_limiter_and_overrides_apply_in_order() {
 }
 
 #[test]
-fn the_server_s_headers_lower_the_limit_and_pause_a_spent_window() {
+fn the_server_s_headers_lower_the_limit_and_fill_a_spent_window() {
     let limiter = RateLimiter::shared(4, &WINDOWS, None);
     limiter.observe(&headers(&[
         ("x-ratelimit-max", "2"),
@@ -100,4 +100,24 @@ fn rate_limits_are_written_n_per_duration() {
         assert!(bad.parse::<RateLimit>().is_err(), "{bad}");
     }
     assert_eq!(parsed.to_string().parse::<RateLimit>().unwrap(), parsed);
+}
+
+#[tokio::test]
+async fn what_the_server_counts_beyond_this_client_s_log_is_another_client_s() {
+    let limiter = RateLimiter::shared(5, &WINDOWS, None);
+    limiter.acquire().await;
+    // This client sent 1; the server counts 2 of 3 used: 1 is someone else's.
+    limiter.observe(&headers(&[("x-ratelimit-remaining", "1")]));
+    assert_eq!(limiter.budget()[0].available, 1);
+    // A client alone on its budget is not slowed: the server's count matches
+    // its own log, and nothing is added.
+    limiter.acquire().await;
+    limiter.observe(&headers(&[("x-ratelimit-remaining", "0")]));
+    assert_eq!(limiter.budget()[0].available, 0);
+    let alone = RateLimiter::shared(6, &WINDOWS, None);
+    for _ in 0..2 {
+        alone.acquire().await;
+    }
+    alone.observe(&headers(&[("x-ratelimit-remaining", "1")]));
+    assert_eq!(alone.budget()[0].available, 1);
 }

@@ -54,8 +54,6 @@ struct WindowState {
     limit: u64,
     started: std::collections::VecDeque<std::time::Instant>,
     server_remaining: Option<u64>,
-    /// The server said nothing remains: no request before this.
-    paused_until: Option<std::time::Instant>,
 }
 
 impl WindowState {
@@ -81,17 +79,13 @@ impl WindowState {
 
     fn wait(&mut self, now: std::time::Instant) -> Duration {
         self.prune(now);
-        let paused = self
-            .paused_until
-            .map_or(Duration::ZERO, |until| until.saturating_duration_since(now));
-        let full = if self.started.len() as u64 >= self.limit {
+        if self.started.len() as u64 >= self.limit {
             // The start whose leaving makes room for one more.
             let frees = self.started.len() - self.limit as usize;
             (self.started[frees] + self.period()).saturating_duration_since(now)
         } else {
             Duration::ZERO
-        };
-        paused.max(full)
+        }
     }
 }
 
@@ -132,7 +126,6 @@ impl RateLimiter {
                         limit: requests,
                         started: Default::default(),
                         server_remaining: None,
-                        paused_until: None,
                     })
                     .collect(),
             ),
@@ -193,8 +186,17 @@ impl RateLimiter {
                 window.limit = limit.clamp(1, window.requests);
             }
             window.server_remaining = number(window.spec.remaining_header);
-            if window.server_remaining == Some(0) {
-                window.paused_until = Some(now + window.period());
+            // Reconciled, not paused: the log already holds this client's
+            // own starts, so what the server counts beyond them is other
+            // clients' (another process, an earlier run), counted as if
+            // they started now. A client alone on its budget keeps full
+            // speed.
+            if let Some(remaining) = window.server_remaining {
+                window.prune(now);
+                let used = window.limit.saturating_sub(remaining);
+                while (window.started.len() as u64) < used {
+                    window.started.push_back(now);
+                }
             }
         }
     }
@@ -204,13 +206,8 @@ impl RateLimiter {
         self.lock()
             .iter_mut()
             .map(|window| {
-                let paused = window.paused_until.is_some_and(|until| until > now);
                 window.prune(now);
-                let available = if paused {
-                    0
-                } else {
-                    window.limit.saturating_sub(window.started.len() as u64)
-                };
+                let available = window.limit.saturating_sub(window.started.len() as u64);
                 RateBudget {
                     requests: window.limit,
                     window: window.period,
