@@ -315,21 +315,6 @@ pub fn reason<E>(error: &Error<E>) -> String {
         text.push_str(": ");
         text.push_str(&message);
     }
-    let transport = match error {
-        Error::Transport(source) => Some(source),
-        Error::OutcomeUnknown { cause, .. } => match cause.as_ref() {
-            Error::Transport(source) => Some(source),
-            _ => None,
-        },
-        _ => None,
-    };
-    if let Some(source) = transport {
-        if source.is_timeout() {
-            text.push_str(" (timed out)");
-        } else if source.is_connect() {
-            text.push_str(" (cannot connect)");
-        }
-    }
     text
 }
 
