@@ -352,3 +352,26 @@ pub fn decodes_to(segment: &str, expected: &str) -> Result<(), String> {
         ))
     }
 }
+
+/// A client of the generated crate for tests that send hundreds of requests
+/// to a local server: no retries, and limits no test reaches (the limiter
+/// has tests of its own).
+pub fn unlimited_client(base_url: &str) -> highlevel_contacts::Client {
+    highlevel_contacts::Client::builder("test-token")
+        .base_url(base_url)
+        .retry(highlevel_contacts::RetryPolicy::disabled())
+        .rate_limits(&[
+            (1_000_000, std::time::Duration::from_secs(1)),
+            (1_000_000, std::time::Duration::from_secs(1)),
+        ])
+        .build()
+        .expect("a client for a local server")
+}
+
+/// A single-threaded runtime for property tests, which are synchronous.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}

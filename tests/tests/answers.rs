@@ -15,24 +15,9 @@ use highlevel_tests::RecordingServer;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-fn client(base_url: &str) -> Client {
-    Client::builder("answers-token")
-        .base_url(base_url)
-        .retry(RetryPolicy::disabled())
-        .rate_limits(&[
-            (1_000_000, Duration::from_secs(1)),
-            (1_000_000, Duration::from_secs(1)),
-        ])
-        .build()
-        .unwrap()
-}
+use highlevel_tests::unlimited_client as client;
 
-static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-});
+static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(highlevel_tests::runtime);
 
 /// One server and client for every answer of this file, taken in turn.
 static ANSWERING: LazyLock<std::sync::Mutex<(RecordingServer, Client)>> = LazyLock::new(|| {
@@ -43,34 +28,42 @@ static ANSWERING: LazyLock<std::sync::Mutex<(RecordingServer, Client)>> = LazyLo
 
 type Answer<T, E> = Result<highlevel_contacts::Response<T>, Error<E>>;
 
+/// What the client makes of `status` and `body`, for the request `send`
+/// makes.
+fn answered_with<T, E>(
+    status: u16,
+    body: &Value,
+    send: impl AsyncFnOnce(&Client) -> Answer<T, E>,
+) -> Answer<T, E> {
+    let answering = ANSWERING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    answering.0.answer_with(status, body.to_string());
+    RUNTIME.block_on(send(&answering.1))
+}
+
 /// The answer of one update to a server that answers `status` and `body`.
 fn update_answered(
     status: u16,
     body: &Value,
 ) -> Answer<highlevel_contacts::types::UpdateContactResponse, UpdateContactError> {
-    let answering = ANSWERING
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    answering.0.answer_with(status, body.to_string());
-    RUNTIME.block_on(
-        answering
-            .1
-            .update_contact("x", &UpdateContactRequest::new()),
-    )
+    answered_with(status, body, async |client: &Client| {
+        client
+            .update_contact("x", &UpdateContactRequest::new())
+            .await
+    })
 }
 
 fn upsert_answered(
     status: u16,
     body: &Value,
 ) -> Answer<highlevel_contacts::types::UpsertContactResponse, UpsertContactError> {
-    let answering = ANSWERING
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    answering.0.answer_with(status, body.to_string());
     let request = UpsertContactRequest::new("loc")
         .email("a@example.com")
         .phone("+15550100");
-    RUNTIME.block_on(answering.1.upsert_contact(&request))
+    answered_with(status, body, async |client: &Client| {
+        client.upsert_contact(&request).await
+    })
 }
 
 fn seed(name: &str) -> Value {
@@ -294,7 +287,7 @@ fn a_5xx_to_an_upsert_that_may_repeat_is_outcome_unknown() {
         "{answer:?}"
     );
     // A caller whose location matches on phone only declares it.
-    let phone_matched = Client::builder("answers-token")
+    let phone_matched = Client::builder("test-token")
         .base_url(server.url())
         .retry(RetryPolicy::disabled())
         .matched_fields(["phone"])
@@ -331,7 +324,7 @@ fn a_timeout_of_an_upsert_that_may_repeat_is_outcome_unknown_and_is_not_repeated
             held.push(stream); // never answers
         }
     });
-    let client = Client::builder("answers-token")
+    let client = Client::builder("test-token")
         .base_url(&url)
         .timeout(Duration::from_millis(300))
         .retry(RetryPolicy::new(3, Duration::from_millis(10)))
@@ -480,28 +473,30 @@ static EXAMPLES: LazyLock<Vec<(&'static str, Value)>> = LazyLock::new(success_ex
 /// Decodes `body` answered with `status`: (the contact id when `Ok`,
 /// accepted-undecodable, unexpected, any other error).
 fn answered(operation: &str, status: u16, body: &Value) -> (Option<String>, bool, bool, bool) {
-    let summarize =
-        |ok: Option<String>, accepted: bool, unexpected: bool| (ok, accepted, unexpected, false);
+    /// What a caller learns, with the body a success keeps checked.
+    fn summary<T, E>(
+        answer: Answer<T, E>,
+        body: &Value,
+        id: impl Fn(&T) -> String,
+    ) -> (Option<String>, bool, bool, bool) {
+        match answer {
+            Ok(response) => {
+                assert_eq!(response.raw_json().as_ref(), Some(body));
+                (Some(id(response.body())), false, false, false)
+            }
+            Err(Error::AcceptedUndecodable(_)) => (None, true, false, false),
+            Err(Error::UnexpectedResponse(_)) => (None, false, true, false),
+            Err(_) => (None, false, false, true),
+        }
+    }
     if operation == "updateContact" {
-        match update_answered(status, body) {
-            Ok(response) => {
-                assert_eq!(response.raw_json().as_ref(), Some(body));
-                summarize(Some(response.contact.id.clone()), false, false)
-            }
-            Err(Error::AcceptedUndecodable(_)) => summarize(None, true, false),
-            Err(Error::UnexpectedResponse(_)) => summarize(None, false, true),
-            Err(_) => (None, false, false, true),
-        }
+        summary(update_answered(status, body), body, |r| {
+            r.contact.id.clone()
+        })
     } else {
-        match upsert_answered(status, body) {
-            Ok(response) => {
-                assert_eq!(response.raw_json().as_ref(), Some(body));
-                summarize(Some(response.contact.id.clone()), false, false)
-            }
-            Err(Error::AcceptedUndecodable(_)) => summarize(None, true, false),
-            Err(Error::UnexpectedResponse(_)) => summarize(None, false, true),
-            Err(_) => (None, false, false, true),
-        }
+        summary(upsert_answered(status, body), body, |r| {
+            r.contact.id.clone()
+        })
     }
 }
 

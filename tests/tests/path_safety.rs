@@ -4,38 +4,21 @@
 //! with the header's name, and the base URL keeps its path prefix.
 
 use std::sync::LazyLock;
-use std::time::Duration;
 
 use highlevel_contacts::types::UpdateContactRequest;
-use highlevel_contacts::{Client, Error, RetryPolicy};
+use highlevel_contacts::{Client, Error};
 use highlevel_tests::{RecordingServer, decodes_to, hostile_text};
 use proptest::prelude::*;
 
 const UPDATED: &str = r#"{"succeded":true,"contact":{"id":"x"}}"#;
 
-static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-});
+static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(highlevel_tests::runtime);
 
 /// The property test's server; the other tests start their own, so no
 /// test sees another's requests.
 static SERVER: LazyLock<RecordingServer> = LazyLock::new(|| RecordingServer::start(200, UPDATED));
 
-fn client(base_url: &str) -> Client {
-    Client::builder("test-token")
-        .base_url(base_url)
-        .retry(RetryPolicy::disabled())
-        // Hundreds of cases in a few seconds; the limiter has tests of its own.
-        .rate_limits(&[
-            (1_000_000, Duration::from_secs(1)),
-            (1_000_000, Duration::from_secs(1)),
-        ])
-        .build()
-        .unwrap()
-}
+use highlevel_tests::unlimited_client as client;
 
 static CLIENT: LazyLock<Client> = LazyLock::new(|| client(&SERVER.url()));
 
