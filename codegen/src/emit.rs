@@ -628,7 +628,19 @@ pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str)
     if let Some(license) = &settings.license {
         out.push_str(&format!("license = {}\n", toml_string(license)));
     }
-    out.push_str("publish = false\n\n[dependencies]\n");
+    for (key, value) in [
+        ("readme", &settings.readme),
+        ("repository", &settings.repository),
+        ("documentation", &settings.documentation),
+    ] {
+        if let Some(value) = value {
+            out.push_str(&format!("{key} = {}\n", toml_string(value)));
+        }
+    }
+    if !settings.publish {
+        out.push_str("publish = false\n");
+    }
+    out.push_str("\n[dependencies]\n");
     // The runtime's own dependencies, as its manifest lists them.
     let runtime: toml::Table =
         toml::from_str(crate::render::RUNTIME_MANIFEST).expect("the runtime's Cargo.toml parses");

@@ -62,6 +62,10 @@ pub struct Settings {
     crate_version: String,
     description: Option<String>,
     license: Option<String>,
+    readme: Option<String>,
+    repository: Option<String>,
+    documentation: Option<String>,
+    publish: bool,
     regenerate_command: String,
     strict: bool,
 }
@@ -73,6 +77,10 @@ impl Settings {
             crate_version: "0.1.0".to_owned(),
             description: None,
             license: None,
+            readme: None,
+            repository: None,
+            documentation: None,
+            publish: false,
             regenerate_command: "cargo xtask generate".to_owned(),
             strict: false,
         }
@@ -93,6 +101,25 @@ impl Settings {
 
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
+        self
+    }
+
+    /// The manifest's `readme`, `repository` and `documentation`, when known.
+    pub fn package_links(
+        mut self,
+        readme: Option<String>,
+        repository: Option<String>,
+        documentation: Option<String>,
+    ) -> Self {
+        self.readme = readme;
+        self.repository = repository;
+        self.documentation = documentation;
+        self
+    }
+
+    /// Whether `cargo publish` may publish the crate (default: no).
+    pub fn publish(mut self, publish: bool) -> Self {
+        self.publish = publish;
         self
     }
 

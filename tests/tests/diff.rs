@@ -644,11 +644,15 @@ fn applying_a_report_bumps_the_version_and_writes_the_changelog_into_the_crate()
     let old = spec_text();
     let new = realistic_edit(&old);
     std::fs::write(root.join(xtask::SPEC), &new).unwrap();
-    std::fs::copy(
-        xtask::repo_root().join(xtask::CODEGEN_CONFIG),
-        root.join(xtask::CODEGEN_CONFIG),
-    )
-    .unwrap();
+    // The files generation copies into the crate, as in the repository.
+    for file in [
+        xtask::CODEGEN_CONFIG,
+        "README.md",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+    ] {
+        std::fs::copy(xtask::repo_root().join(file), root.join(file)).unwrap();
+    }
     let report = full_report(&old, &new);
 
     xtask::diff::apply(&root, &report).unwrap();

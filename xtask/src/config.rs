@@ -20,6 +20,10 @@ struct Package {
     version: String,
     description: Option<String>,
     license: Option<String>,
+    readme: Option<String>,
+    repository: Option<String>,
+    documentation: Option<String>,
+    publish: Option<bool>,
 }
 
 impl CodegenConfig {
@@ -37,9 +41,21 @@ impl CodegenConfig {
                 version: "0.1.0".to_owned(),
                 description: None,
                 license: None,
+                readme: None,
+                repository: None,
+                documentation: None,
+                publish: None,
             },
             strict: false,
         }
+    }
+
+    /// The README the crate's manifest names, which generation copies in.
+    pub fn readme(&self) -> Option<&str> {
+        self.package
+            .readme
+            .as_deref()
+            .filter(|text| !text.is_empty())
     }
 
     pub fn crate_name(&self) -> &str {
@@ -77,7 +93,14 @@ impl CodegenConfig {
         if let Some(license) = &package.license {
             settings = settings.license(license);
         }
+        let known = |value: &Option<String>| value.clone().filter(|text| !text.is_empty());
         settings
+            .package_links(
+                known(&package.readme),
+                known(&package.repository),
+                known(&package.documentation),
+            )
+            .publish(package.publish.unwrap_or(false))
     }
 }
 

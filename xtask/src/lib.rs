@@ -6,6 +6,7 @@ mod config;
 pub mod diff;
 mod files;
 pub mod gates;
+pub mod package_files;
 
 use std::path::{Path, PathBuf};
 
@@ -125,6 +126,7 @@ impl codegen::Resolver for GitResolver {
 pub fn generate_repo(root: &Path, config: &CodegenConfig) -> Result<codegen::GeneratedCrate> {
     let mut generated = generate(&root.join(SPEC), SPEC, config)?;
     changelog::attach(root, &mut generated)?;
+    package_files::attach(root, config, &mut generated)?;
     Ok(generated)
 }
 
