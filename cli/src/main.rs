@@ -293,9 +293,32 @@ pub fn exit_code<E>(error: &Error<E>) -> u8 {
     }
 }
 
-/// A one-line reason for a client error: its `Display` (never the token), and for a
-/// declared error the server's `message`.
-pub fn reason<E>(error: &Error<E>) -> String {
+/// The property names a 422 rejected, for each operation the tool sends.
+pub trait RejectedProperties {
+    fn rejected_properties(&self) -> Vec<&str>;
+}
+
+impl RejectedProperties for highlevel_contacts::UpdateContactError {
+    fn rejected_properties(&self) -> Vec<&str> {
+        match self {
+            Self::UnprocessableEntity(body) => body.rejected_properties(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl RejectedProperties for highlevel_contacts::UpsertContactError {
+    fn rejected_properties(&self) -> Vec<&str> {
+        match self {
+            Self::UnprocessableEntity(body) => body.rejected_properties(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A one-line reason for a client error: its `Display` (never the token), for a
+/// declared error the server's `message`, and the properties a 422 rejected.
+pub fn reason<E: RejectedProperties>(error: &Error<E>) -> String {
     let mut text = error.to_string();
     if let Error::Api(api) = error
         && let Some(message) = api.raw_json().and_then(|body| body.get("message").cloned())
@@ -315,10 +338,16 @@ pub fn reason<E>(error: &Error<E>) -> String {
         text.push_str(": ");
         text.push_str(&message);
     }
+    if let Error::Api(api) = error {
+        let rejected = api.body.rejected_properties();
+        if !rejected.is_empty() {
+            text.push_str(&format!(" (rejected properties: {})", rejected.join(", ")));
+        }
+    }
     text
 }
 
-fn failure<E>(error: Error<E>) -> Failure {
+fn failure<E: RejectedProperties>(error: Error<E>) -> Failure {
     Failure {
         code: exit_code(&error),
         message: reason(&error),

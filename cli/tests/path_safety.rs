@@ -48,3 +48,26 @@ proptest! {
         }
     }
 }
+
+/// A 422's rejected property names, as the tool prints them.
+#[test]
+fn a_422_names_the_rejected_properties() {
+    let server = RecordingServer::start(
+        422,
+        r#"{"statusCode":422,"message":["property companyName should not exist","property gender should not exist","email must be an email"],"error":"Unprocessable Entity"}"#,
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_highlevel-contacts"))
+        .env_clear()
+        .env("HIGHLEVEL_TOKEN", TOKEN)
+        .env("HIGHLEVEL_BASE_URL", server.url())
+        .args(["update-contact", "--contact-id", "c1", "--city", "Paris"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("(rejected properties: companyName, gender)"),
+        "{stderr}"
+    );
+}

@@ -59,6 +59,10 @@ struct Property {
 struct ObjectPlan {
     /// The schema's name under `components/schemas`, for notes.
     schema: String,
+    /// `x-rejected-properties: {from: <property>, pattern: "…{}…"}`: the
+    /// property whose messages name rejected properties, and the pattern
+    /// with `{}` where a name stands.
+    rejected: Option<(String, String)>,
     direction: Direction,
     /// By wire name.
     properties: BTreeMap<String, Property>,
@@ -134,6 +138,11 @@ pub(crate) fn rewrite(
         // through `new(required…)` and the setters, so a property the API
         // adds, in either direction, breaks no caller.
         item.attrs.push(parse_quote!(#[non_exhaustive]));
+        if let Some((from, pattern)) = &plan.rejected
+            && let Some(field) = fields.named.iter().find(|field| wire_name(field) == *from)
+        {
+            setters.push(rejected_properties(&item.ident, field, pattern));
+        }
         if plan.direction != Direction::Request {
             received.insert(item.ident.to_string());
         }
@@ -153,6 +162,38 @@ pub(crate) fn rewrite(
         received,
         sent,
     })
+}
+
+/// `rejected_properties()`: the names the messages of `field` report, by the
+/// spec's pattern (`property {} should not exist`); the messages stay as
+/// they are.
+fn rejected_properties(ty: &syn::Ident, field: &Field, pattern: &str) -> TokenStream {
+    let (prefix, suffix) = pattern.split_once("{}").expect("checked: one `{}`");
+    let name = field.ident.as_ref().expect("named field");
+    let field_ty = &field.ty;
+    let messages = if quote!(#field_ty)
+        .to_string()
+        .replace(' ', "")
+        .contains("Option<")
+    {
+        quote!(self.#name.iter().flatten())
+    } else {
+        quote!(self.#name.iter())
+    };
+    let doc = format!(
+        " The property names the server rejected, read from the entries of `{}` of the form `{pattern}`.",
+        wire_name(field)
+    );
+    quote! {
+        impl #ty {
+            #[doc = #doc]
+            pub fn rejected_properties(&self) -> ::std::vec::Vec<&str> {
+                #messages
+                    .filter_map(|message| message.strip_prefix(#prefix)?.strip_suffix(#suffix))
+                    .collect()
+            }
+        }
+    }
 }
 
 /// A request struct gets `new`, `validate`, a setter named after each
@@ -592,7 +633,7 @@ fn plans(file: &str, spec: &OpenAPI, api: &Api) -> Result<BTreeMap<String, Objec
             (false, true) => Direction::Response,
             (false, false) => continue,
         };
-        let properties = object
+        let properties: BTreeMap<String, Property> = object
             .properties
             .iter()
             .map(|(wire, property)| -> Result<(String, Property), Error> {
@@ -638,10 +679,37 @@ fn plans(file: &str, spec: &OpenAPI, api: &Api) -> Result<BTreeMap<String, Objec
                 Ok((wire.clone(), facts))
             })
             .collect::<Result<_, Error>>()?;
+        let rejected = match schema.schema_data.extensions.get("x-rejected-properties") {
+            None => None,
+            Some(rule) => {
+                let at = pointer([
+                    "components",
+                    "schemas",
+                    name.as_str(),
+                    "x-rejected-properties",
+                ]);
+                let text = |key: &str| rule.get(key).and_then(serde_json::Value::as_str);
+                match (text("from"), text("pattern")) {
+                    (Some(from), Some(pattern))
+                        if properties.contains_key(from) && pattern.matches("{}").count() == 1 =>
+                    {
+                        Some((from.to_owned(), pattern.to_owned()))
+                    }
+                    _ => {
+                        return Err(Error::new(
+                            file,
+                            at,
+                            "must be {from: <a property of this schema>, pattern: <text with one `{}`>}",
+                        ));
+                    }
+                }
+            }
+        };
         plans.insert(
             names::type_name(name),
             ObjectPlan {
                 schema: name.clone(),
+                rejected,
                 direction,
                 properties,
             },

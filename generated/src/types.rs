@@ -2532,6 +2532,18 @@ impl InboundDndSettings {
     }
 }
 
+impl UnprocessableEntityError {
+    /// The property names the server rejected, read from the entries of `message` of the form `property {} should not exist`.
+    pub fn rejected_properties(&self) -> ::std::vec::Vec<&str> {
+        self.message
+            .iter()
+            .filter_map(|message| {
+                message.strip_prefix("property ")?.strip_suffix(" should not exist")
+            })
+            .collect()
+    }
+}
+
 impl UpdateContactRequest {
     /// A value with every property left out.
     pub fn new() -> Self {

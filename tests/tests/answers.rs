@@ -251,6 +251,23 @@ fn an_accepted_answer_without_its_core_is_its_own_error() {
 }
 
 #[test]
+fn a_422_gives_the_names_it_rejects_and_keeps_its_messages() {
+    let body = json!({"statusCode": 422, "message": [
+        "property companyName should not exist", "email must be an email"
+    ], "error": "Unprocessable Entity"});
+    match update_answered(422, &body) {
+        Err(Error::Api(error)) => {
+            let UpdateContactError::UnprocessableEntity(body) = &error.body else {
+                panic!("{:?}", error.body)
+            };
+            assert_eq!(body.rejected_properties(), ["companyName"]);
+            assert_eq!(body.message.len(), 2);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn a_400_whose_message_is_a_list_is_a_bad_request() {
     match update_answered(400, &json!({"statusCode": 400, "message": ["a", "b"]})) {
         Err(Error::Api(error)) => {

@@ -252,6 +252,14 @@ fn broken_specs_give_located_errors() {
             "/components/schemas/A/properties/new/x-rust-name",
             "not a Rust identifier",
         ),
+        (
+            "x-rejected-properties without its pattern's `{}`",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '422':\n          description: no\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/A'}}}}}}\ncomponents:\n  schemas:\n    A: {{type: object, x-rejected-properties: {{from: message, pattern: property should not exist}}, properties: {{message: {{type: array, items: {{type: string}}}}}}}}\n"
+            ),
+            "/components/schemas/A/x-rejected-properties",
+            "one `{}`",
+        ),
     ];
     for (label, text, pointer, reason) in cases {
         let error = generate_strict("broken.yaml", text.clone()).expect_err(label);
