@@ -1,7 +1,9 @@
 //! `highlevel-contacts import FILE.csv --location-id ID`.
 //!
-//! - Columns are API field names; `tags` holds tags separated by `;`; `cf.<id>` sets the
-//!   custom field `<id>`; `dndSettings`, `inboundDndSettings` and `customFields` take JSON.
+//! - Columns are the API names of Upsert Contact's properties, read from the generated
+//!   crate's table: a boolean takes `true` or `false`, a number its digits, a list of text
+//!   (`tags`) values separated by `;`, an object or a list of objects JSON. `cf.<id>` sets
+//!   the custom field `<id>`.
 //! - An empty cell leaves the field out (never `null`).
 //! - `FILE.csv.progress` starts with the server and location it describes; resuming
 //!   against another is refused (`--restart` starts over). Each finished row is appended
@@ -19,12 +21,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::Args;
-use highlevel_contacts::Client;
 use highlevel_contacts::types::UpsertContactRequest;
+use highlevel_contacts::{Client, FieldKind, RequestFields};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Map, Value};
 use tokio::task::JoinSet;
 
+use crate::fields::parse_value;
 use crate::{
     EXIT_FAILED_ROWS, EXIT_INTERRUPTED, EXIT_UNKNOWN_ROWS, EXIT_USAGE, Failure, reason, serde_text,
 };
@@ -111,15 +114,8 @@ impl Outcome {
     }
 }
 
-/// Columns that take JSON rather than text.
-const JSON_COLUMNS: &[&str] = &[
-    "dndSettings",
-    "inboundDndSettings",
-    "customFields",
-    "attributionSource",
-];
-/// Columns that take `true` or `false`.
-const BOOL_COLUMNS: &[&str] = &["dnd", "createNewIfDuplicateAllowed"];
+/// The operation every row is sent with, by its method name.
+const UPSERT: &str = "upsert_contact";
 
 /// The first line of a progress file: what the rows were sent to.
 const TARGET_MARK: &str = "# highlevel-contacts import";
@@ -262,6 +258,7 @@ pub async fn run(client: &Client, base_url: &str, args: ImportArgs) -> Result<()
     );
     bar.set_position(rows.iter().filter(|(i, _)| done.contains_key(i)).count() as u64);
 
+    let match_fields = client.match_fields(UPSERT);
     let client = Arc::new(client.clone());
     let location_id: Arc<str> = args.location_id.into();
     let concurrency = args.concurrency.max(1);
@@ -303,7 +300,7 @@ pub async fn run(client: &Client, base_url: &str, args: ImportArgs) -> Result<()
                     match row.and_then(|cells| build_request(&headers, &cells, &location_id)) {
                         Ok(body)
                             if unknown_before.contains(&index)
-                                && !client.is_repeat_safe("upsert_contact", &body) =>
+                                && !client.is_repeat_safe(UPSERT, &body) =>
                         {
                             record(
                                 index,
@@ -313,7 +310,7 @@ pub async fn run(client: &Client, base_url: &str, args: ImportArgs) -> Result<()
                             continue;
                         }
                         Ok(body) => {
-                            let keys = match_keys(&body);
+                            let keys = match_keys(&body, &match_fields);
                             (index, body, keys)
                         }
                         Err(why) => {
@@ -468,18 +465,8 @@ fn read_progress(path: &Path) -> Result<(Option<String>, Done), Failure> {
 /// Refuses a column that is not a field of Upsert Contact, before any row is sent.
 fn check_headers(headers: &[String]) -> Result<(), Failure> {
     for header in headers {
-        if header.starts_with("cf.") && header.len() > 3 {
-            continue;
-        }
-        if header == "locationId" {
-            continue;
-        }
-        let mut probe = Map::new();
-        probe.insert("locationId".into(), Value::String("probe".into()));
-        probe.insert(header.clone(), Value::Null);
-        if let Err(error) = serde_json::from_value::<UpsertContactRequest>(Value::Object(probe))
-            && serde_text(&error).starts_with("unknown field")
-        {
+        let custom_field = header.starts_with("cf.") && header.len() > 3;
+        if !custom_field && UpsertContactRequest::field(header).is_none() {
             return Err(Failure::usage(format!(
                 "column `{header}` is not a field of Upsert Contact (custom fields are `cf.<id>`)"
             )));
@@ -488,16 +475,26 @@ fn check_headers(headers: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The values upsert matches on: rows sharing one are not sent at the same time.
-fn match_keys(body: &UpsertContactRequest) -> Vec<String> {
-    let mut keys = Vec::new();
-    if let Some(email) = body.email.as_value() {
-        keys.push(format!("email:{}", email.to_lowercase()));
-    }
-    if let Some(phone) = body.phone.as_value() {
-        keys.push(format!("phone:{phone}"));
-    }
-    keys
+/// The values upsert matches on (`match_fields`, email addresses in lower case): rows
+/// sharing one are not sent at the same time.
+fn match_keys(body: &UpsertContactRequest, match_fields: &[String]) -> Vec<String> {
+    let Ok(Value::Object(sent)) = serde_json::to_value(body) else {
+        return Vec::new();
+    };
+    match_fields
+        .iter()
+        .filter_map(|name| {
+            let value = sent.get(name)?.as_str()?;
+            let email = UpsertContactRequest::field(name)
+                .is_some_and(|field| field.format == Some("email"));
+            let value = if email {
+                value.to_lowercase()
+            } else {
+                value.to_owned()
+            };
+            Some(format!("{name}:{value}"))
+        })
+        .collect()
 }
 
 /// One row as an upsert body, or why it cannot be sent.
@@ -514,30 +511,28 @@ fn build_request(
         if cell.is_empty() {
             continue;
         }
-        let value = if header == "tags" {
-            cell.split(';')
-                .map(str::trim)
-                .filter(|tag| !tag.is_empty())
-                .map(|tag| Value::String(tag.to_owned()))
-                .collect()
-        } else if let Some(id) = header.strip_prefix("cf.") {
+        if let Some(id) = header.strip_prefix("cf.") {
             let mut field = Map::new();
             field.insert("id".into(), Value::String(id.to_owned()));
             field.insert("field_value".into(), Value::String(cell.to_owned()));
             custom_fields.push(Value::Object(field));
             continue;
-        } else if BOOL_COLUMNS.contains(&header.as_str()) {
-            match cell.to_ascii_lowercase().as_str() {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => return Err(format!("column `{header}`: `{cell}` is not true or false")),
-            }
-        } else if JSON_COLUMNS.contains(&header.as_str()) {
-            serde_json::from_str(cell)
-                .map_err(|e| format!("column `{header}` is not JSON: {}", serde_text(&e)))?
-        } else {
-            Value::String(cell.to_owned())
+        }
+        let Some(field) = UpsertContactRequest::field(header) else {
+            return Err(format!(
+                "column `{header}` is not a field of Upsert Contact"
+            ));
         };
+        let value = match field.kind {
+            FieldKind::List(items) if items.is_scalar() => cell
+                .split(';')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| parse_value(items, item))
+                .collect::<Result<_, _>>(),
+            ref kind => parse_value(kind, cell),
+        }
+        .map_err(|why| format!("column `{header}`: {why}"))?;
         object.insert(header.clone(), value);
     }
     if !custom_fields.is_empty() {

@@ -5,15 +5,20 @@
 //! failed rows, 6 import finished with rows whose outcome is unknown (they may have been
 //! applied; check them before sending them again), 130 interrupted.
 
+mod fields;
 mod import;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
+use fields::FieldFlags;
 use highlevel_contacts::types::{UpdateContactRequest, UpsertContactRequest};
-use highlevel_contacts::{Client, Credentials, Error, OAuthRefresh, RateLimit, RetryPolicy};
+use highlevel_contacts::{
+    Client, Credentials, Error, OAuthRefresh, RateLimit, RejectedProperties, RequestFields,
+    RetryPolicy,
+};
 use serde_json::{Map, Value};
 
 pub const EXIT_USAGE: u8 = 2;
@@ -55,10 +60,10 @@ enum Command {
         #[arg(long)]
         contact_id: String,
         /// The whole body as JSON (instead of field flags).
-        #[arg(long, conflicts_with_all = FIELD_FLAGS)]
+        #[arg(long)]
         json: Option<String>,
         #[command(flatten)]
-        fields: Fields,
+        fields: FieldFlags<UpdateContactRequest>,
         /// Clear a field (send `null`), by its API name, such as `email` or `firstName`.
         #[arg(long, value_name = "FIELD")]
         clear: Vec<String>,
@@ -66,98 +71,13 @@ enum Command {
     /// Upsert Contact: `POST /contacts/upsert`. Creates the contact or updates its match.
     UpsertContact {
         /// The whole body as JSON (instead of field flags).
-        #[arg(long, conflicts_with_all = FIELD_FLAGS)]
+        #[arg(long)]
         json: Option<String>,
-        /// The Location (sub-account) ID; required unless `--json` has `locationId`.
-        #[arg(long)]
-        location_id: Option<String>,
-        #[arg(long)]
-        company_name: Option<String>,
         #[command(flatten)]
-        fields: Fields,
+        fields: FieldFlags<UpsertContactRequest>,
     },
     /// Upserts every row of a CSV file; resumable (progress in `FILE.csv.progress`).
     Import(import::ImportArgs),
-}
-
-const FIELD_FLAGS: &[&str] = &[
-    "first_name",
-    "last_name",
-    "name",
-    "email",
-    "phone",
-    "address1",
-    "city",
-    "state",
-    "postal_code",
-    "website",
-    "timezone",
-    "source",
-    "tag",
-];
-
-/// Field flags; each sets the API field of the same name.
-#[derive(Args, Default)]
-struct Fields {
-    #[arg(long)]
-    first_name: Option<String>,
-    #[arg(long)]
-    last_name: Option<String>,
-    #[arg(long)]
-    name: Option<String>,
-    #[arg(long)]
-    email: Option<String>,
-    #[arg(long)]
-    phone: Option<String>,
-    #[arg(long)]
-    address1: Option<String>,
-    #[arg(long)]
-    city: Option<String>,
-    #[arg(long)]
-    state: Option<String>,
-    #[arg(long)]
-    postal_code: Option<String>,
-    #[arg(long)]
-    website: Option<String>,
-    #[arg(long)]
-    timezone: Option<String>,
-    #[arg(long)]
-    source: Option<String>,
-    /// A tag; repeat for several. The tags given replace the contact's tags.
-    #[arg(long)]
-    tag: Vec<String>,
-}
-
-impl Fields {
-    fn into_object(self) -> Map<String, Value> {
-        let mut object = Map::new();
-        let pairs = [
-            ("firstName", self.first_name),
-            ("lastName", self.last_name),
-            ("name", self.name),
-            ("email", self.email),
-            ("phone", self.phone),
-            ("address1", self.address1),
-            ("city", self.city),
-            ("state", self.state),
-            ("postalCode", self.postal_code),
-            ("website", self.website),
-            ("timezone", self.timezone),
-            ("source", self.source),
-        ];
-        for (name, value) in pairs {
-            if let Some(value) = value {
-                object.insert(name.to_owned(), Value::String(value));
-            }
-        }
-        if !self.tag.is_empty() {
-            object.insert(
-                "tags".to_owned(),
-                self.tag.into_iter().map(Value::String).collect(),
-            );
-        }
-        object
-    }
 }
 
 /// A failure that ends the program with a message (never the token) and an exit code.
@@ -217,31 +137,27 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let mut object = body_object(json, fields)?;
             for name in clear {
-                object.insert(name, Value::Null);
+                match UpdateContactRequest::field(&name) {
+                    None => return Err(Failure::usage(format!("--clear: unknown field `{name}`"))),
+                    Some(field) if !field.nullable => {
+                        return Err(Failure::usage(format!(
+                            "--clear: `{name}` cannot be cleared: the spec does not allow `null` for it"
+                        )));
+                    }
+                    Some(_) => {
+                        object.insert(name, Value::Null);
+                    }
+                }
             }
-            let body: UpdateContactRequest = serde_json::from_value(Value::Object(object))
-                .map_err(|e| Failure::usage(format!("invalid body: {}", serde_text(&e))))?;
+            let body: UpdateContactRequest = typed_body(object)?;
             let answer = client
                 .update_contact(&contact_id, &body)
                 .await
                 .map_err(failure)?;
             print_json(answer.body())
         }
-        Command::UpsertContact {
-            json,
-            location_id,
-            company_name,
-            fields,
-        } => {
-            let mut object = body_object(json, fields)?;
-            if let Some(location_id) = location_id {
-                object.insert("locationId".to_owned(), Value::String(location_id));
-            }
-            if let Some(company_name) = company_name {
-                object.insert("companyName".to_owned(), Value::String(company_name));
-            }
-            let body: UpsertContactRequest = serde_json::from_value(Value::Object(object))
-                .map_err(|e| Failure::usage(format!("invalid body: {}", serde_text(&e))))?;
+        Command::UpsertContact { json, fields } => {
+            let body: UpsertContactRequest = typed_body(body_object(json, fields)?)?;
             let answer = client.upsert_contact(&body).await.map_err(failure)?;
             print_json(answer.body())
         }
@@ -249,18 +165,42 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-fn body_object(json: Option<String>, fields: Fields) -> Result<Map<String, Value>, Failure> {
-    match json {
+/// The `--json` body, or an empty one, with the property flags given set on it.
+fn body_object<T>(
+    json: Option<String>,
+    flags: FieldFlags<T>,
+) -> Result<Map<String, Value>, Failure> {
+    let mut object = match json {
         Some(text) => match serde_json::from_str(&text) {
-            Ok(Value::Object(object)) => Ok(object),
-            Ok(_) => Err(Failure::usage("--json: the body must be a JSON object")),
-            Err(e) => Err(Failure::usage(format!(
-                "--json is not valid JSON: {}",
-                serde_text(&e)
-            ))),
+            Ok(Value::Object(object)) => object,
+            Ok(_) => return Err(Failure::usage("--json: the body must be a JSON object")),
+            Err(e) => {
+                return Err(Failure::usage(format!(
+                    "--json is not valid JSON: {}",
+                    serde_text(&e)
+                )));
+            }
         },
-        None => Ok(fields.into_object()),
+        None => Map::new(),
+    };
+    object.extend(flags.into_object());
+    Ok(object)
+}
+
+/// The body as `T`: every property declared by the spec, each of the declared type.
+fn typed_body<T: RequestFields + serde::de::DeserializeOwned>(
+    object: Map<String, Value>,
+) -> Result<T, Failure> {
+    let undeclared = T::undeclared(&object);
+    if !undeclared.is_empty() {
+        let names: Vec<String> = undeclared.iter().map(|name| format!("`{name}`")).collect();
+        return Err(Failure::usage(format!(
+            "invalid body: unknown field {}",
+            names.join(", unknown field ")
+        )));
     }
+    serde_json::from_value(Value::Object(object))
+        .map_err(|e| Failure::usage(format!("invalid body: {}", serde_text(&e))))
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
@@ -290,29 +230,6 @@ pub fn exit_code<E>(error: &Error<E>) -> u8 {
             EXIT_NETWORK
         }
         _ => EXIT_API,
-    }
-}
-
-/// The property names a 422 rejected, for each operation the tool sends.
-pub trait RejectedProperties {
-    fn rejected_properties(&self) -> Vec<&str>;
-}
-
-impl RejectedProperties for highlevel_contacts::UpdateContactError {
-    fn rejected_properties(&self) -> Vec<&str> {
-        match self {
-            Self::UnprocessableEntity(body) => body.rejected_properties(),
-            _ => Vec::new(),
-        }
-    }
-}
-
-impl RejectedProperties for highlevel_contacts::UpsertContactError {
-    fn rejected_properties(&self) -> Vec<&str> {
-        match self {
-            Self::UnprocessableEntity(body) => body.rejected_properties(),
-            _ => Vec::new(),
-        }
     }
 }
 

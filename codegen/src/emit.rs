@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::lower::{Api, Body, Credential, Operation, ResponseCase, Retry, Status};
+use crate::model::{Api, Body, Credential, Operation, ResponseCase, Retry, Status};
 use crate::names;
 use crate::progenitor_pass::{ExternalTypes, RawMethod, RawOutput};
 use crate::{Error, Settings};
@@ -19,6 +19,7 @@ pub(crate) fn client_module(
         // Hooks see progenitor's method name as the operation id.
         let id = names::method_name(&op.id);
         let authenticated = op.authenticated;
+        let (method, path) = (op.method.to_ascii_uppercase(), &op.path);
         let constants = op.constant_headers.iter().map(|(name, value)| {
             let name = name.to_ascii_lowercase();
             quote!((#name, #value))
@@ -40,6 +41,8 @@ pub(crate) fn client_module(
         };
         quote!(OperationPolicy {
             operation_id: #id,
+            method: #method,
+            path: #path,
             authenticated: #authenticated,
             constant: &[#(#constants),*],
             retry: #retry,
@@ -132,7 +135,7 @@ pub(crate) fn client_module(
             ));
         };
         let (method, status_enums) =
-            operation_method(file, crate_name, operation, raw_method, raw)?;
+            operation_method(file, crate_name, api, operation, raw_method, raw)?;
         methods.push(method);
         enums.extend(status_enums);
     }
@@ -186,8 +189,9 @@ pub(crate) fn client_module(
             raw: crate::raw::Client,
         }
 
-        /// What the spec fixes per operation: credentials, constant headers, retries.
-        const OPERATIONS: &[OperationPolicy] = &[#(#operations_table),*];
+        /// What the spec fixes per operation (by method name): credentials,
+        /// constant headers, and when a request may be sent again.
+        pub const OPERATIONS: &[OperationPolicy] = &[#(#operations_table),*];
 
         /// The spec's `x-rate-limits`.
         const RATE_LIMITS: &[RateWindow] = &[#(#rate_limits),*];
@@ -239,6 +243,15 @@ pub(crate) fn client_module(
                 self.raw.inner.repeat_safe(operation, serde_json::to_value(body).ok().as_ref())
             }
 
+            /// The body fields whose values `operation`'s request is matched on
+            /// (for an upsert: the fields that find an existing record): the
+            /// builder's [`matched_fields`](ClientBuilder::matched_fields), else
+            /// the spec's `x-retry-safe-when` `all-present`. Requests that
+            /// share one of these values are not independent.
+            pub fn match_fields(&self, operation: &str) -> Vec<String> {
+                self.raw.inner.match_fields(operation)
+            }
+
             #(#methods)*
         }
 
@@ -249,6 +262,7 @@ pub(crate) fn client_module(
 fn operation_method(
     file: &str,
     crate_name: &str,
+    api: &Api,
     operation: &Operation,
     raw_method: &RawMethod,
     raw: &RawOutput,
@@ -304,6 +318,7 @@ fn operation_method(
         &errors,
         raw,
     )?);
+    enums.push(rejected_properties(api, &error_name, &errors));
 
     let mut signature = raw_method.signature.clone();
     signature.output = syn::parse_quote!(-> Result<Response<#success_type>, Error<#error_name>>);
@@ -475,6 +490,32 @@ fn status_enum(
     })
 }
 
+/// `impl RejectedProperties` for an operation's error enum: the names that
+/// the bodies with `x-rejected-properties` report, none for the others; so
+/// a tool reports them for any operation.
+fn rejected_properties(api: &Api, name: &syn::Ident, cases: &[&ResponseCase]) -> TokenStream {
+    let arms = cases.iter().filter_map(|case| {
+        let Body::Schema(schema) = &case.body else {
+            return None;
+        };
+        let rust_name = names::type_name(schema);
+        api.schemas.get(&rust_name)?.rejected.as_ref()?;
+        let variant = format_ident!("{}", variant_name(case.status));
+        Some(quote!(Self::#variant(body) => body.rejected_properties(),))
+    });
+    quote! {
+        impl crate::RejectedProperties for #name {
+            fn rejected_properties(&self) -> Vec<&str> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    #(#arms)*
+                    _ => Vec::new(),
+                }
+            }
+        }
+    }
+}
+
 /// `body`, or `_` when no case decodes one.
 fn body_parameter(cases: &[&ResponseCase]) -> TokenStream {
     if cases.iter().all(|case| case.body == Body::None) {
@@ -567,7 +608,8 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
     doc.push_str(&format!(
         "\n```no_run\n# fn main() -> Result<(), {crate_ident}::BuildError> {{\n{example}\n# let _ = client;\n# Ok(())\n# }}\n```"
     ));
-    let exports = std::iter::once(quote!(Client))
+    let exports = [quote!(Client), quote!(OPERATIONS)]
+        .into_iter()
         .chain(
             api.default_base_url
                 .as_ref()
@@ -609,7 +651,7 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         pub mod types;
 
         pub use client::{#(#exports),*};
-        pub use runtime::{ApiError, BuildError, ClientBuilder, Credentials, Error, Listed, Nullable, OAuthRefresh, RateBudget, RateLimit, Response, RetryPolicy, SecretToken, UnexpectedResponse};
+        pub use runtime::{ApiError, BuildError, ClientBuilder, Credentials, Error, FieldInfo, FieldKind, Listed, Nullable, OAuthRefresh, OperationPolicy, RateBudget, RateLimit, RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule, SecretToken, UnexpectedResponse};
     }
 }
 

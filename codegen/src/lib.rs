@@ -13,12 +13,15 @@
 mod bundle;
 mod emit;
 mod error;
+mod field_tables;
 mod lower;
+mod model;
 mod names;
 mod progenitor_pass;
 mod render;
 mod repair;
 mod reviewer_notes;
+mod schemas;
 mod shape;
 mod source;
 pub mod surface;
@@ -239,17 +242,23 @@ fn generate(
     let mut document = document;
     reviewer_notes::strip(&mut document);
     let openapi: openapiv3::OpenAPI = shape::deserialize(file, &document)?;
-    let lowered = lower::lower(file, openapi)?;
-    let mut raw = progenitor_pass::run(file, &lowered.spec)?;
-    let rewritten = wire::rewrite(file, &lowered.spec, &lowered.api, &mut raw.types)?;
+    let lower::Lowered { spec, api } = lower::lower(file, openapi)?;
+    let api = model::Api {
+        schemas: schemas::analyse(file, &spec, &api.operations)?,
+        ..api
+    };
+    let mut raw = progenitor_pass::run(file, &spec)?;
+    let rewritten = wire::rewrite(file, &api, &mut raw.types)?;
     raw.validated = rewritten.validated;
     notes.extend(rewritten.notes);
     tolerant::tolerate(&mut raw.types, &rewritten.received, &rewritten.sent);
     progenitor_pass::fix_default_impls(&mut raw.types);
     progenitor_pass::prune_unused_defaults(&mut raw.types);
     progenitor_pass::allow_typify_variant_names(&mut raw.types);
-    let client = emit::client_module(file, &settings.crate_name, &lowered.api, &raw)?;
-    let lib = emit::lib_module(settings, &lowered.api);
+    let tables = field_tables::tables(&api, &raw.types);
+    raw.types.extend(tables);
+    let client = emit::client_module(file, &settings.crate_name, &api, &raw)?;
+    let lib = emit::lib_module(settings, &api);
 
     let preamble = render::preamble("//", file, &settings.regenerate_command);
     let mut files = BTreeMap::new();

@@ -18,102 +18,11 @@ use openapiv3::{
 };
 
 use crate::error::{Error, pointer};
+use crate::model::{Api, Body, Credential, Operation, RateLimit, ResponseCase, Retry, Status};
 
 pub(crate) struct Lowered {
     pub spec: OpenAPI,
     pub api: Api,
-}
-
-/// What the client needs beyond what progenitor generates.
-pub(crate) struct Api {
-    pub title: String,
-    pub description: Option<String>,
-    pub default_base_url: Option<String>,
-    pub credential: Option<Credential>,
-    pub operations: Vec<Operation>,
-    /// `x-rate-limits`: windows the client keeps to.
-    pub rate_limits: Vec<RateLimit>,
-    /// Where OAuth tokens are renewed: an `oauth2` scheme's refresh (or
-    /// token) URL.
-    pub oauth_token_url: Option<String>,
-}
-
-/// At most `requests` in any window of `milliseconds`, with the response
-/// headers that report the server's count.
-pub(crate) struct RateLimit {
-    pub requests: u64,
-    pub milliseconds: u64,
-    pub limit_header: Option<String>,
-    pub remaining_header: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Credential {
-    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
-    Bearer,
-    /// The token as the whole value of a named header (`apiKey` in `header`).
-    Header { name: String },
-}
-
-pub(crate) struct Operation {
-    pub id: String,
-    /// Names of the path parameters, as the spec spells them.
-    pub path_parameters: Vec<String>,
-    /// `x-rust-example`: a snippet for the method's documentation.
-    pub rust_example: Option<String>,
-    pub retry: Retry,
-    pub constant_headers: Vec<(String, String)>,
-    pub authenticated: bool,
-    pub responses: Vec<ResponseCase>,
-}
-
-/// When the client may send an operation's request again.
-pub(crate) enum Retry {
-    /// An idempotent method.
-    Idempotent,
-    /// Other methods, unless the spec says when a repeat is safe.
-    ConnectErrorsOnly,
-    /// `x-retry-safe-when: {not-true: [...], all-present: [...], any-present: [...]}`.
-    WhenBody {
-        not_true: Vec<String>,
-        all_present: Vec<String>,
-        any_present: Vec<String>,
-    },
-}
-
-pub(crate) struct ResponseCase {
-    pub status: Status,
-    pub description: String,
-    pub body: Body,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Status {
-    Code(u16),
-    /// `4XX` is `Range(4)`.
-    Range(u16),
-    Default,
-}
-
-impl Status {
-    pub fn is_success(self) -> bool {
-        match self {
-            Status::Code(code) => (200..300).contains(&code),
-            Status::Range(class) => class == 2,
-            Status::Default => false,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Body {
-    None,
-    /// Any JSON value: the media type declares no schema.
-    AnyJson,
-    /// A schema under `components/schemas`, by its name there.
-    Schema(String),
-    /// No JSON media type (`text/html`, `*/*`…): the body as received.
-    Bytes,
 }
 
 pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
@@ -186,7 +95,7 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
                 }
             }
 
-            hoist_request_body(operation, &id, components);
+            let request_body = hoist_request_body(operation, &id, components);
             let path_parameters = path_level_names
                 .iter()
                 .cloned()
@@ -201,6 +110,9 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
                 .map(str::to_owned);
             operations.push(Operation {
                 id,
+                method,
+                path: path.clone(),
+                request_body,
                 path_parameters,
                 rust_example,
                 retry,
@@ -235,6 +147,7 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
         operations,
         rate_limits,
         oauth_token_url: oauth_token_url(&spec),
+        schemas: Default::default(),
     };
     Ok(Lowered { spec, api })
 }
@@ -534,45 +447,44 @@ fn component_name<'r>(
 
 /// Moves an inline JSON request body schema into `components/schemas` as
 /// `<OperationId>Body` (the name progenitor gives it), so later passes know
-/// every request type by a schema name.
+/// every request type by a schema name; returns that name.
 fn hoist_request_body(
     operation: &mut SpecOperation,
     operation_id: &str,
     components: &mut openapiv3::Components,
-) {
+) -> Option<String> {
     use heck::ToPascalCase;
-    let body = match &mut operation.request_body {
-        Some(ReferenceOr::Item(body)) => body,
-        Some(ReferenceOr::Reference { reference }) => {
-            let Some(name) = reference.strip_prefix("#/components/requestBodies/") else {
-                return;
-            };
-            match components.request_bodies.get_mut(name) {
-                Some(ReferenceOr::Item(body)) => body,
-                _ => return,
+    let body = match operation.request_body.as_mut()? {
+        ReferenceOr::Item(body) => body,
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/requestBodies/")?;
+            match components.request_bodies.get_mut(name)? {
+                ReferenceOr::Item(body) => body,
+                ReferenceOr::Reference { .. } => return None,
             }
         }
-        None => return,
     };
-    let Some((_, media)) = body
+    let (_, media) = body
         .content
         .iter_mut()
-        .find(|(media_type, _)| is_json(media_type))
-    else {
-        return;
-    };
-    let Some(ReferenceOr::Item(schema)) = &media.schema else {
-        return;
-    };
-    let name = free_schema_name(format!("{}Body", operation_id.to_pascal_case()), |name| {
-        components.schemas.contains_key(name)
-    });
-    components
-        .schemas
-        .insert(name.clone(), ReferenceOr::Item(schema.clone()));
-    media.schema = Some(ReferenceOr::Reference {
-        reference: format!("#/components/schemas/{name}"),
-    });
+        .find(|(media_type, _)| is_json(media_type))?;
+    match media.schema.as_ref()? {
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/schemas/")
+            .map(str::to_owned),
+        ReferenceOr::Item(schema) => {
+            let name = free_schema_name(format!("{}Body", operation_id.to_pascal_case()), |name| {
+                components.schemas.contains_key(name)
+            });
+            components
+                .schemas
+                .insert(name.clone(), ReferenceOr::Item(schema.clone()));
+            media.schema = Some(ReferenceOr::Reference {
+                reference: format!("#/components/schemas/{name}"),
+            });
+            Some(name)
+        }
+    }
 }
 
 /// Removes the operation's responses, returning them as cases to decode.

@@ -8,7 +8,7 @@ use crate::Error;
 /// The runtime every generated crate carries as `src/runtime/`: the source
 /// of the `client-runtime` crate (`codegen/runtime/src/`, its tests apart in
 /// `codegen/runtime/tests/`), whose `lib.rs` becomes the module's `mod.rs`.
-pub(crate) const RUNTIME_FILES: [(&str, &str); 7] = [
+pub(crate) const RUNTIME_FILES: [(&str, &str); 8] = [
     ("mod.rs", include_str!("../runtime/src/lib.rs")),
     ("client.rs", include_str!("../runtime/src/client.rs")),
     (
@@ -19,6 +19,7 @@ pub(crate) const RUNTIME_FILES: [(&str, &str); 7] = [
         "rate_limit.rs",
         include_str!("../runtime/src/rate_limit.rs"),
     ),
+    ("fields.rs", include_str!("../runtime/src/fields.rs")),
     ("response.rs", include_str!("../runtime/src/response.rs")),
     ("retry.rs", include_str!("../runtime/src/retry.rs")),
     ("values.rs", include_str!("../runtime/src/values.rs")),

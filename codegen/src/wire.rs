@@ -21,52 +21,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Field, Item, parse_quote};
 
 use crate::error::{Error, pointer};
-use crate::lower::{Api, Body};
-use crate::names;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Direction {
-    Request,
-    Response,
-    Both,
-}
-
-/// What the spec says about one property of an object schema.
-#[derive(Debug, Clone, Default)]
-struct Property {
-    required: bool,
-    nullable: bool,
-    array: bool,
-    default: bool,
-    rust_name: Option<String>,
-    /// `format: email`: checked before sending.
-    email: bool,
-    /// The schema carries `x-allow-unlisted`: values outside its `enum` may be
-    /// sent through an explicit escape hatch.
-    unlisted: bool,
-    /// The Rust type of the object schema this property (or its items)
-    /// refers to: its own checks run too.
-    object: Option<String>,
-}
-
-#[derive(Debug)]
-struct ObjectPlan {
-    /// The schema's name under `components/schemas`, for notes.
-    schema: String,
-    /// `x-rejected-properties: {from: <property>, pattern: "…{}…"}`: the
-    /// property whose messages name rejected properties, and the pattern
-    /// with `{}` where a name stands.
-    rejected: Option<(String, String)>,
-    direction: Direction,
-    /// By wire name.
-    properties: BTreeMap<String, Property>,
-}
+use crate::model::{self, Api, ObjectSchema};
 
 /// What a rewritten field became, for the setters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,30 +48,24 @@ pub(crate) struct Rewritten {
 }
 
 /// Rewrites `types`.
-pub(crate) fn rewrite(
-    file: &str,
-    spec: &OpenAPI,
-    api: &Api,
-    types: &mut Vec<Item>,
-) -> Result<Rewritten, Error> {
-    let plans = plans(file, spec, api)?;
+pub(crate) fn rewrite(file: &str, api: &Api, types: &mut Vec<Item>) -> Result<Rewritten, Error> {
     let mut validated = BTreeSet::new();
     let mut notes = Vec::new();
     let (mut received, mut sent) = (BTreeSet::new(), BTreeSet::new());
     let mut setters = Vec::new();
     for item in types.iter_mut() {
         let Item::Struct(item) = item else { continue };
-        let Some(plan) = plans.get(&item.ident.to_string()) else {
+        let Some(schema) = api.schemas.get(&item.ident.to_string()) else {
             continue;
         };
         let syn::Fields::Named(fields) = &mut item.fields else {
             continue;
         };
-        if plan.direction != Direction::Response {
-            for (wire, renamed) in avoid_method_collisions(&mut fields.named, plan) {
+        if schema.direction.sent() {
+            for (wire, renamed) in avoid_method_collisions(&mut fields.named, schema) {
                 notes.push(Error::new(
                     file,
-                    pointer(["components", "schemas", plan.schema.as_str(), "properties", wire.as_str()]),
+                    pointer(["components", "schemas", schema.name.as_str(), "properties", wire.as_str()]),
                     format!(
                         "property `{wire}` would give a method that the generator already adds to `{}`; its Rust field is `{renamed}` (the wire name stays)",
                         item.ident
@@ -122,10 +76,10 @@ pub(crate) fn rewrite(
         let mut shapes = Vec::new();
         for field in fields.named.iter_mut() {
             let wire = wire_name(field);
-            let Some(property) = plan.properties.get(&wire) else {
+            let Some(property) = schema.field(&wire) else {
                 continue;
             };
-            let shape = rewrite_field(field, &wire, property, plan.direction);
+            let shape = rewrite_field(field, &wire, property, schema.direction);
             shapes.push(RewrittenField {
                 name: field.ident.clone().expect("named field"),
                 wire,
@@ -138,15 +92,18 @@ pub(crate) fn rewrite(
         // through `new(required…)` and the setters, so a property the API
         // adds, in either direction, breaks no caller.
         item.attrs.push(parse_quote!(#[non_exhaustive]));
-        if let Some((from, pattern)) = &plan.rejected
-            && let Some(field) = fields.named.iter().find(|field| wire_name(field) == *from)
+        if let Some(rejected) = &schema.rejected
+            && let Some(field) = fields
+                .named
+                .iter()
+                .find(|field| wire_name(field) == rejected.from)
         {
-            setters.push(rejected_properties(&item.ident, field, pattern));
+            setters.push(rejected_properties(&item.ident, field, &rejected.pattern));
         }
-        if plan.direction != Direction::Request {
+        if schema.direction.received() {
             received.insert(item.ident.to_string());
         }
-        if plan.direction != Direction::Response {
+        if schema.direction.sent() {
             sent.insert(item.ident.to_string());
             validated.insert(item.ident.to_string());
             setters.push(request_methods(&item.ident, &shapes));
@@ -170,12 +127,7 @@ pub(crate) fn rewrite(
 fn rejected_properties(ty: &syn::Ident, field: &Field, pattern: &str) -> TokenStream {
     let (prefix, suffix) = pattern.split_once("{}").expect("checked: one `{}`");
     let name = field.ident.as_ref().expect("named field");
-    let field_ty = &field.ty;
-    let messages = if quote!(#field_ty)
-        .to_string()
-        .replace(' ', "")
-        .contains("Option<")
-    {
+    let messages = if option_inner(&field.ty).is_some() {
         quote!(self.#name.iter().flatten())
     } else {
         quote!(self.#name.iter())
@@ -184,8 +136,15 @@ fn rejected_properties(ty: &syn::Ident, field: &Field, pattern: &str) -> TokenSt
         " The property names the server rejected, read from the entries of `{}` of the form `{pattern}`.",
         wire_name(field)
     );
+    let pattern_doc = format!(
+        " How the entries of `{}` name a rejected property: `{{}}` stands for its name.",
+        wire_name(field)
+    );
     quote! {
         impl #ty {
+            #[doc = #pattern_doc]
+            pub const REJECTED_PROPERTY_PATTERN: &'static str = #pattern;
+
             #[doc = #doc]
             pub fn rejected_properties(&self) -> ::std::vec::Vec<&str> {
                 #messages
@@ -205,16 +164,16 @@ fn rejected_properties(ty: &syn::Ident, field: &Field, pattern: &str) -> TokenSt
 /// the odd name. Returns `(wire name, new field name)` for each rename.
 fn avoid_method_collisions(
     fields: &mut syn::punctuated::Punctuated<Field, syn::Token![,]>,
-    plan: &ObjectPlan,
+    schema: &ObjectSchema,
 ) -> Vec<(String, String)> {
-    let facts = |field: &Field| {
-        plan.properties
-            .get(&wire_name(field))
-            .cloned()
-            .unwrap_or_default()
+    let facts = |field: &Field| schema.field(&wire_name(field)).cloned();
+    // A field the spec does not declare as a property (none today) is
+    // treated as optional, and not nullable.
+    let has_setter =
+        |property: &Option<model::Field>| property.as_ref().is_none_or(|p| !p.required);
+    let clears = |property: &Option<model::Field>| {
+        property.as_ref().is_some_and(|p| !p.required && p.nullable)
     };
-    let has_setter = |property: &Property| !property.required;
-    let clears = |property: &Property| !property.required && property.nullable;
     let mut taken: BTreeSet<String> = ["new", "validate"].map(str::to_owned).into();
     // `clear_<field>` → the field it clears.
     let mut clear_owners = BTreeMap::new();
@@ -279,14 +238,14 @@ struct RewrittenField {
     wire: String,
     ty: syn::Type,
     shape: Shape,
-    property: Property,
+    property: model::Field,
 }
 
 fn rewrite_field(
     field: &mut Field,
     wire: &str,
-    property: &Property,
-    direction: Direction,
+    property: &model::Field,
+    direction: model::Direction,
 ) -> Shape {
     if let Some(rust_name) = &property.rust_name {
         let renamed = field.ident.as_ref().is_some_and(|ident| ident != wire);
@@ -298,13 +257,13 @@ fn rewrite_field(
             field.attrs.push(parse_quote!(#[serde(rename = #wire)]));
         }
     }
-    if direction != Direction::Response && property.unlisted {
+    if direction.sent() && property.unlisted {
         field.ty = wrap_in_listed(&field.ty);
     }
     let ident = field.ident.clone().expect("named field");
     let rename = (ident != wire).then(|| quote!(rename = #wire,));
     let inner = option_inner(&field.ty).cloned();
-    let sends = direction != Direction::Response;
+    let sends = direction.sent();
     let (shape, ty, serde) = if property.required {
         return Shape::Required;
     } else if sends && property.nullable {
@@ -314,7 +273,7 @@ fn rewrite_field(
             parse_quote!(crate::Nullable<#inner>),
             quote!(#rename default, skip_serializing_if = "crate::Nullable::is_absent"),
         )
-    } else if sends && (property.array || property.default) {
+    } else if sends && (property.is_list() || property.default) {
         let ty = match inner {
             Some(_) => field.ty.clone(),
             None => {
@@ -322,7 +281,7 @@ fn rewrite_field(
                 parse_quote!(::std::option::Option<#ty>)
             }
         };
-        let shape = if property.array {
+        let shape = if property.is_list() {
             Shape::OptionalList
         } else {
             Shape::Optional
@@ -335,7 +294,7 @@ fn rewrite_field(
     } else {
         return match inner {
             Some(_) => Shape::Optional,
-            None if property.array => Shape::OptionalList,
+            None if property.is_list() => Shape::OptionalList,
             None => Shape::Optional,
         };
     };
@@ -466,7 +425,7 @@ fn validate_method(fields: &[RewrittenField]) -> TokenStream {
              ..
          }| {
             // Every shape as an iterator over the values present.
-            let present = match (shape, property.array) {
+            let present = match (shape, property.is_list()) {
                 (Shape::Required, false) => quote!(::std::iter::once(&self.#name)),
                 (Shape::Required, true) => quote!(self.#name.iter()),
                 (Shape::Nullable, false) => quote!(self.#name.as_value().into_iter()),
@@ -476,7 +435,7 @@ fn validate_method(fields: &[RewrittenField]) -> TokenStream {
                     quote!(self.#name.iter().flatten())
                 }
             };
-            let email = property.email.then(|| {
+            let email = property.is_email().then(|| {
                 quote! {
                     for value in #present {
                         crate::runtime::check_email(#wire, value)?;
@@ -576,228 +535,4 @@ fn nullable_inner(ty: &syn::Type) -> Option<&syn::Type> {
 
 fn vec_inner(ty: &syn::Type) -> Option<&syn::Type> {
     generic_inner(ty, "Vec")
-}
-
-/// A plan per object schema in `components/schemas`, keyed by Rust type name.
-fn plans(file: &str, spec: &OpenAPI, api: &Api) -> Result<BTreeMap<String, ObjectPlan>, Error> {
-    let Some(components) = &spec.components else {
-        return Ok(BTreeMap::new());
-    };
-    let request_roots = spec
-        .paths
-        .iter()
-        .filter_map(|(_, item)| item.as_item())
-        .flat_map(|item| {
-            item.iter().filter_map(|(_, operation)| {
-                let body = match operation.request_body.as_ref()? {
-                    ReferenceOr::Item(body) => body,
-                    ReferenceOr::Reference { reference } => {
-                        let name = reference.strip_prefix("#/components/requestBodies/")?;
-                        components.request_bodies.get(name)?.as_item()?
-                    }
-                };
-                let (_, media) = body
-                    .content
-                    .iter()
-                    .find(|(media, _)| crate::lower::is_json(media))?;
-                match media.schema.as_ref()? {
-                    ReferenceOr::Reference { reference } => {
-                        schema_name(reference).map(str::to_owned)
-                    }
-                    ReferenceOr::Item(_) => None,
-                }
-            })
-        });
-    let response_roots = api
-        .operations
-        .iter()
-        .flat_map(|op| &op.responses)
-        .filter_map(|case| match &case.body {
-            Body::Schema(name) => Some(name.clone()),
-            _ => None,
-        });
-    let requests = reachable(components, request_roots);
-    let responses = reachable(components, response_roots);
-
-    let mut plans = BTreeMap::new();
-    for (name, schema) in &components.schemas {
-        let Some(schema) = schema.as_item() else {
-            continue;
-        };
-        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-            continue;
-        };
-        let direction = match (requests.contains(name), responses.contains(name)) {
-            (true, true) => Direction::Both,
-            (true, false) => Direction::Request,
-            (false, true) => Direction::Response,
-            (false, false) => continue,
-        };
-        let properties: BTreeMap<String, Property> = object
-            .properties
-            .iter()
-            .map(|(wire, property)| -> Result<(String, Property), Error> {
-                let mut facts = Property {
-                    required: object.required.contains(wire),
-                    ..Property::default()
-                };
-                if let Some(schema) = resolve(components, property) {
-                    facts.nullable = schema.schema_data.nullable;
-                    facts.default = schema.schema_data.default.is_some();
-                    facts.array = matches!(schema.schema_kind, SchemaKind::Type(Type::Array(_)));
-                    facts.unlisted = schema.schema_data.extensions.get("x-allow-unlisted")
-                        == Some(&serde_json::Value::Bool(true));
-                    facts.email = is_email(schema);
-                    facts.object = object_reference(property, schema)
-                        .and_then(schema_name)
-                        .filter(|name| is_object(components, name))
-                        .map(names::type_name);
-                }
-                if let ReferenceOr::Item(schema) = property
-                    && let Some(rust_name) = schema.schema_data.extensions.get("x-rust-name")
-                {
-                    // An identifier, and not a keyword: `syn` parses exactly those.
-                    let valid = rust_name
-                        .as_str()
-                        .filter(|name| syn::parse_str::<syn::Ident>(name).is_ok());
-                    let Some(valid) = valid else {
-                        return Err(Error::new(
-                            file,
-                            pointer([
-                                "components",
-                                "schemas",
-                                name.as_str(),
-                                "properties",
-                                wire.as_str(),
-                                "x-rust-name",
-                            ]),
-                            format!("`{rust_name}` is not a Rust identifier"),
-                        ));
-                    };
-                    facts.rust_name = Some(valid.to_owned());
-                }
-                Ok((wire.clone(), facts))
-            })
-            .collect::<Result<_, Error>>()?;
-        let rejected = match schema.schema_data.extensions.get("x-rejected-properties") {
-            None => None,
-            Some(rule) => {
-                let at = pointer([
-                    "components",
-                    "schemas",
-                    name.as_str(),
-                    "x-rejected-properties",
-                ]);
-                let text = |key: &str| rule.get(key).and_then(serde_json::Value::as_str);
-                match (text("from"), text("pattern")) {
-                    (Some(from), Some(pattern))
-                        if properties.contains_key(from) && pattern.matches("{}").count() == 1 =>
-                    {
-                        Some((from.to_owned(), pattern.to_owned()))
-                    }
-                    _ => {
-                        return Err(Error::new(
-                            file,
-                            at,
-                            "must be {from: <a property of this schema>, pattern: <text with one `{}`>}",
-                        ));
-                    }
-                }
-            }
-        };
-        plans.insert(
-            names::type_name(name),
-            ObjectPlan {
-                schema: name.clone(),
-                rejected,
-                direction,
-                properties,
-            },
-        );
-    }
-    Ok(plans)
-}
-
-fn is_email(schema: &Schema) -> bool {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(string)) => {
-            matches!(&string.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(format) if format == "email")
-        }
-        _ => false,
-    }
-}
-
-/// The `$ref` of a property, or of its items when it is an array.
-fn object_reference<'s>(
-    property: &'s ReferenceOr<Box<Schema>>,
-    schema: &'s Schema,
-) -> Option<&'s str> {
-    let reference = match &schema.schema_kind {
-        SchemaKind::Type(Type::Array(array)) => array.items.as_ref()?,
-        _ => property,
-    };
-    match reference {
-        ReferenceOr::Reference { reference } => Some(reference),
-        ReferenceOr::Item(_) => None,
-    }
-}
-
-fn is_object(components: &openapiv3::Components, name: &str) -> bool {
-    components
-        .schemas
-        .get(name)
-        .and_then(ReferenceOr::as_item)
-        .is_some_and(|schema| matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_))))
-}
-
-fn schema_name(reference: &str) -> Option<&str> {
-    reference.strip_prefix("#/components/schemas/")
-}
-
-fn resolve<'s>(
-    components: &'s openapiv3::Components,
-    schema: &'s ReferenceOr<Box<Schema>>,
-) -> Option<&'s Schema> {
-    match schema {
-        ReferenceOr::Item(schema) => Some(schema),
-        ReferenceOr::Reference { reference } => {
-            components.schemas.get(schema_name(reference)?)?.as_item()
-        }
-    }
-}
-
-/// Names of the component schemas reachable from `roots` through `$ref`s.
-fn reachable(
-    components: &openapiv3::Components,
-    roots: impl Iterator<Item = String>,
-) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut pending: Vec<String> = roots.collect();
-    while let Some(name) = pending.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        if let Some(schema) = components.schemas.get(&name) {
-            let value = serde_json::to_value(schema).unwrap_or_default();
-            collect_refs(&value, &mut pending);
-        }
-    }
-    seen
-}
-
-fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
-    match value {
-        serde_json::Value::Object(map) => {
-            if let Some(name) = map
-                .get("$ref")
-                .and_then(|r| r.as_str())
-                .and_then(schema_name)
-            {
-                out.push(name.to_owned());
-            }
-            map.values().for_each(|child| collect_refs(child, out));
-        }
-        serde_json::Value::Array(items) => items.iter().for_each(|child| collect_refs(child, out)),
-        _ => {}
-    }
 }

@@ -33,16 +33,21 @@ pub struct Client {
     raw: crate::raw::Client,
 }
 
-/// What the spec fixes per operation: credentials, constant headers, retries.
-const OPERATIONS: &[OperationPolicy] = &[
+/// What the spec fixes per operation (by method name): credentials,
+/// constant headers, and when a request may be sent again.
+pub const OPERATIONS: &[OperationPolicy] = &[
     OperationPolicy {
         operation_id: "update_contact",
+        method: "PUT",
+        path: "/contacts/{contactId}",
         authenticated: true,
         constant: &[("version", "2021-07-28")],
         retry: RetryRule::Idempotent,
     },
     OperationPolicy {
         operation_id: "upsert_contact",
+        method: "POST",
+        path: "/contacts/upsert",
         authenticated: true,
         constant: &[("version", "2021-07-28")],
         retry: RetryRule::WhenBody {
@@ -134,6 +139,15 @@ impl Client {
     /// [`Error::OutcomeUnknown`] is resent safely only when this holds.
     pub fn is_repeat_safe(&self, operation: &str, body: &impl serde::Serialize) -> bool {
         self.raw.inner.repeat_safe(operation, serde_json::to_value(body).ok().as_ref())
+    }
+
+    /// The body fields whose values `operation`'s request is matched on
+    /// (for an upsert: the fields that find an existing record): the
+    /// builder's [`matched_fields`](ClientBuilder::matched_fields), else
+    /// the spec's `x-retry-safe-when` `all-present`. Requests that
+    /// share one of these values are not independent.
+    pub fn match_fields(&self, operation: &str) -> Vec<String> {
+        self.raw.inner.match_fields(operation)
     }
 
     /// Update Contact
@@ -314,6 +328,16 @@ impl UpdateContactError {
     }
 }
 
+impl crate::RejectedProperties for UpdateContactError {
+    fn rejected_properties(&self) -> Vec<&str> {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::UnprocessableEntity(body) => body.rejected_properties(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// The error bodies `upsertContact` declares, by status.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -336,6 +360,16 @@ impl UpsertContactError {
             422 => Some(runtime::decode_json(body).map(Self::UnprocessableEntity)),
             429 => Some(runtime::decode_json(body).map(Self::TooManyRequests)),
             _ => None,
+        }
+    }
+}
+
+impl crate::RejectedProperties for UpsertContactError {
+    fn rejected_properties(&self) -> Vec<&str> {
+        #[allow(unreachable_patterns)]
+        match self {
+            Self::UnprocessableEntity(body) => body.rejected_properties(),
+            _ => Vec::new(),
         }
     }
 }

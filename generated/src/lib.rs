@@ -40,10 +40,12 @@ mod runtime;
 pub mod types;
 
 pub use client::{
-    Client, DEFAULT_BASE_URL, OAUTH_TOKEN_URL, UpdateContactError, UpsertContactError,
+    Client, OPERATIONS, DEFAULT_BASE_URL, OAUTH_TOKEN_URL, UpdateContactError,
+    UpsertContactError,
 };
 pub use runtime::{
-    ApiError, BuildError, ClientBuilder, Credentials, Error, Listed, Nullable,
-    OAuthRefresh, RateBudget, RateLimit, Response, RetryPolicy, SecretToken,
+    ApiError, BuildError, ClientBuilder, Credentials, Error, FieldInfo, FieldKind,
+    Listed, Nullable, OAuthRefresh, OperationPolicy, RateBudget, RateLimit,
+    RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule, SecretToken,
     UnexpectedResponse,
 };

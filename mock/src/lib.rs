@@ -35,7 +35,11 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 pub use highlevel_contacts::RateLimit;
-use highlevel_contacts::types::{UpdateContactRequest, UpsertContactRequest};
+use highlevel_contacts::types::{
+    BadRequestError, TooManyRequestsError, UnauthorizedError, UnprocessableEntityError,
+    UpdateContactRequest, UpdateContactResponse, UpsertContactRequest, UpsertContactResponse,
+};
+use highlevel_contacts::{OPERATIONS, OperationPolicy, RequestFields, RetryRule};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -47,9 +51,6 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// The API version every request must name in its `Version` header.
-pub const API_VERSION: &str = "2021-07-28";
-
 /// A limit of `requests` per `window`, written `N/DURATION`: `100/10s`, `50/1s`, `500/250ms`,
 /// `1000/1m`, `200000/1d` (units `ms`, `s`, `m`, `h`, `d`).
 /// HighLevel's documented burst limit: 100 requests per 10 seconds.
@@ -58,40 +59,49 @@ pub const HIGHLEVEL_BURST: RateLimit = RateLimit {
     window: Duration::from_secs(10),
 };
 
-/// A field upsert matches existing contacts on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MatchField {
-    Email,
-    Phone,
-}
-
-impl MatchField {
-    fn wire_name(self) -> &'static str {
-        match self {
-            MatchField::Email => "email",
-            MatchField::Phone => "phone",
-        }
-    }
-
-    /// Parses `email,phone` (the order is the priority).
-    pub fn parse_list(text: &str) -> Result<Vec<MatchField>, String> {
-        let mut fields = Vec::new();
-        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let field = match part {
-                "email" => MatchField::Email,
-                "phone" => MatchField::Phone,
-                other => return Err(format!("`{other}` is not a match field: use email, phone")),
-            };
-            if !fields.contains(&field) {
-                fields.push(field);
+/// The fields upsert matches existing contacts on, in priority order, by default: the
+/// fields the spec's retry rule for Upsert Contact requires (`x-retry-safe-when`
+/// `all-present`), which are the fields a location may match on.
+pub fn spec_match_fields() -> Vec<String> {
+    OPERATIONS
+        .iter()
+        .find(|operation| operation.operation_id == UPSERT)
+        .map(|operation| match operation.retry {
+            RetryRule::WhenBody { all_present, .. } => {
+                all_present.iter().map(|name| (*name).to_owned()).collect()
             }
-        }
-        if fields.is_empty() {
-            return Err("name at least one match field: email, phone".to_owned());
-        }
-        Ok(fields)
-    }
+            _ => Vec::new(),
+        })
+        .unwrap_or_default()
 }
+
+/// Parses `email,phone` (the order is the priority): fields of [`spec_match_fields`].
+pub fn parse_match_order(text: &str) -> Result<Vec<String>, String> {
+    let known = spec_match_fields();
+    let mut fields: Vec<String> = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if !known.iter().any(|name| name == part) {
+            return Err(format!(
+                "`{part}` is not a match field: use {}",
+                known.join(", ")
+            ));
+        }
+        if !fields.iter().any(|name| name == part) {
+            fields.push(part.to_owned());
+        }
+    }
+    if fields.is_empty() {
+        return Err(format!(
+            "name at least one match field: {}",
+            known.join(", ")
+        ));
+    }
+    Ok(fields)
+}
+
+/// The operation ids (method names) of the spec's `OPERATIONS` table that the mock serves.
+const UPSERT: &str = "upsert_contact";
+const UPDATE: &str = "update_contact";
 
 /// How the mock behaves.
 #[derive(Debug, Clone)]
@@ -106,8 +116,8 @@ pub struct Config {
     pub daily_limit: u64,
     /// The Location's "Allow Duplicate Contact" setting.
     pub allow_duplicates: bool,
-    /// The fields upsert matches on, in priority order (default email, then phone).
-    pub match_order: Vec<MatchField>,
+    /// The fields upsert matches on, in priority order (default: [`spec_match_fields`]).
+    pub match_order: Vec<String>,
     /// A wait before every API answer.
     pub delay: Duration,
 }
@@ -120,7 +130,7 @@ impl Config {
             rate_limit: HIGHLEVEL_BURST,
             daily_limit: 200_000,
             allow_duplicates: false,
-            match_order: vec![MatchField::Email, MatchField::Phone],
+            match_order: spec_match_fields(),
             delay: Duration::ZERO,
         }
     }
@@ -140,7 +150,7 @@ impl Config {
         self
     }
 
-    pub fn match_order(mut self, order: Vec<MatchField>) -> Self {
+    pub fn match_order(mut self, order: Vec<String>) -> Self {
         self.match_order = order;
         self
     }
@@ -341,6 +351,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
         Some(Fault::Drop) => return Err(DropConnection),
         Some(Fault::Status(status)) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            // Any status can be injected, most of them undeclared: plain JSON.
             let body = json!({"statusCode": status.as_u16(), "message": "injected fault"});
             return Ok(json_answer(status, &body));
         }
@@ -351,21 +362,33 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
     let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
     let token = header("authorization").and_then(|v| v.strip_prefix("Bearer "));
     let authorized = token.is_some_and(|token| token == shared.lock().config.token);
-    let version_ok = header("version") == Some(API_VERSION);
+    let operation = served_operation(&method, &path);
+    // Headers the spec fixes for the operation (`Version: 2021-07-28`).
+    let missing_constant = operation.as_ref().and_then(|(policy, _)| {
+        policy
+            .constant
+            .iter()
+            .find(|(name, value)| header(name) != Some(*value))
+            .map(|(name, _)| *name)
+    });
     // The window counts arrivals, as a server's does: before any slow answer.
     let refused = {
         let mut state = shared.lock();
         if !authorized {
             Some((
                 StatusCode::UNAUTHORIZED,
-                json!({"statusCode": 401, "message": "Invalid JWT", "error": "Unauthorized"}),
+                declared::<UnauthorizedError>(
+                    json!({"statusCode": 401, "message": "Invalid JWT", "error": "Unauthorized"}),
+                ),
                 None,
             ))
         } else if let Some(retry_after) = state.admit() {
             state.stats.rate_limited += 1;
             Some((
                 StatusCode::TOO_MANY_REQUESTS,
-                json!({"statusCode": 429, "message": "Too Many Requests", "error": "Too Many Requests"}),
+                declared::<TooManyRequestsError>(
+                    json!({"statusCode": 429, "message": "Too Many Requests", "error": "Too Many Requests"}),
+                ),
                 Some(retry_after),
             ))
         } else {
@@ -391,13 +414,19 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
         Err(_) => return Err(DropConnection),
     };
     let mut state = shared.lock();
-    let (status, body) = if !version_ok {
-        (
+    let (status, body) = match (operation, missing_constant) {
+        (Some(_), Some(name)) => (
             StatusCode::BAD_REQUEST,
-            json!({"statusCode": 400, "message": "Version header is missing or not supported", "error": "Bad Request"}),
-        )
-    } else {
-        state.route(&method, &path, &body)
+            declared::<BadRequestError>(
+                json!({"statusCode": 400, "message": format!("{name} header is missing or not supported"), "error": "Bad Request"}),
+            ),
+        ),
+        (Some((policy, id)), None) => state.serve(policy.operation_id, id, &body),
+        // No declared answer: as a web framework answers an unknown route.
+        (None, _) => (
+            StatusCode::NOT_FOUND,
+            json!({"statusCode": 404, "message": format!("Cannot {method} {path}"), "error": "Not Found"}),
+        ),
     };
     let mut answer = json_answer(status, &body);
     state.rate_headers(&mut answer);
@@ -481,81 +510,83 @@ impl State {
         format!("mock-trace-{:08x}", self.next_trace)
     }
 
-    fn route(&mut self, method: &Method, path: &str, body: &[u8]) -> (StatusCode, Value) {
-        if method == Method::POST && path == "/contacts/upsert" {
-            return self.upsert(body);
+    fn serve(
+        &mut self,
+        operation: &str,
+        path_value: Option<String>,
+        body: &[u8],
+    ) -> (StatusCode, Value) {
+        match (operation, path_value) {
+            (UPSERT, _) => self.upsert(body),
+            (UPDATE, Some(id)) => self.update(&id, body),
+            _ => (
+                StatusCode::NOT_FOUND,
+                json!({"statusCode": 404, "message": format!("{operation} is not served"), "error": "Not Found"}),
+            ),
         }
-        if method == Method::PUT
-            && let Some(id) = path.strip_prefix("/contacts/")
-            && !id.is_empty()
-            && !id.contains('/')
-        {
-            return self.update(id, body);
-        }
-        (
-            StatusCode::NOT_FOUND,
-            json!({"statusCode": 404, "message": format!("Cannot {method} {path}"), "error": "Not Found"}),
-        )
     }
 
-    /// The body as a JSON object checked against `T`, or the error answer.
+    /// The body as a JSON object checked against `T`'s table of properties and type, or
+    /// the error answer.
     fn check_body<T>(
         &mut self,
         body: &[u8],
         validate: fn(&T) -> Result<(), String>,
     ) -> Result<(Map<String, Value>, T), (StatusCode, Value)>
     where
-        T: serde::de::DeserializeOwned,
+        T: serde::de::DeserializeOwned + RequestFields,
     {
         let value: Value = match serde_json::from_slice(body) {
             Ok(value) => value,
             Err(error) => {
                 return Err((
                     StatusCode::BAD_REQUEST,
-                    json!({"statusCode": 400, "message": format!("Unexpected token in JSON: {}", error_text(&error)), "error": "Bad Request"}),
+                    declared::<BadRequestError>(
+                        json!({"statusCode": 400, "message": format!("Unexpected token in JSON: {}", error_text(&error)), "error": "Bad Request"}),
+                    ),
                 ));
             }
         };
         let Value::Object(object) = value else {
             return Err((
                 StatusCode::BAD_REQUEST,
-                json!({"statusCode": 400, "message": "The body must be a JSON object", "error": "Bad Request"}),
+                declared::<BadRequestError>(
+                    json!({"statusCode": 400, "message": "The body must be a JSON object", "error": "Bad Request"}),
+                ),
             ));
         };
-        // Serde names one unknown field at a time; HighLevel lists them all.
-        let mut messages = Vec::new();
-        let mut probe = object.clone();
-        let typed = loop {
-            match serde_json::from_value::<T>(Value::Object(probe.clone())) {
-                Ok(typed) => break Some(typed),
-                Err(error) => {
-                    let text = error_text(&error);
-                    if let Some(name) = unknown_field(&text)
-                        && probe.remove(&name).is_some()
-                    {
-                        messages.push(format!("property {name} should not exist"));
-                        continue;
-                    }
-                    messages.push(match missing_field(&text) {
-                        Some(name) => format!("{name} should not be empty"),
-                        None => text,
-                    });
-                    break None;
-                }
+        // HighLevel lists every undeclared property, each in the spec's pattern.
+        let mut messages: Vec<String> = T::undeclared(&object)
+            .into_iter()
+            .map(|name| UnprocessableEntityError::REJECTED_PROPERTY_PATTERN.replacen("{}", name, 1))
+            .collect();
+        messages.extend(
+            T::missing(&object)
+                .into_iter()
+                .map(|name| format!("{name} should not be empty")),
+        );
+        let mut declared_only = object.clone();
+        declared_only.retain(|name, _| T::field(name).is_some());
+        let typed = if messages.is_empty() {
+            match serde_json::from_value::<T>(Value::Object(declared_only)) {
+                Ok(typed) => validate(&typed)
+                    .map(|()| typed)
+                    .map_err(|reason| vec![reason]),
+                // A value of the wrong type.
+                Err(error) => Err(vec![error_text(&error)]),
             }
+        } else {
+            Err(messages)
         };
-        if let Some(typed) = &typed
-            && let Err(reason) = validate(typed)
-        {
-            messages.push(reason);
-        }
         match typed {
-            Some(typed) if messages.is_empty() => Ok((object, typed)),
-            _ => {
+            Ok(typed) => Ok((object, typed)),
+            Err(messages) => {
                 let trace_id = self.trace_id();
                 Err((
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    json!({"statusCode": 422, "message": messages, "error": "Unprocessable Entity", "traceId": trace_id}),
+                    declared::<UnprocessableEntityError>(
+                        json!({"statusCode": 422, "message": messages, "error": "Unprocessable Entity", "traceId": trace_id}),
+                    ),
                 ))
             }
         }
@@ -571,7 +602,9 @@ impl State {
             // The spec declares no 404 here; 400 is its status for a request that cannot be processed.
             return (
                 StatusCode::BAD_REQUEST,
-                json!({"statusCode": 400, "message": "Contact not found"}),
+                declared::<BadRequestError>(
+                    json!({"statusCode": 400, "message": "Contact not found"}),
+                ),
             );
         };
         if !self.config.allow_duplicates {
@@ -579,15 +612,16 @@ impl State {
                 .get("locationId")
                 .cloned()
                 .unwrap_or(Value::Null);
-            for field in [MatchField::Email, MatchField::Phone] {
-                if let Some(value) = object.get(field.wire_name()).and_then(Value::as_str)
-                    && let Some(other) = self.find(&location, field, value)
+            for field in spec_match_fields() {
+                if let Some(value) = object.get(&field).and_then(Value::as_str)
+                    && let Some(other) = self.find(&location, &field, value)
                     && other != index
                 {
                     let other_id = self.contacts[other]["id"].clone();
+                    // The spec's 400 body declares no `meta`: plain JSON keeps it.
                     return (
                         StatusCode::BAD_REQUEST,
-                        json!({"statusCode": 400, "message": "This location does not allow duplicated contacts.", "meta": {"contactId": other_id, "matchingField": field.wire_name()}}),
+                        json!({"statusCode": 400, "message": "This location does not allow duplicated contacts.", "meta": {"contactId": other_id, "matchingField": field}}),
                     );
                 }
             }
@@ -595,7 +629,9 @@ impl State {
         apply(&mut self.contacts[index], object);
         (
             StatusCode::OK,
-            json!({"succeded": true, "contact": Value::Object(self.contacts[index].clone())}),
+            declared::<UpdateContactResponse>(
+                json!({"succeded": true, "contact": Value::Object(self.contacts[index].clone())}),
+            ),
         )
     }
 
@@ -613,19 +649,19 @@ impl State {
         if !always_create {
             let order = self.config.match_order.clone();
             for field in &order {
-                let Some(value) = object.get(field.wire_name()).and_then(Value::as_str) else {
+                let Some(value) = object.get(field).and_then(Value::as_str) else {
                     continue;
                 };
                 match matched {
-                    None => matched = self.find(&location, *field, value),
+                    None => matched = self.find(&location, field, value),
                     // A later field that matches another contact is ignored, so that no
                     // duplicate is created.
                     Some(first) => {
                         if self
-                            .find(&location, *field, value)
+                            .find(&location, field, value)
                             .is_some_and(|other| other != first)
                         {
-                            object.remove(field.wire_name());
+                            object.remove(field);
                         }
                     }
                 }
@@ -652,19 +688,28 @@ impl State {
         };
         (
             StatusCode::OK,
-            json!({"new": created, "contact": Value::Object(self.contacts[index].clone()), "traceId": trace_id}),
+            declared::<UpsertContactResponse>(
+                json!({"new": created, "contact": Value::Object(self.contacts[index].clone()), "traceId": trace_id}),
+            ),
         )
     }
 
-    fn find(&self, location: &Value, field: MatchField, value: &str) -> Option<usize> {
+    /// The contact of `location` whose `field` holds `value`; email addresses (by the
+    /// spec's `format`) compare without case.
+    fn find(&self, location: &Value, field: &str, value: &str) -> Option<usize> {
+        let email =
+            UpsertContactRequest::field(field).is_some_and(|info| info.format == Some("email"));
         self.contacts.iter().position(|contact| {
             contact.get("locationId") == Some(location)
                 && contact
-                    .get(field.wire_name())
+                    .get(field)
                     .and_then(Value::as_str)
-                    .is_some_and(|stored| match field {
-                        MatchField::Email => stored.eq_ignore_ascii_case(value),
-                        MatchField::Phone => stored == value,
+                    .is_some_and(|stored| {
+                        if email {
+                            stored.eq_ignore_ascii_case(value)
+                        } else {
+                            stored == value
+                        }
                     })
         })
     }
@@ -720,12 +765,41 @@ fn error_text(error: &serde_json::Error) -> String {
     }
 }
 
-fn unknown_field(text: &str) -> Option<String> {
-    let rest = text.strip_prefix("unknown field `")?;
-    Some(rest[..rest.find('`')?].to_owned())
+/// An answer the spec declares, checked by decoding it into its generated type `T` and
+/// written as that type serializes it. A record the type cannot hold (the mock stores
+/// only checked bodies, so none) is answered as it is.
+fn declared<T: serde::de::DeserializeOwned + serde::Serialize>(answer: Value) -> Value {
+    serde_json::from_value::<T>(answer.clone())
+        .and_then(|typed| serde_json::to_value(typed))
+        .unwrap_or(answer)
 }
 
-fn missing_field(text: &str) -> Option<String> {
-    let rest = text.strip_prefix("missing field `")?;
-    Some(rest[..rest.find('`')?].to_owned())
+/// The operation of the spec's table that `method` and `path` name, and the value of its
+/// one path parameter, if it has one.
+fn served_operation(
+    method: &Method,
+    path: &str,
+) -> Option<(&'static OperationPolicy, Option<String>)> {
+    OPERATIONS.iter().find_map(|policy| {
+        if policy.method != method.as_str() {
+            return None;
+        }
+        let mut value = None;
+        let template: Vec<&str> = policy.path.split('/').collect();
+        let segments: Vec<&str> = path.split('/').collect();
+        if template.len() != segments.len() {
+            return None;
+        }
+        for (expected, actual) in template.iter().zip(&segments) {
+            if expected.starts_with('{') && expected.ends_with('}') {
+                if actual.is_empty() {
+                    return None;
+                }
+                value = Some((*actual).to_owned());
+            } else if expected != actual {
+                return None;
+            }
+        }
+        Some((policy, value))
+    })
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use highlevel_mock::{Config, MatchField, MockServer, RateLimit};
+use highlevel_mock::{Config, MockServer, RateLimit, parse_match_order};
 
 /// A stateful mock of HighLevel's Contacts API (Update and Upsert Contact).
 #[derive(Parser)]
@@ -35,7 +35,7 @@ struct Args {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let match_order = match MatchField::parse_list(&args.match_order) {
+    let match_order = match parse_match_order(&args.match_order) {
         Ok(order) => order,
         Err(error) => {
             eprintln!("error: --match-order: {error}");

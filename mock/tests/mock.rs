@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use highlevel_contacts::types::{UpdateContactRequest, UpsertContactRequest};
 use highlevel_contacts::{Client, Error, RetryPolicy};
-use highlevel_mock::{Config, Fault, MatchField, MockServer, RateLimit};
+use highlevel_mock::{Config, Fault, MockServer, RateLimit};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "test-token";
@@ -72,7 +72,7 @@ async fn upsert_matches_by_priority_and_ignores_the_second_match() {
 
 #[tokio::test]
 async fn match_order_phone_first() {
-    let config = Config::new(TOKEN).match_order(vec![MatchField::Phone, MatchField::Email]);
+    let config = Config::new(TOKEN).match_order(vec!["phone".into(), "email".into()]);
     let mock = MockServer::start(config).await.unwrap();
     let client = client(&mock);
     let (_, a) = upsert(&client, UpsertContactRequest::new("loc").email("a@x.com")).await;

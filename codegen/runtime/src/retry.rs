@@ -10,6 +10,7 @@ use reqwest::header::HeaderMap;
 /// connect and a 429 are always repeatable: the server did not process the
 /// request.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum RetryRule {
     /// The method is idempotent (GET, PUT, DELETE, …): repeating it after a
     /// response changes nothing.

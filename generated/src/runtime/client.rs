@@ -15,8 +15,14 @@ use super::retry::{RetryPolicy, RetryRule, is_transient, retry_after};
 
 /// What the spec fixes for one operation rather than asking the caller.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct OperationPolicy {
+    /// The operation's method name, such as `update_contact`.
     pub operation_id: &'static str,
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The path template, as the spec writes it: `/contacts/{contactId}`.
+    pub path: &'static str,
     pub authenticated: bool,
     /// `(lower-case name, value)` pairs sent on every call.
     pub constant: &'static [(&'static str, &'static str)],
@@ -65,6 +71,21 @@ impl Inner {
             .operation(operation_id)
             .map_or(RetryRule::ConnectErrorsOnly, |op| op.retry);
         rule.allows_repeat(body, self.matched_fields.as_deref())
+    }
+
+    /// The body fields that must all be present for `operation_id`'s request
+    /// to be repeated safely: the builder's `matched_fields`, else the spec's
+    /// `all-present` (for an upsert, the fields the server matches on).
+    pub fn match_fields(&self, operation_id: &str) -> Vec<String> {
+        if let Some(fields) = &self.matched_fields {
+            return fields.clone();
+        }
+        match self.operation(operation_id).map(|op| op.retry) {
+            Some(RetryRule::WhenBody { all_present, .. }) => {
+                all_present.iter().map(|name| (*name).to_owned()).collect()
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// Sends `request`, and sends it again while the failure is transient

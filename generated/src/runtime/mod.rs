@@ -14,6 +14,7 @@
 
 mod client;
 mod credentials;
+mod fields;
 mod rate_limit;
 mod response;
 mod retry;
@@ -21,6 +22,7 @@ mod values;
 
 pub use client::{BuildError, ClientBuilder, ClientParts, Inner, OperationPolicy};
 pub use credentials::{Credential, Credentials, OAuthRefresh, SecretToken};
+pub use fields::{FieldInfo, FieldKind, RejectedProperties, RequestFields};
 pub use rate_limit::{RateBudget, RateLimit, RateLimiter, RateWindow};
 pub use response::{ApiError, Error, Response, UnexpectedResponse, decode_json, receive};
 pub use retry::{RetryPolicy, RetryRule, is_transient, retry_after};

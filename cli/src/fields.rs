@@ -1,0 +1,176 @@
+//! The request body's properties as command-line flags and CSV columns, read from the
+//! table the generated crate carries (`RequestFields::FIELDS`): a property added to the
+//! spec becomes a flag and a column when the crate is regenerated.
+//!
+//! - Every scalar property (text, boolean, number, value from a list) is a flag named in
+//!   kebab case: `firstName` is `--first-name`. A list of scalars is a flag repeated once
+//!   per value, named in the singular: `tags` is `--tag`.
+//! - Objects, lists of objects and free-form values go through `--json` only.
+//! - `--json` conflicts with the optional property flags; a required one (`--location-id`)
+//!   completes a JSON body.
+
+use std::marker::PhantomData;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser, ValueParser};
+use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches};
+use heck::{ToKebabCase, ToShoutySnakeCase};
+use highlevel_contacts::{FieldInfo, FieldKind, RequestFields};
+use serde_json::{Map, Number, Value};
+
+/// The tool's own flags: a property whose flag would take one of these names is set
+/// through `--json` only.
+const OWN_FLAGS: &[&str] = &[
+    "attempts",
+    "base-url",
+    "clear",
+    "contact-id",
+    "help",
+    "json",
+    "match-fields",
+    "rate-limit",
+    "version",
+];
+
+/// The flag of a property, if it has one.
+pub fn flag_name(field: &FieldInfo) -> Option<String> {
+    let name = match field.kind {
+        FieldKind::List(items) if items.is_scalar() => {
+            let plural = field.wire_name.to_kebab_case();
+            match plural.strip_suffix('s') {
+                Some(singular) if !singular.is_empty() => singular.to_owned(),
+                _ => plural,
+            }
+        }
+        kind if kind.is_scalar() => field.wire_name.to_kebab_case(),
+        _ => return None,
+    };
+    (!OWN_FLAGS.contains(&name.as_str())).then_some(name)
+}
+
+/// How a JSON column's cell or a scalar's text becomes a JSON value.
+pub fn parse_value(kind: &FieldKind, text: &str) -> Result<Value, String> {
+    match kind {
+        FieldKind::String | FieldKind::Enum { .. } => Ok(Value::String(text.to_owned())),
+        FieldKind::Boolean => match text.to_ascii_lowercase().as_str() {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(format!("`{text}` is not true or false")),
+        },
+        FieldKind::Integer => text
+            .parse::<i64>()
+            .map(Number::from)
+            .or_else(|_| text.parse::<u64>().map(Number::from))
+            .map(Value::Number)
+            .map_err(|_| format!("`{text}` is not a whole number")),
+        FieldKind::Number => text
+            .parse::<Number>()
+            .map(Value::Number)
+            .map_err(|_| format!("`{text}` is not a number")),
+        _ => serde_json::from_str(text)
+            .map_err(|e| format!("is not JSON: {}", crate::serde_text(&e))),
+    }
+}
+
+/// The flags of one request body type `T`, and the values given.
+pub struct FieldFlags<T> {
+    values: Map<String, Value>,
+    body: PhantomData<T>,
+}
+
+impl<T> FieldFlags<T> {
+    /// The values given, by wire name.
+    pub fn into_object(self) -> Map<String, Value> {
+        self.values
+    }
+}
+
+impl<T: RequestFields> FromArgMatches for FieldFlags<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = FieldFlags {
+            values: Map::new(),
+            body: PhantomData,
+        };
+        flags.update_from_arg_matches(matches)?;
+        Ok(flags)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        for field in T::FIELDS {
+            if flag_name(field).is_none() {
+                continue;
+            }
+            let Some(mut given) = matches.get_many::<Value>(field.wire_name) else {
+                continue;
+            };
+            let value = match field.kind {
+                FieldKind::List(_) => Value::Array(given.cloned().collect()),
+                _ => match given.next_back() {
+                    Some(value) => value.clone(),
+                    None => continue,
+                },
+            };
+            self.values.insert(field.wire_name.to_owned(), value);
+        }
+        Ok(())
+    }
+}
+
+impl<T: RequestFields> Args for FieldFlags<T> {
+    fn augment_args(mut command: Command) -> Command {
+        for field in T::FIELDS {
+            let Some(name) = flag_name(field) else {
+                continue;
+            };
+            let (items, action) = match field.kind {
+                FieldKind::List(items) => (items, ArgAction::Append),
+                ref scalar => (scalar, ArgAction::Set),
+            };
+            let mut arg = Arg::new(field.wire_name)
+                .value_name(field.wire_name.to_shouty_snake_case())
+                .long(name)
+                .action(action)
+                .value_parser(value_parser(items))
+                .help(help(field, items));
+            if !field.required {
+                arg = arg.conflicts_with("json");
+            }
+            command = command.arg(arg);
+        }
+        command
+    }
+
+    fn augment_args_for_update(command: Command) -> Command {
+        Self::augment_args(command)
+    }
+}
+
+fn value_parser(kind: &'static FieldKind) -> ValueParser {
+    match kind {
+        FieldKind::Enum {
+            values,
+            unlisted: false,
+        } => PossibleValuesParser::new(values.iter().copied())
+            .map(Value::String)
+            .into(),
+        kind => ValueParser::new(move |text: &str| parse_value(kind, text)),
+    }
+}
+
+fn help(field: &FieldInfo, items: &FieldKind) -> String {
+    let mut help = field.doc.to_owned();
+    if let FieldKind::Enum {
+        values,
+        unlisted: true,
+    } = items
+    {
+        let shown: Vec<&str> = values.iter().take(5).copied().collect();
+        help.push_str(&format!(
+            " One of {}…, or another value, sent unchecked.",
+            shown.join(", ")
+        ));
+    }
+    if matches!(field.kind, FieldKind::List(_)) {
+        help.push_str(" Repeat for several.");
+    }
+    help
+}

@@ -1,0 +1,203 @@
+//! The model of the API: what the generator knows about each operation and
+//! each object schema, analysed once (`lower` for operations, `schemas` for
+//! schemas) and read by every emitter. Where progenitor's output must change,
+//! the fact that asks for it is here.
+
+use std::collections::BTreeMap;
+
+/// The API: what every emitter reads.
+pub(crate) struct Api {
+    pub title: String,
+    pub description: Option<String>,
+    pub default_base_url: Option<String>,
+    pub credential: Option<Credential>,
+    pub operations: Vec<Operation>,
+    /// `x-rate-limits`: windows the client keeps to.
+    pub rate_limits: Vec<RateLimit>,
+    /// Where OAuth tokens are renewed: an `oauth2` scheme's refresh (or
+    /// token) URL.
+    pub oauth_token_url: Option<String>,
+    /// Object schemas used by some operation, by Rust type name.
+    pub schemas: BTreeMap<String, ObjectSchema>,
+}
+
+/// At most `requests` in any window of `milliseconds`, with the response
+/// headers that report the server's count.
+pub(crate) struct RateLimit {
+    pub requests: u64,
+    pub milliseconds: u64,
+    pub limit_header: Option<String>,
+    pub remaining_header: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Credential {
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
+    Bearer,
+    /// The token as the whole value of a named header (`apiKey` in `header`).
+    Header { name: String },
+}
+
+pub(crate) struct Operation {
+    pub id: String,
+    /// Lower-case, as in a path item: `get`, `put`…
+    pub method: &'static str,
+    pub path: String,
+    /// The `components/schemas` name of the JSON request body, when it has one.
+    pub request_body: Option<String>,
+    /// Names of the path parameters, as the spec spells them.
+    pub path_parameters: Vec<String>,
+    /// `x-rust-example`: a snippet for the method's documentation.
+    pub rust_example: Option<String>,
+    pub retry: Retry,
+    pub constant_headers: Vec<(String, String)>,
+    pub authenticated: bool,
+    pub responses: Vec<ResponseCase>,
+}
+
+/// When the client may send an operation's request again.
+pub(crate) enum Retry {
+    /// An idempotent method.
+    Idempotent,
+    /// Other methods, unless the spec says when a repeat is safe.
+    ConnectErrorsOnly,
+    /// `x-retry-safe-when: {not-true: [...], all-present: [...], any-present: [...]}`.
+    WhenBody {
+        not_true: Vec<String>,
+        all_present: Vec<String>,
+        any_present: Vec<String>,
+    },
+}
+
+pub(crate) struct ResponseCase {
+    pub status: Status,
+    pub description: String,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Status {
+    Code(u16),
+    /// `4XX` is `Range(4)`.
+    Range(u16),
+    Default,
+}
+
+impl Status {
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(class) => class == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Body {
+    None,
+    /// Any JSON value: the media type declares no schema.
+    AnyJson,
+    /// A schema under `components/schemas`, by its name there.
+    Schema(String),
+    /// No JSON media type (`text/html`, `*/*`…): the body as received.
+    Bytes,
+}
+
+/// Which way a schema's values travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// Only in request bodies: built by callers, sent exactly.
+    Request,
+    /// Only in answers: read tolerantly.
+    Response,
+    Both,
+}
+
+impl Direction {
+    pub fn sent(self) -> bool {
+        self != Direction::Response
+    }
+
+    pub fn received(self) -> bool {
+        self != Direction::Request
+    }
+}
+
+/// An object schema of `components/schemas` that some operation uses.
+#[derive(Debug)]
+pub(crate) struct ObjectSchema {
+    /// Its name under `components/schemas`.
+    pub name: String,
+    pub direction: Direction,
+    /// `x-rejected-properties`: the error body's messages name rejected
+    /// properties.
+    pub rejected: Option<RejectedProperties>,
+    /// In the spec's order.
+    pub fields: Vec<Field>,
+}
+
+impl ObjectSchema {
+    pub fn field(&self, wire_name: &str) -> Option<&Field> {
+        self.fields
+            .iter()
+            .find(|field| field.wire_name == wire_name)
+    }
+}
+
+/// `x-rejected-properties: {from, pattern}`.
+#[derive(Debug, Clone)]
+pub(crate) struct RejectedProperties {
+    /// The property whose messages name rejected properties.
+    pub from: String,
+    /// The message, with `{}` where a name stands.
+    pub pattern: String,
+}
+
+/// One property of an object schema.
+#[derive(Debug, Clone)]
+pub(crate) struct Field {
+    pub wire_name: String,
+    /// `x-rust-name`: the Rust field's name, when the spec chooses it.
+    pub rust_name: Option<String>,
+    pub kind: FieldKind,
+    pub required: bool,
+    pub nullable: bool,
+    /// The schema has a `default`.
+    pub default: bool,
+    /// The string `format`, when any.
+    pub format: Option<String>,
+    /// The schema carries `x-allow-unlisted`: values outside its `enum` may
+    /// be sent through an explicit escape hatch.
+    pub unlisted: bool,
+    /// The Rust type of the object schema this property (or its items)
+    /// refers to: its own checks run too.
+    pub object: Option<String>,
+    /// The first sentence of its description.
+    pub summary: String,
+}
+
+impl Field {
+    /// `format: email`: checked before sending.
+    pub fn is_email(&self) -> bool {
+        self.format.as_deref() == Some("email")
+    }
+
+    pub fn is_list(&self) -> bool {
+        matches!(self.kind, FieldKind::List(_))
+    }
+}
+
+/// The JSON shape of a property.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FieldKind {
+    String,
+    Boolean,
+    Integer,
+    Number,
+    Enum(Vec<String>),
+    Object,
+    List(Box<FieldKind>),
+    /// `oneOf`, `anyOf`, no type: any JSON value as far as a table says.
+    Any,
+}
