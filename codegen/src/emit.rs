@@ -1,6 +1,8 @@
 //! Writes the facade (`client.rs`), the crate root and the manifest from the
 //! lowered API and progenitor's raw client.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -9,11 +11,13 @@ use crate::names;
 use crate::progenitor_pass::{ExternalTypes, RawMethod, RawOutput};
 use crate::{Error, Settings};
 
+/// `validated`: the request types `wire` gave a `validate` method.
 pub(crate) fn client_module(
     file: &str,
     crate_name: &str,
     api: &Api,
     raw: &RawOutput,
+    validated: &BTreeSet<String>,
 ) -> Result<TokenStream, Error> {
     let operations_table = api.operations.iter().map(|op| {
         // Hooks see progenitor's method name as the operation id.
@@ -135,7 +139,7 @@ pub(crate) fn client_module(
             ));
         };
         let (method, status_enums) =
-            operation_method(file, crate_name, api, operation, raw_method, raw)?;
+            operation_method(file, crate_name, api, validated, operation, raw_method, raw)?;
         methods.push(method);
         enums.extend(status_enums);
     }
@@ -263,6 +267,7 @@ fn operation_method(
     file: &str,
     crate_name: &str,
     api: &Api,
+    validated: &BTreeSet<String>,
     operation: &Operation,
     raw_method: &RawMethod,
     raw: &RawOutput,
@@ -331,7 +336,7 @@ fn operation_method(
             continue;
         };
         let argument = pattern.ident.clone();
-        if referenced_type(&typed.ty).is_some_and(|ty| raw.validated.contains(&ty.to_string())) {
+        if referenced_type(&typed.ty).is_some_and(|ty| validated.contains(&ty.to_string())) {
             checks.push(quote!(#argument.validate().map_err(Error::InvalidRequest)?;));
             continue;
         }

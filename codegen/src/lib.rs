@@ -249,7 +249,6 @@ fn generate(
     };
     let mut raw = progenitor_pass::run(file, &spec)?;
     let rewritten = wire::rewrite(file, &api, &mut raw.types)?;
-    raw.validated = rewritten.validated;
     notes.extend(rewritten.notes);
     tolerant::tolerate(&mut raw.types, &rewritten.received, &rewritten.sent);
     progenitor_pass::fix_default_impls(&mut raw.types);
@@ -257,7 +256,13 @@ fn generate(
     progenitor_pass::allow_typify_variant_names(&mut raw.types);
     let tables = field_tables::tables(&api, &raw.types);
     raw.types.extend(tables);
-    let client = emit::client_module(file, &settings.crate_name, &api, &raw)?;
+    let client = emit::client_module(
+        file,
+        &settings.crate_name,
+        &api,
+        &raw,
+        &rewritten.validated,
+    )?;
     let lib = emit::lib_module(settings, &api);
 
     let preamble = render::preamble("//", file, &settings.regenerate_command);

@@ -20,8 +20,6 @@ pub(crate) struct RawOutput {
     pub type_names: BTreeSet<String>,
     /// Types that wrap a `String` checked on construction (`TryFrom<&str>`).
     pub string_newtypes: BTreeSet<String>,
-    /// Request types with a `validate` method (added by `wire`).
-    pub validated: BTreeSet<String>,
     pub uses: ExternalTypes,
 }
 
@@ -125,7 +123,6 @@ pub(crate) fn run(file: &str, spec: &OpenAPI) -> Result<RawOutput, Error> {
         methods,
         type_names,
         string_newtypes,
-        validated: BTreeSet::new(),
         uses,
     })
 }
