@@ -45,8 +45,8 @@ struct Cli {
     attempts: u32,
     /// The fields the location's "Allow Duplicate Contact" setting matches upserts on,
     /// such as `email` or `email,phone`. An upsert that may have been applied (a timeout,
-    /// a 5xx) is sent again only when it carries all of them; by default both email and
-    /// phone.
+    /// a 5xx) is sent again only when it carries all of them; by default the fields the
+    /// spec's retry rule names (`x-retry-safe-when`).
     #[arg(long, global = true, value_delimiter = ',', value_name = "FIELD,...")]
     match_fields: Option<Vec<String>>,
     #[command(subcommand)]

@@ -24,9 +24,10 @@ struct Args {
     /// The Location allows duplicate contacts.
     #[arg(long)]
     allow_duplicates: bool,
-    /// The fields upsert matches on, in priority order.
-    #[arg(long, default_value = "email,phone")]
-    match_order: String,
+    /// The fields upsert matches on, in priority order, such as `email,phone` (default: the
+    /// fields the spec's retry rule for Upsert Contact requires).
+    #[arg(long, value_name = "FIELD,...")]
+    match_order: Option<String>,
     /// Wait this many milliseconds before every API answer.
     #[arg(long, default_value_t = 0)]
     delay_ms: u64,
@@ -35,19 +36,20 @@ struct Args {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let match_order = match parse_match_order(&args.match_order) {
-        Ok(order) => order,
-        Err(error) => {
-            eprintln!("error: --match-order: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    let config = Config::new(args.token)
+    let mut config = Config::new(args.token)
         .listen(args.listen)
         .rate_limit(args.rate_limit)
         .allow_duplicates(args.allow_duplicates)
-        .match_order(match_order)
         .delay(Duration::from_millis(args.delay_ms));
+    if let Some(text) = &args.match_order {
+        match parse_match_order(text) {
+            Ok(order) => config = config.match_order(order),
+            Err(error) => {
+                eprintln!("error: --match-order: {error}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let server = match MockServer::start(config).await {
         Ok(server) => server,
         Err(error) => {
