@@ -19,6 +19,7 @@ mod progenitor_pass;
 mod render;
 mod repair;
 mod reviewer_notes;
+pub mod rules;
 mod shape;
 mod source;
 pub mod surface;
