@@ -45,8 +45,8 @@ pub enum Kind {
     PathChanged,
     MethodChanged,
     OperationIdChanged,
-    /// `constant`: a required header with one allowed value, which the
-    /// client sends by itself instead of taking it as an argument.
+    /// `constant`: a header the client sends by itself instead of taking
+    /// it as an argument (`codegen::rules::constant_header_value`).
     ParameterAdded {
         constant: bool,
     },

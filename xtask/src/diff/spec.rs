@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use codegen::rules::{
-    METHODS, PropertyFacts, escape_pointer_segment, field_shape, follow_refs,
-    unescape_pointer_segment,
+    METHODS, PropertyFacts, constant_header_value, escape_pointer_segment, field_shape,
+    follow_refs, unescape_pointer_segment,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -416,7 +416,7 @@ impl<'a> Walk<'a, '_> {
             match old_params.get(key) {
                 None => self.push(
                     Kind::ParameterAdded {
-                        constant: is_constant_header(self.new, param),
+                        constant: constant_header_value(self.new.root, param.value).is_some(),
                     },
                     Document::New,
                     &param.pointer,
@@ -465,7 +465,7 @@ impl<'a> Walk<'a, '_> {
             if !new_params.contains_key(key) {
                 self.push(
                     Kind::ParameterRemoved {
-                        constant: is_constant_header(self.old, param),
+                        constant: constant_header_value(self.old.root, param.value).is_some(),
                     },
                     Document::Old,
                     &param.pointer,
@@ -1052,15 +1052,4 @@ impl<'a> Walk<'a, '_> {
             }
         }
     }
-}
-
-/// A required header with one allowed value: the generated client sends it
-/// by itself (see `lower`'s constant headers).
-fn is_constant_header(doc: Doc, param: &Node) -> bool {
-    param.str("in") == Some("header")
-        && param.flag("required")
-        && doc
-            .get(param, "schema")
-            .and_then(|schema| schema.value.get("enum")?.as_array().map(Vec::len))
-            == Some(1)
 }
