@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, pointer};
+use crate::rules::unescape_pointer_segment;
 use crate::source::{self, SpecDocument};
 
 /// Loads the documents a spec refers to.
@@ -391,7 +392,7 @@ fn fragment_segments(fragment: &str) -> Vec<String> {
     fragment
         .split('/')
         .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .map(unescape_pointer_segment)
         .collect()
 }
 

@@ -34,19 +34,5 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Builds JSON pointers from path segments, escaping `~` and `/` (RFC 6901).
-pub(crate) fn pointer<I, S>(segments: I) -> String
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<str>,
-{
-    segments
-        .into_iter()
-        .map(|segment| {
-            format!(
-                "/{}",
-                segment.as_ref().replace('~', "~0").replace('/', "~1")
-            )
-        })
-        .collect()
-}
+/// Every error carries a pointer, so stages import the builder with `Error`.
+pub(crate) use crate::rules::pointer;

@@ -21,6 +21,7 @@ mod progenitor_pass;
 mod render;
 mod repair;
 mod reviewer_notes;
+pub mod rules;
 mod schemas;
 mod shape;
 mod source;

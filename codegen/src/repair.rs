@@ -25,7 +25,8 @@ use serde_json::{Map, Value, json};
 
 use crate::bundle::is_data;
 use crate::error::{Error, pointer};
-use crate::validate::{METHODS, resolve_ref, template_names};
+use crate::rules::METHODS;
+use crate::validate::{resolve_ref, template_names};
 
 pub(crate) fn repair(file: &str, doc: &mut Value) -> Result<Vec<Error>, Error> {
     let mut notes = Vec::new();

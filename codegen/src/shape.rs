@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Error, pointer};
-use crate::validate::METHODS;
+use crate::rules::METHODS;
 
 pub(crate) fn deserialize(file: &str, document: &Value) -> Result<OpenAPI, Error> {
     let whole = parse::<OpenAPI>(file, &[], document);

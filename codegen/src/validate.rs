@@ -6,12 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, pointer};
-
-/// The HTTP methods an OpenAPI 3.0 path item may hold, in the order
-/// `openapiv3::PathItem::iter` yields them.
-pub(crate) const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::rules::METHODS;
 
 pub(crate) fn check(file: &str, doc: &Value) -> Result<(), Error> {
     let fail = |at: String, reason: String| Err(Error::new(file, at, reason));

@@ -93,6 +93,17 @@ fn add_dry_run_query_parameter(doc: &mut Value) {
     );
 }
 
+/// A required header with one allowed value that is not a string: the
+/// generated client cannot send it by itself, so callers pass it.
+fn add_schema_version_header(doc: &mut Value) {
+    push(
+        doc,
+        &format!("{UPSERT}/parameters"),
+        json!({"name": "X-Schema-Version", "in": "header", "required": true,
+               "schema": {"type": "integer", "enum": [2]}}),
+    );
+}
+
 fn mutations() -> Vec<Mutation> {
     vec![
         Mutation {
@@ -380,6 +391,13 @@ fn mutations() -> Vec<Mutation> {
             },
             forward: NonBreaking,
             backward: NonBreaking,
+        },
+        Mutation {
+            name: "required header with one allowed integer added (an argument, not a constant)",
+            setup: nothing,
+            edit: add_schema_version_header,
+            forward: Breaking,
+            backward: Breaking,
         },
         Mutation {
             name: "path parameter changes type",
@@ -679,6 +697,36 @@ fn applying_a_report_bumps_the_version_and_writes_the_changelog_into_the_crate()
         std::fs::read_to_string(root.join(xtask::CHANGELOG)).unwrap(),
         before
     );
+}
+
+/// Only a one-value *string* header is sent by the client itself; the
+/// spec diff agrees with the generated method, which takes a one-value
+/// integer header as an argument.
+#[test]
+fn a_required_header_with_one_allowed_integer_is_an_argument_of_the_method() {
+    let old = spec_value();
+    let mut new = old.clone();
+    add_schema_version_header(&mut new);
+    let report = full_report(
+        &serde_json::to_string(&old).unwrap(),
+        &serde_json::to_string(&new).unwrap(),
+    );
+    let shown = report::markdown(&report);
+    let [change] = report.changes.as_slice() else {
+        panic!("expected one spec change:\n{shown}");
+    };
+    assert_eq!(change.class, Breaking, "{shown}");
+    assert_eq!(
+        change.message,
+        "required header parameter `X-Schema-Version` added: generated methods take every parameter as a positional argument",
+    );
+    let method = report
+        .rust_api
+        .iter()
+        .find(|api| api.item == "Client::upsert_contact()")
+        .unwrap_or_else(|| panic!("the method is unchanged:\n{shown}"));
+    assert_eq!(method.class, Breaking, "{shown}");
+    assert!(method.change.contains("x_schema_version"), "{shown}");
 }
 
 const UPDATE_REQUEST: &str = "/components/schemas/UpdateContactRequest";

@@ -2,27 +2,15 @@
 //! generated crate. Callers are affected twice: on the wire (what the server
 //! now accepts and returns) and in Rust (what still compiles against the
 //! regenerated types). A change is breaking when either breaks.
+//!
+//! Which generated types are exhaustive is the generator's decision; the
+//! table reads it from `codegen::rules`.
 
+use codegen::rules::{
+    REQUEST_ENUMS_EXHAUSTIVE, REQUEST_STRUCTS_EXHAUSTIVE, RESPONSE_ENUMS_EXHAUSTIVE,
+    RESPONSE_STRUCTS_EXHAUSTIVE, STATUS_ENUMS_EXHAUSTIVE,
+};
 use serde::Serialize;
-
-/// Whether the structs of response bodies are exhaustive. They are not:
-/// every generated struct is `#[non_exhaustive]` (see ARCHITECTURE.md), so a
-/// property the API adds breaks no caller.
-pub const RESPONSE_STRUCTS_EXHAUSTIVE: bool = false;
-/// Whether request structs are exhaustive. They are not: callers build them
-/// with `new(required…)` and the setters, never with struct literals, so an
-/// optional property the API adds breaks no caller.
-pub const REQUEST_STRUCTS_EXHAUSTIVE: bool = false;
-/// Whether the enums of values that requests use are exhaustive. They are:
-/// a request never sends a value the spec does not list.
-pub const REQUEST_ENUMS_EXHAUSTIVE: bool = true;
-/// Whether the enums of values only responses use are exhaustive. They are
-/// not: they are `#[non_exhaustive]` and keep a value they do not list in
-/// an `Unknown` variant, so a value the API adds breaks no caller.
-pub const RESPONSE_ENUMS_EXHAUSTIVE: bool = false;
-/// Whether the per-operation status enums (`UpdateContactError`) are
-/// exhaustive. They are `#[non_exhaustive]`, so a new status is no break.
-pub const STATUS_ENUMS_EXHAUSTIVE: bool = false;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -57,8 +45,8 @@ pub enum Kind {
     PathChanged,
     MethodChanged,
     OperationIdChanged,
-    /// `constant`: a required header with one allowed value, which the
-    /// client sends by itself instead of taking it as an argument.
+    /// `constant`: a header the client sends by itself instead of taking
+    /// it as an argument (`codegen::rules::constant_header_value`).
     ParameterAdded {
         constant: bool,
     },

@@ -7,6 +7,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use codegen::rules::{
+    METHODS, PropertyFacts, constant_header_value, escape_pointer_segment, field_shape,
+    follow_refs, unescape_pointer_segment,
+};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -36,10 +40,6 @@ pub enum Document {
     Old,
     New,
 }
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// Every change between `old` and `new`, grouped by operation in the order
 /// of the new document.
@@ -157,7 +157,7 @@ impl<'a> Node<'a> {
         };
         Some(Node {
             value,
-            pointer: format!("{}/{}", self.pointer, escape(key)),
+            pointer: format!("{}/{}", self.pointer, escape_pointer_segment(key)),
         })
     }
 
@@ -180,14 +180,6 @@ fn shown(value: &Value) -> String {
         Value::String(text) => format!("`{text}`"),
         other => format!("`{other}`"),
     }
-}
-
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 #[derive(Clone, Copy)]
@@ -217,23 +209,10 @@ impl<'a> Doc<'a> {
         }
     }
 
-    /// Follows local `$ref`s to the value they name. A chain that loops or
-    /// leaves the document stops at the last `$ref` reached.
-    fn resolve(&self, mut node: Node<'a>) -> Node<'a> {
-        for _ in 0..32 {
-            let Some(target) = node.str("$ref").and_then(|r| r.strip_prefix('#')) else {
-                break;
-            };
-            let mut found = self.root_node();
-            for segment in target.split('/').skip(1) {
-                match found.child(&unescape(segment)) {
-                    Some(next) => found = next,
-                    None => return node,
-                }
-            }
-            node = found;
-        }
-        node
+    /// The value `node`'s local `$ref`s name, where it sits.
+    fn resolve(&self, node: Node<'a>) -> Node<'a> {
+        let (value, pointer) = follow_refs(self.root, node.value, node.pointer);
+        Node { value, pointer }
     }
 
     fn get(&self, node: &Node<'a>, key: &str) -> Option<Node<'a>> {
@@ -353,39 +332,17 @@ impl Subject {
     }
 }
 
-/// Whether the generated field for `schema` is `Option<T>`, as typify
-/// decides it: nullable values are, and so are optional ones, except
-/// arrays and values with a default, which are plain.
-/// The Rust type the generator gives a property, as `T`, `Option<T>` or
-/// `Nullable<T>`: request types keep "left out", "null" and a value apart
-/// (see `codegen/src/wire.rs`); response types are typify's.
-fn rust_shape(direction: Direction, required: bool, schema: &Node) -> &'static str {
-    let nullable = schema.flag("nullable");
-    match direction {
-        _ if required => {
-            if nullable {
-                "Option<T>"
-            } else {
-                "T"
-            }
-        }
-        Direction::Request => {
-            if nullable {
-                "Nullable<T>"
-            } else {
-                "Option<T>"
-            }
-        }
-        Direction::Response => {
-            let defaulted =
-                schema.value.get("default").is_some() || schema.str("type") == Some("array");
-            if defaulted && !nullable {
-                "T"
-            } else {
-                "Option<T>"
-            }
-        }
-    }
+/// The Rust type the generator gives a property with `schema`, as `T`,
+/// `Option<T>` or `Nullable<T>`.
+fn rust_type(direction: Direction, required: bool, schema: &Node) -> &'static str {
+    field_shape(PropertyFacts {
+        sent: direction == Direction::Request,
+        required,
+        nullable: schema.flag("nullable"),
+        array: schema.str("type") == Some("array"),
+        has_default: schema.value.get("default").is_some(),
+    })
+    .rust_type()
 }
 
 struct Walk<'a, 'o> {
@@ -459,7 +416,7 @@ impl<'a> Walk<'a, '_> {
             match old_params.get(key) {
                 None => self.push(
                     Kind::ParameterAdded {
-                        constant: is_constant_header(self.new, param),
+                        constant: constant_header_value(self.new.root, param.value).is_some(),
                     },
                     Document::New,
                     &param.pointer,
@@ -508,7 +465,7 @@ impl<'a> Walk<'a, '_> {
             if !new_params.contains_key(key) {
                 self.push(
                     Kind::ParameterRemoved {
-                        constant: is_constant_header(self.old, param),
+                        constant: constant_header_value(self.old.root, param.value).is_some(),
                     },
                     Document::Old,
                     &param.pointer,
@@ -668,7 +625,7 @@ impl<'a> Walk<'a, '_> {
                 .pointer
                 .rsplit('/')
                 .next()
-                .map(unescape)
+                .map(unescape_pointer_segment)
                 .unwrap_or_default()
         };
         for (name, header) in &new_headers {
@@ -835,8 +792,8 @@ impl<'a> Walk<'a, '_> {
                 Kind::NullableChanged {
                     direction: subject.direction,
                     now_nullable,
-                    rust_type_changes: rust_shape(subject.direction, required, old)
-                        != rust_shape(subject.direction, required, new),
+                    rust_type_changes: rust_type(subject.direction, required, old)
+                        != rust_type(subject.direction, required, new),
                 },
                 Document::New,
                 &new.pointer,
@@ -967,7 +924,11 @@ impl<'a> Walk<'a, '_> {
                 .then(|| property(self.old, old, name))
                 .flatten()
             else {
-                let pointer = format!("{}/properties/{}", new.pointer, escape(name));
+                let pointer = format!(
+                    "{}/properties/{}",
+                    new.pointer,
+                    escape_pointer_segment(name)
+                );
                 self.push(
                     Kind::PropertyAdded {
                         direction: subject.direction,
@@ -994,11 +955,11 @@ impl<'a> Walk<'a, '_> {
                     Kind::RequiredChanged {
                         direction: subject.direction,
                         now_required: is_required,
-                        rust_type_changes: rust_shape(
+                        rust_type_changes: rust_type(
                             subject.direction,
                             was_required,
                             &old_property,
-                        ) != rust_shape(
+                        ) != rust_type(
                             subject.direction,
                             is_required,
                             &new_property,
@@ -1019,7 +980,11 @@ impl<'a> Walk<'a, '_> {
             self.push(
                 Kind::PropertyRemoved(subject.direction),
                 Document::Old,
-                &format!("{}/properties/{}", old.pointer, escape(name)),
+                &format!(
+                    "{}/properties/{}",
+                    old.pointer,
+                    escape_pointer_segment(name)
+                ),
                 format!("{} removed", subject.member(name).describe()),
             );
         }
@@ -1087,15 +1052,4 @@ impl<'a> Walk<'a, '_> {
             }
         }
     }
-}
-
-/// A required header with one allowed value: the generated client sends it
-/// by itself (see `lower`'s constant headers).
-fn is_constant_header(doc: Doc, param: &Node) -> bool {
-    param.str("in") == Some("header")
-        && param.flag("required")
-        && doc
-            .get(param, "schema")
-            .and_then(|schema| schema.value.get("enum")?.as_array().map(Vec::len))
-            == Some(1)
 }
