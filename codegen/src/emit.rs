@@ -475,10 +475,12 @@ fn status_enum(
     let doc = doc(doc_text);
     // New statuses are added to specs over time; `non_exhaustive` keeps
     // that from breaking callers' matches.
+    let non_exhaustive =
+        (!crate::rules::STATUS_ENUMS_EXHAUSTIVE).then(|| quote!(#[non_exhaustive]));
     Ok(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
+        #non_exhaustive
         pub enum #name {
             #(#variants)*
         }

@@ -257,13 +257,7 @@ fn generate(
     progenitor_pass::allow_typify_variant_names(&mut raw.types);
     let tables = field_tables::tables(&api, &raw.types);
     raw.types.extend(tables);
-    let client = emit::client_module(
-        file,
-        &settings.crate_name,
-        &api,
-        &raw,
-        &rewritten.validated,
-    )?;
+    let client = emit::client_module(file, &settings.crate_name, &api, &raw, &rewritten.validated)?;
     let lib = emit::lib_module(settings, &api);
 
     let preamble = render::preamble("//", file, &settings.regenerate_command);

@@ -27,15 +27,7 @@ use syn::{Field, Item, parse_quote};
 
 use crate::error::{Error, pointer};
 use crate::model::{self, Api, ObjectSchema};
-
-/// What a rewritten field became, for the setters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    Required,
-    Optional,
-    Nullable,
-    OptionalList,
-}
+use crate::rules::{self, FieldShape, PropertyFacts, field_shape};
 
 /// What [`rewrite`] returns: the types that got a `validate` method, and a
 /// located note for each field renamed so its methods do not collide.
@@ -91,7 +83,11 @@ pub(crate) fn rewrite(file: &str, api: &Api, types: &mut Vec<Item>) -> Result<Re
         // Callers read every struct's fields but build request structs only
         // through `new(required…)` and the setters, so a property the API
         // adds, in either direction, breaks no caller.
-        item.attrs.push(parse_quote!(#[non_exhaustive]));
+        let exhaustive = (!schema.direction.sent() || rules::REQUEST_STRUCTS_EXHAUSTIVE)
+            && (!schema.direction.received() || rules::RESPONSE_STRUCTS_EXHAUSTIVE);
+        if !exhaustive {
+            item.attrs.push(parse_quote!(#[non_exhaustive]));
+        }
         if let Some(rejected) = &schema.rejected
             && let Some(field) = fields
                 .named
@@ -237,7 +233,7 @@ struct RewrittenField {
     name: syn::Ident,
     wire: String,
     ty: syn::Type,
-    shape: Shape,
+    shape: FieldShape,
     property: model::Field,
 }
 
@@ -246,7 +242,7 @@ fn rewrite_field(
     wire: &str,
     property: &model::Field,
     direction: model::Direction,
-) -> Shape {
+) -> FieldShape {
     if let Some(rust_name) = &property.rust_name {
         let renamed = field.ident.as_ref().is_some_and(|ident| ident != wire);
         field.ident = Some(format_ident!("{}", rust_name));
@@ -263,45 +259,52 @@ fn rewrite_field(
     let ident = field.ident.clone().expect("named field");
     let rename = (ident != wire).then(|| quote!(rename = #wire,));
     let inner = option_inner(&field.ty).cloned();
-    let sends = direction.sent();
-    let (shape, ty, serde) = if property.required {
-        return Shape::Required;
-    } else if sends && property.nullable {
-        let inner = inner.unwrap_or_else(|| field.ty.clone());
-        (
-            Shape::Nullable,
-            parse_quote!(crate::Nullable<#inner>),
-            quote!(#rename default, skip_serializing_if = "crate::Nullable::is_absent"),
-        )
-    } else if sends && (property.is_list() || property.default) {
-        let ty = match inner {
-            Some(_) => field.ty.clone(),
-            None => {
-                let ty = &field.ty;
-                parse_quote!(::std::option::Option<#ty>)
-            }
-        };
-        let shape = if property.is_list() {
-            Shape::OptionalList
-        } else {
-            Shape::Optional
-        };
-        (
-            shape,
-            ty,
-            quote!(#rename default, skip_serializing_if = "::std::option::Option::is_none"),
-        )
-    } else {
-        return match inner {
-            Some(_) => Shape::Optional,
-            None if property.is_list() => Shape::OptionalList,
-            None => Shape::Optional,
-        };
+    let shape = field_shape(PropertyFacts {
+        sent: direction.sent(),
+        required: property.required,
+        nullable: property.nullable,
+        array: property.is_list(),
+        has_default: property.default,
+    });
+    let (ty, serde) = match shape {
+        FieldShape::Nullable => {
+            let inner = inner.unwrap_or_else(|| field.ty.clone());
+            (
+                parse_quote!(crate::Nullable<#inner>),
+                quote!(#rename default, skip_serializing_if = "crate::Nullable::is_absent"),
+            )
+        }
+        // Typify's field already is `Option<T>`, skipped when `None`,
+        // unless a list or a default made it something else.
+        FieldShape::Optional | FieldShape::OptionalList
+            if direction.sent() && (property.is_list() || property.default) =>
+        {
+            let ty = match inner {
+                Some(_) => field.ty.clone(),
+                None => {
+                    let ty = &field.ty;
+                    parse_quote!(::std::option::Option<#ty>)
+                }
+            };
+            (
+                ty,
+                quote!(#rename default, skip_serializing_if = "::std::option::Option::is_none"),
+            )
+        }
+        _ => return shape,
     };
     field.ty = ty;
     field.attrs.retain(|attr| !attr.path().is_ident("serde"));
     field.attrs.push(parse_quote!(#[serde(#serde)]));
     shape
+}
+
+/// A field the caller must give to `new`: typify's own required field.
+fn is_required(shape: FieldShape) -> bool {
+    matches!(
+        shape,
+        FieldShape::Required | FieldShape::RequiredNullable | FieldShape::Defaulted
+    )
 }
 
 /// `T` becomes `Listed<T>`, inside an `Option` if there is one.
@@ -317,7 +320,7 @@ fn wrap_in_listed(ty: &syn::Type) -> syn::Type {
 fn request_methods(ty: &syn::Ident, fields: &[RewrittenField]) -> TokenStream {
     let required: Vec<&RewrittenField> = fields
         .iter()
-        .filter(|field| field.shape == Shape::Required)
+        .filter(|field| is_required(field.shape))
         .collect();
     let parameters = required
         .iter()
@@ -325,19 +328,19 @@ fn request_methods(ty: &syn::Ident, fields: &[RewrittenField]) -> TokenStream {
     let initializers = fields
         .iter()
         .map(|RewrittenField { name, shape, .. }| match shape {
-            Shape::Required => quote!(#name: #name.into()),
+            shape if is_required(*shape) => quote!(#name: #name.into()),
             _ => quote!(#name: ::std::default::Default::default()),
         });
     let validate = validate_method(fields);
     let setters = fields.iter().filter_map(|RewrittenField { name, ty, shape, .. }| {
         let inner = match shape {
-            Shape::Required => return None,
-            Shape::Nullable => nullable_inner(ty)?,
-            Shape::Optional | Shape::OptionalList => option_inner(ty)?,
+            shape if is_required(*shape) => return None,
+            FieldShape::Nullable => nullable_inner(ty)?,
+            _ => option_inner(ty)?,
         };
         let doc = format!(" Sets `{name}`.");
         Some(match shape {
-            Shape::OptionalList => {
+            FieldShape::OptionalList => {
                 let item = vec_inner(inner)?;
                 quote! {
                     #[doc = #doc]
@@ -351,7 +354,7 @@ fn request_methods(ty: &syn::Ident, fields: &[RewrittenField]) -> TokenStream {
                     }
                 }
             }
-            Shape::Nullable => {
+            FieldShape::Nullable => {
                 let clear = format_ident!("clear_{}", name);
                 let clear_doc = format!(" Sends `{name}` as `null`, which clears it.");
                 let list = vec_inner(inner).is_some();
@@ -426,12 +429,14 @@ fn validate_method(fields: &[RewrittenField]) -> TokenStream {
          }| {
             // Every shape as an iterator over the values present.
             let present = match (shape, property.is_list()) {
-                (Shape::Required, false) => quote!(::std::iter::once(&self.#name)),
-                (Shape::Required, true) => quote!(self.#name.iter()),
-                (Shape::Nullable, false) => quote!(self.#name.as_value().into_iter()),
-                (Shape::Nullable, true) => quote!(self.#name.as_value().into_iter().flatten()),
-                (Shape::Optional | Shape::OptionalList, false) => quote!(self.#name.iter()),
-                (Shape::Optional | Shape::OptionalList, true) => {
+                (shape, false) if is_required(*shape) => {
+                    quote!(::std::iter::once(&self.#name))
+                }
+                (shape, true) if is_required(*shape) => quote!(self.#name.iter()),
+                (FieldShape::Nullable, false) => quote!(self.#name.as_value().into_iter()),
+                (FieldShape::Nullable, true) => quote!(self.#name.as_value().into_iter().flatten()),
+                (_, false) => quote!(self.#name.iter()),
+                (_, true) => {
                     quote!(self.#name.iter().flatten())
                 }
             };
