@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, pointer};
+use crate::error::Error;
+use crate::rules::pointer;
 use crate::rules::unescape_pointer_segment;
 use crate::source::{self, SpecDocument};
 

@@ -582,7 +582,7 @@ fn body_type(
             if !raw.type_names.contains(&name) {
                 return Err(Error::new(
                     file,
-                    crate::error::pointer(["components", "schemas", schema]),
+                    crate::rules::pointer(["components", "schemas", schema]),
                     format!(
                         "no Rust type was generated for this schema, used by `{}`",
                         operation.id

@@ -33,6 +33,3 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
-
-/// Every error carries a pointer, so stages import the builder with `Error`.
-pub(crate) use crate::rules::pointer;

@@ -17,8 +17,9 @@ use openapiv3::{
     ReferenceOr, Response, Schema, SchemaKind, SecurityScheme, StatusCode, Type,
 };
 
-use crate::error::{Error, pointer};
+use crate::error::Error;
 use crate::model::{Api, Body, Credential, Operation, RateLimit, ResponseCase, Retry, Status};
+use crate::rules::pointer;
 
 pub(crate) struct Lowered {
     pub spec: OpenAPI,

@@ -24,8 +24,9 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use crate::bundle::is_data;
-use crate::error::{Error, pointer};
+use crate::error::Error;
 use crate::rules::METHODS;
+use crate::rules::pointer;
 use crate::validate::{resolve_ref, template_names};
 
 pub(crate) fn repair(file: &str, doc: &mut Value) -> Result<Vec<Error>, Error> {

@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
-use crate::error::{Error, pointer};
+use crate::error::Error;
 use crate::model::{
     Body, Direction, Field, FieldKind, ObjectSchema, Operation, RejectedProperties,
 };
 use crate::names;
+use crate::rules::pointer;
 
 /// The object schemas `operations` use, keyed by Rust type name.
 pub(crate) fn analyse(

@@ -8,8 +8,9 @@ use openapiv3::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{Error, pointer};
+use crate::error::Error;
 use crate::rules::METHODS;
+use crate::rules::pointer;
 
 pub(crate) fn deserialize(file: &str, document: &Value) -> Result<OpenAPI, Error> {
     let whole = parse::<OpenAPI>(file, &[], document);

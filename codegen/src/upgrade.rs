@@ -23,7 +23,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::bundle::{is_data, is_name_map};
-use crate::error::{Error, pointer};
+use crate::error::Error;
+use crate::rules::pointer;
 
 /// JSON Schema 2020-12 keywords with no OpenAPI 3.0 equivalent.
 const REFUSED: [&str; 17] = [

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, pointer};
+use crate::error::Error;
 use crate::rules::METHODS;
+use crate::rules::pointer;
 
 pub(crate) fn check(file: &str, doc: &Value) -> Result<(), Error> {
     let fail = |at: String, reason: String| Err(Error::new(file, at, reason));

@@ -25,8 +25,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Field, Item, parse_quote};
 
-use crate::error::{Error, pointer};
+use crate::error::Error;
 use crate::model::{self, Api, ObjectSchema};
+use crate::rules::pointer;
 use crate::rules::{self, FieldShape, PropertyFacts, field_shape};
 
 /// What [`rewrite`] returns: the types that got a `validate` method, and a
