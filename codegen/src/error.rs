@@ -33,3 +33,41 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// A flaw of the spec whose intent is plain, mended by the generator: where
+/// it is, what it is and what was done. Shown as a warning; under
+/// `Settings::strict` the flaw is refused instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repair {
+    pub file: String,
+    pub pointer: String,
+    pub flaw: String,
+    pub repair: String,
+}
+
+impl Repair {
+    pub(crate) fn new(
+        file: &str,
+        pointer: impl Into<String>,
+        flaw: impl Into<String>,
+        repair: impl Into<String>,
+    ) -> Self {
+        Repair {
+            file: file.to_owned(),
+            pointer: pointer.into(),
+            flaw: flaw.into(),
+            repair: repair.into(),
+        }
+    }
+
+    /// The flaw as an error, for strict mode.
+    pub fn refused(&self) -> Error {
+        Error::new(&self.file, self.pointer.clone(), self.flaw.clone())
+    }
+}
+
+impl fmt::Display for Repair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}; {}", self.refused(), self.repair)
+    }
+}

@@ -34,7 +34,7 @@ mod wire;
 use std::collections::BTreeMap;
 
 pub use bundle::Resolver;
-pub use error::Error;
+pub use error::{Error, Repair};
 pub use source::SpecDocument;
 
 /// Parses a document (YAML or JSON) into the JSON value every stage works
@@ -50,7 +50,7 @@ pub fn parse_document(doc: &SpecDocument) -> Result<serde_json::Value, Error> {
 pub fn bundled_document(
     doc: &SpecDocument,
     resolver: &dyn Resolver,
-) -> Result<(serde_json::Value, Vec<Error>), Error> {
+) -> Result<(serde_json::Value, Vec<Repair>), Error> {
     let file = doc.name.as_str();
     let mut document = source::parse(doc)?;
     bundle::bundle(file, &mut document, resolver)?;
@@ -149,7 +149,7 @@ pub struct GeneratedCrate {
     pub files: BTreeMap<String, String>,
     /// Flaws of the spec that the generator repaired, each located like an
     /// error; callers show them as warnings.
-    pub notes: Vec<Error>,
+    pub notes: Vec<Repair>,
 }
 
 /// Turns specs into crates with fixed [`Settings`].
@@ -231,13 +231,7 @@ fn generate(
     if settings.strict
         && let Some(first) = notes.first()
     {
-        // A note reads "<the flaw>; <the repair>": strict mode reports the
-        // flaw.
-        let mut refused = first.clone();
-        if let Some((flaw, _)) = refused.reason.split_once("; ") {
-            refused.reason = flaw.to_owned();
-        }
-        return Err(refused);
+        return Err(first.refused());
     }
     validate::check(file, &document)?;
     let mut document = document;

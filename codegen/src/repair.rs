@@ -24,12 +24,12 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use crate::bundle::is_data;
-use crate::error::Error;
+use crate::error::{Error, Repair};
 use crate::rules::METHODS;
 use crate::rules::pointer;
 use crate::validate::{resolve_ref, template_names};
 
-pub(crate) fn repair(file: &str, doc: &mut Value) -> Result<Vec<Error>, Error> {
+pub(crate) fn repair(file: &str, doc: &mut Value) -> Result<Vec<Repair>, Error> {
     let mut notes = Vec::new();
     declare_path_parameters(file, doc, &mut notes)?;
     let mut path = Vec::new();
@@ -43,7 +43,7 @@ pub(crate) fn repair(file: &str, doc: &mut Value) -> Result<Vec<Error>, Error> {
 fn declare_path_parameters(
     file: &str,
     doc: &mut Value,
-    notes: &mut Vec<Error>,
+    notes: &mut Vec<Repair>,
 ) -> Result<(), Error> {
     let snapshot = doc.clone();
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
@@ -81,12 +81,13 @@ fn declare_path_parameters(
                 continue;
             };
             for name in missing {
-                notes.push(Error::new(
+                notes.push(Repair::new(
                     file,
                     pointer(["paths", path.as_str(), method]),
                     format!(
-                        "path parameter `{{{name}}}` of `{path}` is not declared in `parameters`; declared as a required string"
+                        "path parameter `{{{name}}}` of `{path}` is not declared in `parameters`"
                     ),
+                    "declared as a required string",
                 ));
                 parameters.push(json!({
                     "name": name,
@@ -149,7 +150,7 @@ fn variant_name(value: &str) -> String {
     }
 }
 
-fn unnameable_enums(file: &str, node: &mut Value, path: &mut Vec<String>, notes: &mut Vec<Error>) {
+fn unnameable_enums(file: &str, node: &mut Value, path: &mut Vec<String>, notes: &mut Vec<Repair>) {
     match node {
         Value::Object(map) => {
             repair_enum(file, map, path, notes);
@@ -176,7 +177,7 @@ fn unnameable_enums(file: &str, node: &mut Value, path: &mut Vec<String>, notes:
     }
 }
 
-fn repair_enum(file: &str, map: &mut Map<String, Value>, path: &[String], notes: &mut Vec<Error>) {
+fn repair_enum(file: &str, map: &mut Map<String, Value>, path: &[String], notes: &mut Vec<Repair>) {
     let Some(Value::Array(values)) = map.get("enum") else {
         return;
     };
@@ -189,10 +190,11 @@ fn repair_enum(file: &str, map: &mut Map<String, Value>, path: &[String], notes:
         .map(|v| format!("`{v}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    notes.push(Error::new(
+    notes.push(Repair::new(
         file,
         pointer(path),
-        format!("enumeration values {listed} give the same Rust names; the type is a plain string"),
+        format!("enumeration values {listed} give the same Rust names"),
+        "the type is a plain string",
     ));
     let description = match map.get("description").and_then(Value::as_str) {
         Some(text) => format!("{text}\n\nOne of: {listed}."),
@@ -209,7 +211,7 @@ fn repair_untyped_format(
     file: &str,
     map: &mut Map<String, Value>,
     path: &[String],
-    notes: &mut Vec<Error>,
+    notes: &mut Vec<Repair>,
 ) {
     let combined = ["type", "$ref", "allOf", "anyOf", "oneOf", "not", "enum"]
         .iter()
@@ -240,10 +242,11 @@ fn repair_untyped_format(
     } else {
         return;
     };
-    notes.push(Error::new(
+    notes.push(Repair::new(
         file,
         pointer(path),
-        format!("the schema has `{keyword}` but no `type`; typed as `{kind}`"),
+        format!("the schema has `{keyword}` but no `type`"),
+        format!("typed as `{kind}`"),
     ));
     map.insert("type".to_owned(), Value::String(kind.to_owned()));
 }
@@ -253,7 +256,7 @@ fn repair_required(
     file: &str,
     map: &mut Map<String, Value>,
     path: &[String],
-    notes: &mut Vec<Error>,
+    notes: &mut Vec<Repair>,
 ) {
     let Some(Value::Object(properties)) = map.get("properties") else {
         return;
@@ -279,10 +282,11 @@ fn repair_required(
         .map(|name| format!("`{}`", name.as_str().unwrap_or("?")))
         .collect::<Vec<_>>()
         .join(", ");
-    notes.push(Error::new(
+    notes.push(Repair::new(
         file,
         format!("{}/required", pointer(path)),
-        format!("required {listed} is not among the `properties`; ignored"),
+        format!("required {listed} is not among the `properties`"),
+        "ignored",
     ));
     map.insert("required".to_owned(), Value::Array(kept));
 }
@@ -332,7 +336,7 @@ fn clashing_titles(doc: &mut Value) {
     walk(doc, &mut Vec::new(), &names);
 }
 
-fn websocket_marks(file: &str, doc: &mut Value, notes: &mut Vec<Error>) {
+fn websocket_marks(file: &str, doc: &mut Value, notes: &mut Vec<Repair>) {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
@@ -342,10 +346,11 @@ fn websocket_marks(file: &str, doc: &mut Value, notes: &mut Vec<Error>) {
                 continue;
             };
             if operation.remove("x-dropshot-websocket").is_some() {
-                notes.push(Error::new(
+                notes.push(Repair::new(
                     file,
                     pointer(["paths", path.as_str(), method, "x-dropshot-websocket"]),
-                    "websocket upgrades are not supported; the method returns the raw answer",
+                    "websocket upgrades are not supported",
+                    "the method returns the raw answer",
                 ));
             }
         }
@@ -370,7 +375,7 @@ fn essence(media_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn request_bodies(file: &str, doc: &mut Value, notes: &mut Vec<Error>) -> Result<(), Error> {
+fn request_bodies(file: &str, doc: &mut Value, notes: &mut Vec<Repair>) -> Result<(), Error> {
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             for method in METHODS {
@@ -401,7 +406,7 @@ fn request_body(
     file: &str,
     at: &str,
     body: &mut Value,
-    notes: &mut Vec<Error>,
+    notes: &mut Vec<Repair>,
 ) -> Result<(), Error> {
     let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
         return Ok(());
@@ -420,11 +425,12 @@ fn request_body(
             .cloned()
             .unwrap_or_default();
         let dropped: Vec<String> = content.keys().filter(|k| **k != keep).cloned().collect();
-        notes.push(Error::new(
+        notes.push(Repair::new(
             file,
             format!("{at}/content"),
+            "the request body has several media types",
             format!(
-                "the request body has several media types; the client sends `{keep}` only (not {})",
+                "the client sends `{keep}` only (not {})",
                 dropped
                     .iter()
                     .map(|d| format!("`{d}`"))
@@ -441,10 +447,11 @@ fn request_body(
     let mut essence = essence(&media_type);
     if essence == "*/*" || essence == "application/*" {
         let media = content.remove(&media_type).unwrap_or_default();
-        notes.push(Error::new(
+        notes.push(Repair::new(
             file,
             media_at.clone(),
-            format!("a `{media_type}` request body is sent as `application/octet-stream`"),
+            format!("a `{media_type}` request body names no one media type to send"),
+            "it is sent as `application/octet-stream`",
         ));
         content.insert("application/octet-stream".to_owned(), media);
         essence = "application/octet-stream".to_owned();

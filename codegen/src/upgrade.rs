@@ -23,7 +23,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::bundle::{is_data, is_name_map};
-use crate::error::Error;
+use crate::error::{Error, Repair};
 use crate::rules::pointer;
 
 /// JSON Schema 2020-12 keywords with no OpenAPI 3.0 equivalent.
@@ -51,7 +51,7 @@ const OAS_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
 
 /// Rewrites `doc` in place when it is OpenAPI 3.1; returns notes on what
 /// was left out.
-pub(crate) fn upgrade(file: &str, doc: &mut Value) -> Result<Vec<Error>, Error> {
+pub(crate) fn upgrade(file: &str, doc: &mut Value) -> Result<Vec<Repair>, Error> {
     let is_31 = doc
         .get("openapi")
         .and_then(Value::as_str)
@@ -86,10 +86,11 @@ pub(crate) fn upgrade(file: &str, doc: &mut Value) -> Result<Vec<Error>, Error> 
             ));
         }
         root.remove("webhooks");
-        notes.push(Error::new(
+        notes.push(Repair::new(
             file,
             "/webhooks",
-            "webhooks are requests the API sends, not ones a client makes; left out",
+            "webhooks are requests the API sends, not ones a client makes",
+            "left out",
         ));
     }
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {

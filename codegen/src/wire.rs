@@ -25,7 +25,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Field, Item, parse_quote};
 
-use crate::error::Error;
+use crate::error::{Error, Repair};
 use crate::model::{self, Api, ObjectSchema};
 use crate::rules::pointer;
 use crate::rules::{self, FieldShape, PropertyFacts, field_shape};
@@ -34,7 +34,7 @@ use crate::rules::{self, FieldShape, PropertyFacts, field_shape};
 /// located note for each field renamed so its methods do not collide.
 pub(crate) struct Rewritten {
     pub validated: BTreeSet<String>,
-    pub notes: Vec<Error>,
+    pub notes: Vec<Repair>,
     /// Structs reachable from a response body, and from a request body.
     pub received: BTreeSet<String>,
     pub sent: BTreeSet<String>,
@@ -56,13 +56,14 @@ pub(crate) fn rewrite(file: &str, api: &Api, types: &mut Vec<Item>) -> Result<Re
         };
         if schema.direction.sent() {
             for (wire, renamed) in avoid_method_collisions(&mut fields.named, schema) {
-                notes.push(Error::new(
+                notes.push(Repair::new(
                     file,
                     pointer(["components", "schemas", schema.name.as_str(), "properties", wire.as_str()]),
                     format!(
-                        "property `{wire}` would give a method that the generator already adds to `{}`; its Rust field is `{renamed}` (the wire name stays)",
+                        "property `{wire}` would give a method that the generator already adds to `{}`",
                         item.ident
                     ),
+                    format!("its Rust field is `{renamed}` (the wire name stays)"),
                 ));
             }
         }

@@ -346,7 +346,7 @@ fn repairable_flaws_give_notes() {
             .first()
             .unwrap_or_else(|| panic!("{label}: no note"));
         assert_eq!(note.pointer, *pointer, "{label}: {note}");
-        assert!(note.reason.contains(reason), "{label}: {note}");
+        assert!(note.to_string().contains(reason), "{label}: {note}");
         let error = generate_strict("flawed.yaml", text.clone()).expect_err(label);
         assert_eq!(error.pointer, *pointer, "{label}");
     }
