@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
+use syn::visit::Visit;
 use syn::{ImplItem, Item, Signature};
 
 use crate::Error;
@@ -267,10 +268,35 @@ fn string_newtypes(types: &[Item]) -> BTreeSet<String> {
 /// Progenitor writes `OperationInfo { operation_id: "<id>" }` into each
 /// operation's method; that literal ties the method to the spec.
 fn operation_id_of(function: &syn::ImplItemFn) -> Option<String> {
-    let body = quote!(#function).to_string();
-    let (_, rest) = body.split_once("operation_id :")?;
-    let literal = rest.trim_start().strip_prefix('"')?;
-    literal.split_once('"').map(|(id, _)| id.to_owned())
+    struct OperationId(Option<String>);
+    impl<'ast> Visit<'ast> for OperationId {
+        fn visit_expr_struct(&mut self, init: &'ast syn::ExprStruct) {
+            let is_info = init
+                .path
+                .segments
+                .last()
+                .is_some_and(|segment| segment.ident == "OperationInfo");
+            if is_info && self.0.is_none() {
+                self.0 = init
+                    .fields
+                    .iter()
+                    .find_map(|field| match (&field.member, &field.expr) {
+                        (
+                            syn::Member::Named(name),
+                            syn::Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Str(id),
+                                ..
+                            }),
+                        ) if name == "operation_id" => Some(id.value()),
+                        _ => None,
+                    });
+            }
+            syn::visit::visit_expr_struct(self, init);
+        }
+    }
+    let mut found = OperationId(None);
+    found.visit_block(&function.block);
+    found.0
 }
 
 /// Removes the functions of typify's `defaults` module that nothing calls
