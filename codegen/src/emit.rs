@@ -337,7 +337,7 @@ fn operation_method(
                     .map_err(|error| Error::InvalidRequest(format!("{}: {}", #spec_name, error)))?;
             });
             *typed.ty = syn::parse_quote!(&'a str);
-        } else if quote!(#typed).to_string().ends_with("& 'a str") {
+        } else if crate::syntax::is_str_ref(&typed.ty) {
             checks.push(quote!(runtime::check_path_segment(#spec_name, #argument).map_err(Error::InvalidRequest)?;));
         } else {
             // Numbers, enums and other types are sent as their `Display`

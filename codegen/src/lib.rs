@@ -22,6 +22,7 @@ mod reviewer_notes;
 mod shape;
 mod source;
 pub mod surface;
+mod syntax;
 mod tolerant;
 mod upgrade;
 mod validate;

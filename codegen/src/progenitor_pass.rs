@@ -10,6 +10,7 @@ use syn::visit::Visit;
 use syn::{ImplItem, Item, Signature};
 
 use crate::Error;
+use crate::syntax::{is_str_ref, nullable_inner, option_inner, path_argument, type_ident};
 
 pub(crate) struct RawOutput {
     /// The contents of progenitor's `pub mod types`.
@@ -239,8 +240,8 @@ fn replace_encode_path(
 
 fn string_newtypes(types: &[Item]) -> BTreeSet<String> {
     let wraps_string = |item: &syn::ItemStruct| match &item.fields {
-        syn::Fields::Unnamed(fields) => {
-            fields.unnamed.len() == 1 && quote!(#fields).to_string().contains("String")
+        syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+            type_ident(&fields.unnamed[0].ty).is_some_and(|name| name == "String")
         }
         _ => false,
     };
@@ -256,11 +257,9 @@ fn string_newtypes(types: &[Item]) -> BTreeSet<String> {
         .filter_map(|item| {
             let Item::Impl(block) = item else { return None };
             let (trait_path, _) = block.trait_.as_ref()?;
-            let trait_text = quote!(#trait_path).to_string().replace(' ', "");
-            let self_ty = &block.self_ty;
-            let self_text = quote!(#self_ty).to_string();
-            (trait_text.ends_with("TryFrom<&str>") && newtypes.contains(&self_text))
-                .then_some(self_text)
+            let from_str = path_argument(trait_path, "TryFrom").is_some_and(is_str_ref);
+            let name = type_ident(&block.self_ty)?.to_string();
+            (from_str && newtypes.contains(&name)).then_some(name)
         })
         .collect()
 }
@@ -350,12 +349,9 @@ pub(crate) fn fix_default_impls(types: &mut [Item]) {
             let optional = fields
                 .named
                 .iter()
+                // Options and `Nullable`s: their `Default` is the absent value.
                 .filter(|field| {
-                    let ty = &field.ty;
-                    let text = quote!(#ty).to_string().replace(' ', "");
-                    text.starts_with("::std::option::Option<")
-                        || text.starts_with("Option<")
-                        || text.contains("Nullable<")
+                    option_inner(&field.ty).is_some() || nullable_inner(&field.ty).is_some()
                 })
                 .filter_map(|field| field.ident.as_ref().map(ToString::to_string))
                 .collect();
@@ -370,8 +366,9 @@ pub(crate) fn fix_default_impls(types: &mut [Item]) {
         if path.segments.last().is_none_or(|s| s.ident != "Default") {
             continue;
         }
-        let self_ty = &block.self_ty;
-        let Some(optional) = optional_fields.get(&quote!(#self_ty).to_string()) else {
+        let Some(optional) =
+            type_ident(&block.self_ty).and_then(|name| optional_fields.get(&name.to_string()))
+        else {
             continue;
         };
         for impl_item in &mut block.items {

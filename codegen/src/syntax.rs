@@ -1,0 +1,62 @@
+//! Questions about generated syntax trees: one answer each.
+//!
+//! The passes after progenitor decide on typify's and progenitor's output by
+//! its structure, never by its printed text: printed text depends on how
+//! `quote` spaces tokens, and a substring takes one name for another
+//! (`String` in `StringList`, `defaults::a` in `defaults::a_b`).
+
+/// `T` when `path` ends in `name<T>`: `&str` for
+/// `::std::convert::TryFrom<&str>`. Only the last segment counts, since
+/// typify writes full paths (`::std::option::Option`) and `wire` writes
+/// `crate::Nullable`.
+pub(crate) fn path_argument<'p>(path: &'p syn::Path, name: &str) -> Option<&'p syn::Type> {
+    let last = path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// `T` when `ty` is `name<T>`, under any path.
+pub(crate) fn generic_inner<'t>(ty: &'t syn::Type, name: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    path_argument(&path.path, name)
+}
+
+pub(crate) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_inner(ty, "Option")
+}
+
+pub(crate) fn nullable_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_inner(ty, "Nullable")
+}
+
+/// The name a path type ends in: `Contact` for `Contact` and for
+/// `types::Contact`, `String` for `::std::string::String`. Typify writes the
+/// types it defines by this name alone (`impl Display for Contact`), and
+/// the standard ones by their full path.
+pub(crate) fn type_ident(ty: &syn::Type) -> Option<&syn::Ident> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    path.path.segments.last().map(|segment| &segment.ident)
+}
+
+/// Whether `ty` is `&str`, whatever its lifetime.
+pub(crate) fn is_str_ref(ty: &syn::Type) -> bool {
+    let syn::Type::Reference(reference) = ty else {
+        return false;
+    };
+    let syn::Type::Path(referent) = &*reference.elem else {
+        return false;
+    };
+    reference.mutability.is_none() && referent.qself.is_none() && referent.path.is_ident("str")
+}
