@@ -10,7 +10,9 @@ use syn::visit::Visit;
 use syn::{ImplItem, Item, Signature};
 
 use crate::Error;
-use crate::syntax::{is_str_ref, nullable_inner, option_inner, path_argument, type_ident};
+use crate::syntax::{
+    is_str_ref, nullable_inner, option_inner, path_argument, serde_settings, type_ident,
+};
 
 pub(crate) struct RawOutput {
     /// The contents of progenitor's `pub mod types`.
@@ -298,6 +300,45 @@ fn operation_id_of(function: &syn::ImplItemFn) -> Option<String> {
     found.0
 }
 
+/// `f` when `path` is `defaults::f` (or `defaults::f::<…>`): a function of
+/// typify's `defaults` module.
+fn defaults_function(path: &syn::Path) -> Option<&syn::Ident> {
+    let mut segments = path.segments.iter();
+    match (segments.next(), segments.next(), segments.next()) {
+        (Some(module), Some(function), None)
+            if path.leading_colon.is_none() && module.ident == "defaults" =>
+        {
+            Some(&function.ident)
+        }
+        _ => None,
+    }
+}
+
+/// The functions of typify's `defaults` module that code calls, or that a
+/// `#[serde(default = "defaults::…")]` names.
+#[derive(Default)]
+struct DefaultsNamed(BTreeSet<String>);
+
+impl<'ast> Visit<'ast> for DefaultsNamed {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        if let Some(function) = defaults_function(path) {
+            self.0.insert(function.to_string());
+        }
+        syn::visit::visit_path(self, path);
+    }
+
+    fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+        let named = serde_settings(std::slice::from_ref(attr))
+            .remove("default")
+            .flatten()
+            .and_then(|path| syn::parse_str::<syn::Path>(&path).ok());
+        if let Some(function) = named.as_ref().and_then(defaults_function) {
+            self.0.insert(function.to_string());
+        }
+        syn::visit::visit_attribute(self, attr);
+    }
+}
+
 /// Removes the functions of typify's `defaults` module that nothing calls
 /// any more: `wire` turns fields with a default into options sent only when
 /// set, which leaves their `#[serde(default = …)]` helpers unused.
@@ -308,23 +349,18 @@ pub(crate) fn prune_unused_defaults(types: &mut Vec<Item>) {
     else {
         return;
     };
-    let used: String = types
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != index)
-        .map(|(_, item)| quote!(#item).to_string())
-        .collect();
+    let mut used = DefaultsNamed::default();
+    for (i, item) in types.iter().enumerate() {
+        if i != index {
+            used.visit_item(item);
+        }
+    }
     let Item::Mod(module) = &mut types[index] else {
         return;
     };
     if let Some((_, items)) = &mut module.content {
         items.retain(|item| match item {
-            Item::Fn(function) => {
-                let name = &function.sig.ident;
-                // Called in code, or named in `#[serde(default = "…")]`.
-                used.contains(&format!("defaults :: {name}"))
-                    || used.contains(&format!("defaults::{name}"))
-            }
+            Item::Fn(function) => used.0.contains(&function.sig.ident.to_string()),
             _ => true,
         });
         if items.iter().all(|item| !matches!(item, Item::Fn(_))) {
@@ -383,8 +419,11 @@ pub(crate) fn fix_default_impls(types: &mut [Item]) {
                     let syn::Member::Named(name) = &field.member else {
                         continue;
                     };
-                    let value = &field.expr;
-                    let calls_defaults = quote!(#value).to_string().starts_with("defaults ::");
+                    let calls_defaults = match &field.expr {
+                        syn::Expr::Call(call) => matches!(&*call.func,
+                            syn::Expr::Path(callee) if defaults_function(&callee.path).is_some()),
+                        _ => false,
+                    };
                     if calls_defaults && optional.contains(&name.to_string()) {
                         field.expr = syn::parse_quote!(::std::default::Default::default());
                     }

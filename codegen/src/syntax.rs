@@ -5,6 +5,8 @@
 //! `quote` spaces tokens, and a substring takes one name for another
 //! (`String` in `StringList`, `defaults::a` in `defaults::a_b`).
 
+use std::collections::BTreeMap;
+
 /// `T` when `path` ends in `name<T>`: `&str` for
 /// `::std::convert::TryFrom<&str>`. Only the last segment counts, since
 /// typify writes full paths (`::std::option::Option`) and `wire` writes
@@ -59,4 +61,38 @@ pub(crate) fn is_str_ref(ty: &syn::Type) -> bool {
         return false;
     };
     reference.mutability.is_none() && referent.qself.is_none() && referent.path.is_ident("str")
+}
+
+/// The keys of the `#[serde(…)]` attributes among `attrs`, each with its
+/// string value, or `None` for a key without one: a flag such as `default`
+/// (the type's own default), unlike `default = "defaults::…"` (the spec's).
+/// A key given twice keeps its first value (serde itself refuses the second).
+pub(crate) fn serde_settings(attrs: &[syn::Attribute]) -> BTreeMap<String, Option<String>> {
+    let mut settings = BTreeMap::new();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        // A malformed attribute keeps the keys read before the fault; serde
+        // reports it when the crate compiles.
+        let _ = attr.parse_nested_meta(|meta| {
+            let value = if meta.input.peek(syn::Token![=]) {
+                match meta.value()?.parse::<syn::Expr>()? {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }) => Some(text.value()),
+                    _ => None,
+                }
+            } else {
+                if meta.input.peek(syn::token::Paren) {
+                    // A list such as `rename(serialize = "…")`.
+                    meta.input.parse::<proc_macro2::Group>()?;
+                }
+                None
+            };
+            if let Some(key) = meta.path.get_ident() {
+                settings.entry(key.to_string()).or_insert(value);
+            }
+            Ok(())
+        });
+    }
+    settings
 }
