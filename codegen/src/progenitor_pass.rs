@@ -11,7 +11,7 @@ use syn::{ImplItem, Item, Signature};
 
 use crate::Error;
 use crate::syntax::{
-    is_str_ref, nullable_inner, option_inner, path_argument, serde_settings, type_ident,
+    is_str_ref, nullable_inner, option_inner, path_argument, serde_settings, type_ident, wire_name,
 };
 
 pub(crate) struct RawOutput {
@@ -459,11 +459,6 @@ fn dedupe_field_names(types: &mut [Item]) {
         let syn::Fields::Named(fields) = &mut item.fields else {
             continue;
         };
-        let renamed = |field: &syn::Field| {
-            field.attrs.iter().any(|attr| {
-                attr.path().is_ident("serde") && quote!(#attr).to_string().contains("rename =")
-            })
-        };
         let mut groups: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
         for (index, field) in fields.named.iter().enumerate() {
             if let Some(ident) = &field.ident {
@@ -474,6 +469,7 @@ fn dedupe_field_names(types: &mut [Item]) {
             if indices.len() < 2 {
                 continue;
             }
+            let renamed = |field: &syn::Field| wire_name(field) != ident;
             let keeper = indices
                 .iter()
                 .copied()

@@ -96,3 +96,15 @@ pub(crate) fn serde_settings(attrs: &[syn::Attribute]) -> BTreeMap<String, Optio
     }
     settings
 }
+
+/// A field's name on the wire: its serde `rename`, else its Rust name.
+pub(crate) fn wire_name(field: &syn::Field) -> String {
+    match serde_settings(&field.attrs).remove("rename").flatten() {
+        Some(rename) => rename,
+        None => field
+            .ident
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    }
+}
