@@ -41,6 +41,10 @@ pub(crate) fn nullable_inner(ty: &syn::Type) -> Option<&syn::Type> {
     generic_inner(ty, "Nullable")
 }
 
+pub(crate) fn vec_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_inner(ty, "Vec")
+}
+
 /// The name a path type ends in: `Contact` for `Contact` and for
 /// `types::Contact`, `String` for `::std::string::String`. Typify writes the
 /// types it defines by this name alone (`impl Display for Contact`), and
