@@ -160,7 +160,7 @@ pub(crate) fn client_module(
     }
     let types_import = raw.methods.iter().any(|method| {
         let signature = &method.signature;
-        quote!(#signature).to_string().contains("types ::")
+        crate::syntax::mentions_module(signature, "types")
     }) || api
         .operations
         .iter()

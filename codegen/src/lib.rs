@@ -298,7 +298,7 @@ fn generate(
 fn raw_module_prelude(client: &[syn::Item]) -> Option<syn::Item> {
     let uses_types = client
         .iter()
-        .any(|item| quote::quote!(#item).to_string().contains("types ::"));
+        .any(|item| syntax::mentions_module(item, "types"));
     uses_types.then(|| {
         syn::parse_quote!(
             use crate::types;

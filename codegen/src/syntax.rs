@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use syn::visit::Visit;
+
 /// `T` when `path` ends in `name<T>`: `&str` for
 /// `::std::convert::TryFrom<&str>`. Only the last segment counts, since
 /// typify writes full paths (`::std::option::Option`) and `wire` writes
@@ -65,6 +67,47 @@ pub(crate) fn is_str_ref(ty: &syn::Type) -> bool {
         return false;
     };
     reference.mutability.is_none() && referent.qself.is_none() && referent.path.is_ident("str")
+}
+
+/// A syntax tree a [`Visit`] can walk from.
+pub(crate) trait Node {
+    fn accept<'ast>(&'ast self, visitor: &mut impl Visit<'ast>);
+}
+
+impl Node for syn::Item {
+    fn accept<'ast>(&'ast self, visitor: &mut impl Visit<'ast>) {
+        visitor.visit_item(self);
+    }
+}
+
+impl Node for syn::Signature {
+    fn accept<'ast>(&'ast self, visitor: &mut impl Visit<'ast>) {
+        visitor.visit_signature(self);
+    }
+}
+
+/// Whether a path in `node` reaches into the module `name`, as
+/// `types::Contact` reaches into `types`: code that does needs the module in
+/// scope. Paths inside a macro call are tokens, not seen here; progenitor
+/// names types outside them.
+pub(crate) fn mentions_module(node: &impl Node, name: &str) -> bool {
+    struct Mentions<'n> {
+        module: &'n str,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Mentions<'_> {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            let mut modules = path.segments.iter().rev().skip(1);
+            self.found |= modules.any(|segment| segment.ident == self.module);
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let mut mentions = Mentions {
+        module: name,
+        found: false,
+    };
+    node.accept(&mut mentions);
+    mentions.found
 }
 
 /// The keys of the `#[serde(…)]` attributes among `attrs`, each with its
