@@ -155,3 +155,65 @@ pub(crate) fn wire_name(field: &syn::Field) -> String {
             .unwrap_or_default(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use syn::parse_quote;
+
+    use super::*;
+
+    #[test]
+    fn a_bare_serde_flag_is_not_a_setting_with_a_value() {
+        let field: syn::Field = parse_quote! {
+            #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+            pub id_2: Option<String>
+        };
+        let settings = serde_settings(&field.attrs);
+        assert_eq!(settings["default"], None);
+        assert_eq!(settings["rename"].as_deref(), Some("ID"));
+        assert_eq!(wire_name(&field), "ID");
+
+        let field: syn::Field = parse_quote! {
+            #[serde(default = "defaults::contact_status")]
+            pub status: Status
+        };
+        let settings = serde_settings(&field.attrs);
+        assert_eq!(
+            settings["default"].as_deref(),
+            Some("defaults::contact_status")
+        );
+        assert_eq!(wire_name(&field), "status");
+    }
+
+    #[test]
+    fn a_module_is_mentioned_by_a_path_through_it_only() {
+        let signature: syn::Signature =
+            parse_quote!(fn get(&self, id: &'a types::ContactId) -> Result<()>);
+        assert!(mentions_module(&signature, "types"));
+        let item: syn::Item = parse_quote!(
+            fn types(types: my_types::Types) -> types {}
+        );
+        assert!(!mentions_module(&item, "types"));
+    }
+
+    #[test]
+    fn a_str_reference_has_any_lifetime_and_no_mut() {
+        assert!(is_str_ref(&parse_quote!(&'a str)));
+        assert!(is_str_ref(&parse_quote!(&str)));
+        assert!(!is_str_ref(&parse_quote!(&'a mut str)));
+        assert!(!is_str_ref(&parse_quote!(&'a types::Id)));
+    }
+
+    #[test]
+    fn generic_types_are_known_by_their_last_segment() {
+        let ty: syn::Type = parse_quote!(::std::option::Option<::std::vec::Vec<Tag>>);
+        let inner = option_inner(&ty).expect("an option");
+        assert!(vec_inner(inner).is_some());
+        assert!(nullable_inner(&ty).is_none());
+        let list: syn::Type = parse_quote!(::std::vec::Vec<::std::string::String>);
+        assert_eq!(
+            type_ident(&list).map(ToString::to_string).as_deref(),
+            Some("Vec")
+        );
+    }
+}
