@@ -167,7 +167,7 @@ pub(crate) fn client_module(
     }
     let types_import = raw.methods.iter().any(|method| {
         let signature = &method.signature;
-        quote!(#signature).to_string().contains("types ::")
+        crate::syntax::mentions_module(signature, "types")
     }) || api
         .operations
         .iter()
@@ -357,7 +357,7 @@ fn operation_method(
                     .map_err(|error| Error::InvalidRequest(format!("{}: {}", #spec_name, error)))?;
             });
             *typed.ty = syn::parse_quote!(&'a str);
-        } else if quote!(#typed).to_string().ends_with("& 'a str") {
+        } else if crate::syntax::is_str_ref(&typed.ty) {
             checks.push(quote!(runtime::check_path_segment(#spec_name, #argument).map_err(Error::InvalidRequest)?;));
         } else {
             // Numbers, enums and other types are sent as their `Display`

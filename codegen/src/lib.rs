@@ -26,6 +26,7 @@ mod schemas;
 mod shape;
 mod source;
 pub mod surface;
+mod syntax;
 mod tolerant;
 mod upgrade;
 mod validate;
@@ -300,7 +301,7 @@ fn generate(
 fn raw_module_prelude(client: &[syn::Item]) -> Option<syn::Item> {
     let uses_types = client
         .iter()
-        .any(|item| quote::quote!(#item).to_string().contains("types ::"));
+        .any(|item| syntax::mentions_module(item, "types"));
     uses_types.then(|| {
         syn::parse_quote!(
             use crate::types;

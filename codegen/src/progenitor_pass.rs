@@ -6,9 +6,13 @@ use std::collections::BTreeSet;
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
+use syn::visit::Visit;
 use syn::{ImplItem, Item, Signature};
 
 use crate::Error;
+use crate::syntax::{
+    is_str_ref, nullable_inner, option_inner, path_argument, serde_settings, type_ident, wire_name,
+};
 
 pub(crate) struct RawOutput {
     /// The contents of progenitor's `pub mod types`.
@@ -235,8 +239,8 @@ fn replace_encode_path(
 
 fn string_newtypes(types: &[Item]) -> BTreeSet<String> {
     let wraps_string = |item: &syn::ItemStruct| match &item.fields {
-        syn::Fields::Unnamed(fields) => {
-            fields.unnamed.len() == 1 && quote!(#fields).to_string().contains("String")
+        syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+            type_ident(&fields.unnamed[0].ty).is_some_and(|name| name == "String")
         }
         _ => false,
     };
@@ -252,11 +256,9 @@ fn string_newtypes(types: &[Item]) -> BTreeSet<String> {
         .filter_map(|item| {
             let Item::Impl(block) = item else { return None };
             let (trait_path, _) = block.trait_.as_ref()?;
-            let trait_text = quote!(#trait_path).to_string().replace(' ', "");
-            let self_ty = &block.self_ty;
-            let self_text = quote!(#self_ty).to_string();
-            (trait_text.ends_with("TryFrom<&str>") && newtypes.contains(&self_text))
-                .then_some(self_text)
+            let from_str = path_argument(trait_path, "TryFrom").is_some_and(is_str_ref);
+            let name = type_ident(&block.self_ty)?.to_string();
+            (from_str && newtypes.contains(&name)).then_some(name)
         })
         .collect()
 }
@@ -264,10 +266,74 @@ fn string_newtypes(types: &[Item]) -> BTreeSet<String> {
 /// Progenitor writes `OperationInfo { operation_id: "<id>" }` into each
 /// operation's method; that literal ties the method to the spec.
 fn operation_id_of(function: &syn::ImplItemFn) -> Option<String> {
-    let body = quote!(#function).to_string();
-    let (_, rest) = body.split_once("operation_id :")?;
-    let literal = rest.trim_start().strip_prefix('"')?;
-    literal.split_once('"').map(|(id, _)| id.to_owned())
+    struct OperationId(Option<String>);
+    impl<'ast> Visit<'ast> for OperationId {
+        fn visit_expr_struct(&mut self, init: &'ast syn::ExprStruct) {
+            let is_info = init
+                .path
+                .segments
+                .last()
+                .is_some_and(|segment| segment.ident == "OperationInfo");
+            if is_info && self.0.is_none() {
+                self.0 = init
+                    .fields
+                    .iter()
+                    .find_map(|field| match (&field.member, &field.expr) {
+                        (
+                            syn::Member::Named(name),
+                            syn::Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Str(id),
+                                ..
+                            }),
+                        ) if name == "operation_id" => Some(id.value()),
+                        _ => None,
+                    });
+            }
+            syn::visit::visit_expr_struct(self, init);
+        }
+    }
+    let mut found = OperationId(None);
+    found.visit_block(&function.block);
+    found.0
+}
+
+/// `f` when `path` is `defaults::f` (or `defaults::f::<…>`): a function of
+/// typify's `defaults` module.
+fn defaults_function(path: &syn::Path) -> Option<&syn::Ident> {
+    let mut segments = path.segments.iter();
+    match (segments.next(), segments.next(), segments.next()) {
+        (Some(module), Some(function), None)
+            if path.leading_colon.is_none() && module.ident == "defaults" =>
+        {
+            Some(&function.ident)
+        }
+        _ => None,
+    }
+}
+
+/// The functions of typify's `defaults` module that code calls, or that a
+/// `#[serde(default = "defaults::…")]` names.
+#[derive(Default)]
+struct DefaultsNamed(BTreeSet<String>);
+
+impl<'ast> Visit<'ast> for DefaultsNamed {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        if let Some(function) = defaults_function(path) {
+            self.0.insert(function.to_string());
+        }
+        syn::visit::visit_path(self, path);
+    }
+
+    fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+        let named = serde_settings(std::slice::from_ref(attr))
+            .remove("default")
+            .flatten()
+            .and_then(|path| syn::parse_str::<syn::Path>(&path).ok());
+        if let Some(function) = named.as_ref().and_then(defaults_function) {
+            self.0.insert(function.to_string());
+        }
+        syn::visit::visit_attribute(self, attr);
+    }
 }
 
 /// Removes the functions of typify's `defaults` module that nothing calls
@@ -280,23 +346,18 @@ pub(crate) fn prune_unused_defaults(types: &mut Vec<Item>) {
     else {
         return;
     };
-    let used: String = types
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != index)
-        .map(|(_, item)| quote!(#item).to_string())
-        .collect();
+    let mut used = DefaultsNamed::default();
+    for (i, item) in types.iter().enumerate() {
+        if i != index {
+            used.visit_item(item);
+        }
+    }
     let Item::Mod(module) = &mut types[index] else {
         return;
     };
     if let Some((_, items)) = &mut module.content {
         items.retain(|item| match item {
-            Item::Fn(function) => {
-                let name = &function.sig.ident;
-                // Called in code, or named in `#[serde(default = "…")]`.
-                used.contains(&format!("defaults :: {name}"))
-                    || used.contains(&format!("defaults::{name}"))
-            }
+            Item::Fn(function) => used.0.contains(&function.sig.ident.to_string()),
             _ => true,
         });
         if items.iter().all(|item| !matches!(item, Item::Fn(_))) {
@@ -321,12 +382,9 @@ pub(crate) fn fix_default_impls(types: &mut [Item]) {
             let optional = fields
                 .named
                 .iter()
+                // Options and `Nullable`s: their `Default` is the absent value.
                 .filter(|field| {
-                    let ty = &field.ty;
-                    let text = quote!(#ty).to_string().replace(' ', "");
-                    text.starts_with("::std::option::Option<")
-                        || text.starts_with("Option<")
-                        || text.contains("Nullable<")
+                    option_inner(&field.ty).is_some() || nullable_inner(&field.ty).is_some()
                 })
                 .filter_map(|field| field.ident.as_ref().map(ToString::to_string))
                 .collect();
@@ -341,8 +399,9 @@ pub(crate) fn fix_default_impls(types: &mut [Item]) {
         if path.segments.last().is_none_or(|s| s.ident != "Default") {
             continue;
         }
-        let self_ty = &block.self_ty;
-        let Some(optional) = optional_fields.get(&quote!(#self_ty).to_string()) else {
+        let Some(optional) =
+            type_ident(&block.self_ty).and_then(|name| optional_fields.get(&name.to_string()))
+        else {
             continue;
         };
         for impl_item in &mut block.items {
@@ -357,8 +416,11 @@ pub(crate) fn fix_default_impls(types: &mut [Item]) {
                     let syn::Member::Named(name) = &field.member else {
                         continue;
                     };
-                    let value = &field.expr;
-                    let calls_defaults = quote!(#value).to_string().starts_with("defaults ::");
+                    let calls_defaults = match &field.expr {
+                        syn::Expr::Call(call) => matches!(&*call.func,
+                            syn::Expr::Path(callee) if defaults_function(&callee.path).is_some()),
+                        _ => false,
+                    };
                     if calls_defaults && optional.contains(&name.to_string()) {
                         field.expr = syn::parse_quote!(::std::default::Default::default());
                     }
@@ -394,11 +456,6 @@ fn dedupe_field_names(types: &mut [Item]) {
         let syn::Fields::Named(fields) = &mut item.fields else {
             continue;
         };
-        let renamed = |field: &syn::Field| {
-            field.attrs.iter().any(|attr| {
-                attr.path().is_ident("serde") && quote!(#attr).to_string().contains("rename =")
-            })
-        };
         let mut groups: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
         for (index, field) in fields.named.iter().enumerate() {
             if let Some(ident) = &field.ident {
@@ -409,6 +466,7 @@ fn dedupe_field_names(types: &mut [Item]) {
             if indices.len() < 2 {
                 continue;
             }
+            let renamed = |field: &syn::Field| wire_name(field) != ident;
             let keeper = indices
                 .iter()
                 .copied()

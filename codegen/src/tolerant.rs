@@ -19,8 +19,11 @@
 
 use std::collections::BTreeSet;
 
-use quote::{format_ident, quote};
+use quote::format_ident;
+use syn::visit::Visit;
 use syn::{Item, parse_quote};
+
+use crate::syntax::{generic_inner, option_inner, serde_settings, type_ident, vec_inner};
 
 pub(crate) fn tolerate(types: &mut [Item], received: &BTreeSet<String>, sent: &BTreeSet<String>) {
     let mut in_sent = TypeNames::default();
@@ -55,71 +58,52 @@ pub(crate) fn tolerate(types: &mut [Item], received: &BTreeSet<String>, sent: &B
             .trait_
             .as_ref()
             .is_some_and(|(path, _)| path.segments.last().is_some_and(|s| s.ident == "Display"));
-        if displays && let Some(unknown) = opened.get(&type_text(&block.self_ty)) {
+        if displays
+            && let Some(unknown) =
+                type_ident(&block.self_ty).and_then(|name| opened.get(&name.to_string()))
+        {
             display_unknown(block, unknown);
         }
     }
 }
 
-/// The identifiers the fields' types mention: the types they refer to.
+/// The names the fields' types refer to, at any depth (`Contact` in
+/// `Option<Vec<Contact>>`).
 #[derive(Default)]
 struct TypeNames(BTreeSet<String>);
 
 impl TypeNames {
     fn visit_fields(&mut self, fields: &syn::Fields) {
         for field in fields {
-            let ty = &field.ty;
-            self.collect(quote!(#ty));
-        }
-    }
-
-    fn collect(&mut self, tokens: proc_macro2::TokenStream) {
-        for tree in tokens {
-            match tree {
-                proc_macro2::TokenTree::Ident(ident) => {
-                    self.0.insert(ident.to_string());
-                }
-                proc_macro2::TokenTree::Group(group) => self.collect(group.stream()),
-                _ => {}
-            }
+            self.visit_type(&field.ty);
         }
     }
 }
 
-fn type_text(ty: &syn::Type) -> String {
-    quote!(#ty).to_string().replace(' ', "")
+impl<'ast> Visit<'ast> for TypeNames {
+    fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
+        self.0.insert(segment.ident.to_string());
+        syn::visit::visit_path_segment(self, segment);
+    }
 }
 
 fn read_leniently(field: &mut syn::Field) {
-    let ty = type_text(&field.ty);
-    let helper = if ty.starts_with("::std::option::Option<") || ty.starts_with("Option<") {
+    let helper = if option_inner(&field.ty).is_some() {
         "crate::runtime::lenient"
-    } else if ty.starts_with("::std::vec::Vec<") || ty.starts_with("::std::collections::BTreeMap<")
-    {
+    } else if vec_inner(&field.ty).is_some() || generic_inner(&field.ty, "BTreeMap").is_some() {
         "crate::runtime::lenient_or_default"
     } else {
         return;
     };
+    let serde = serde_settings(&field.attrs);
     // Typify gives a required nullable field (`Option<T>` that must be present)
     // its own `deserialize_with`: required fields stay strict.
-    let serde_text: Vec<String> = field
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("serde"))
-        .map(|attr| quote!(#attr).to_string().replace(' ', ""))
-        .collect();
-    if serde_text
-        .iter()
-        .any(|text| text.contains("deserialize_with"))
-    {
+    if serde.contains_key("deserialize_with") {
         return;
     }
-    let has_default = serde_text.iter().any(|text| {
-        text.contains("(default,")
-            || text.contains(",default,")
-            || text.contains(",default)")
-            || text.contains("(default)")
-    });
+    // `default` alone: a missing field reads as `None` or empty. A default
+    // the spec gives (`default = "defaults::…"`) is not that.
+    let has_default = matches!(serde.get("default"), Some(None));
     if !has_default && helper.ends_with("lenient_or_default") {
         // A list or map that may be missing needs `default` as well; typify
         // gives its optional ones `default` already.
