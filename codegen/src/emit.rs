@@ -421,10 +421,7 @@ fn referenced_type(ty: &syn::Type) -> Option<syn::Ident> {
     let syn::Type::Reference(reference) = ty else {
         return None;
     };
-    let syn::Type::Path(path) = &*reference.elem else {
-        return None;
-    };
-    Some(path.path.segments.last()?.ident.clone())
+    crate::syntax::type_ident(&reference.elem).cloned()
 }
 
 /// An enum with one variant per declared status and its decoder.

@@ -29,6 +29,7 @@ use crate::error::{Error, Repair};
 use crate::model::{self, Api, ObjectSchema};
 use crate::rules::pointer;
 use crate::rules::{self, FieldShape, PropertyFacts, field_shape};
+use crate::syntax::{nullable_inner, option_inner, vec_inner, wire_name};
 
 /// What [`rewrite`] returns: the types that got a `validate` method, and a
 /// located note for each field renamed so its methods do not collide.
@@ -487,59 +488,4 @@ fn numbers_as_json(item: &mut Item) {
         }
     }
     Numbers.visit_item_mut(item);
-}
-
-fn wire_name(field: &Field) -> String {
-    for attr in field
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("serde"))
-    {
-        let mut rename = None;
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                rename = Some(meta.value()?.parse::<syn::LitStr>()?.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<syn::Expr>()?;
-            }
-            Ok(())
-        });
-        if let Some(rename) = rename {
-            return rename;
-        }
-    }
-    field
-        .ident
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_default()
-}
-
-fn generic_inner<'t>(ty: &'t syn::Type, name: &str) -> Option<&'t syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(inner) => Some(inner),
-        _ => None,
-    }
-}
-
-fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
-    generic_inner(ty, "Option")
-}
-
-fn nullable_inner(ty: &syn::Type) -> Option<&syn::Type> {
-    generic_inner(ty, "Nullable")
-}
-
-fn vec_inner(ty: &syn::Type) -> Option<&syn::Type> {
-    generic_inner(ty, "Vec")
 }
