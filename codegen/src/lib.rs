@@ -11,6 +11,7 @@
 //! `render` formats everything into files.
 
 mod bundle;
+mod defaults;
 mod emit;
 mod error;
 mod field_tables;
@@ -247,9 +248,6 @@ fn generate(
     let rewritten = wire::rewrite(file, &api, &mut raw.types)?;
     notes.extend(rewritten.notes);
     tolerant::tolerate(&mut raw.types, &rewritten.received, &rewritten.sent);
-    progenitor_pass::fix_default_impls(&mut raw.types);
-    progenitor_pass::prune_unused_defaults(&mut raw.types);
-    progenitor_pass::allow_typify_variant_names(&mut raw.types);
     let tables = field_tables::tables(&api, &raw.types);
     raw.types.extend(tables);
     let client = emit::client_module(file, &settings.crate_name, &api, &raw, &rewritten.validated)?;

@@ -25,6 +25,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Field, Item, parse_quote};
 
+use crate::defaults;
 use crate::error::{Error, Repair};
 use crate::model::{self, Api, ObjectSchema};
 use crate::rules::pointer;
@@ -109,6 +110,7 @@ pub(crate) fn rewrite(file: &str, api: &Api, types: &mut Vec<Item>) -> Result<Re
         }
     }
     types.extend(setters.into_iter().map(|tokens| parse_quote!(#tokens)));
+    defaults::follow_optional_defaults(types);
     for item in types.iter_mut() {
         numbers_as_json(item);
     }
