@@ -27,7 +27,7 @@ use crate::bundle::is_data;
 use crate::error::{Error, Repair};
 use crate::rules::METHODS;
 use crate::rules::pointer;
-use crate::validate::{resolve_ref, template_names};
+use crate::rules::{resolve_ref, template_names};
 
 pub(crate) fn repair(file: &str, doc: &mut Value) -> Result<Vec<Repair>, Error> {
     let mut notes = Vec::new();

@@ -12,6 +12,8 @@
 
 use serde_json::Value;
 
+use crate::error::Error;
+
 /// Whether the structs of response bodies are exhaustive. They are not:
 /// every generated struct is `#[non_exhaustive]`. APIs add properties
 /// without notice; callers still read the public fields and match them
@@ -234,6 +236,60 @@ fn local_target<'d>(document: &'d Value, fragment: &str) -> Option<(&'d Value, S
         at.push_str(&escape_pointer_segment(&segment));
     }
     Some((found, at))
+}
+
+/// Follows `target` (and any reference it lands on) to a value that is not a
+/// bare reference, or says why it cannot, located where the first reference
+/// was written (`here`): the strict reading that validation and repairs
+/// need, where [`follow_refs`] stops quietly.
+pub(crate) fn resolve_ref<'a>(
+    file: &str,
+    doc: &'a Value,
+    target: &str,
+    here: &str,
+) -> Result<&'a Value, Error> {
+    let mut seen = vec![target.to_owned()];
+    let mut current = target;
+    loop {
+        let Some(local) = current.strip_prefix('#') else {
+            return Err(Error::new(
+                file,
+                here,
+                format!(
+                    "`$ref: {current}` points outside this document; external references are not supported"
+                ),
+            ));
+        };
+        let Some(found) = doc.pointer(local) else {
+            return Err(Error::new(
+                file,
+                here,
+                format!("`$ref: {current}` points at nothing"),
+            ));
+        };
+        match found.get("$ref").and_then(Value::as_str) {
+            Some(next) if found.as_object().is_some_and(|m| m.len() == 1) => {
+                if seen.iter().any(|s| s == next) {
+                    return Err(Error::new(
+                        file,
+                        here,
+                        format!("`$ref` cycle: {} -> {next}", seen.join(" -> ")),
+                    ));
+                }
+                seen.push(next.to_owned());
+                current = next;
+            }
+            _ => return Ok(found),
+        }
+    }
+}
+
+/// The parameter names a path template holds: `contactId` for
+/// `/contacts/{contactId}`.
+pub fn template_names(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 
 #[cfg(test)]

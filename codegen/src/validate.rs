@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::rules::METHODS;
-use crate::rules::pointer;
+use crate::rules::{METHODS, pointer, resolve_ref, template_names};
 
 pub(crate) fn check(file: &str, doc: &Value) -> Result<(), Error> {
     let fail = |at: String, reason: String| Err(Error::new(file, at, reason));
@@ -176,50 +175,6 @@ fn check_refs(file: &str, doc: &Value, node: &Value, at: &mut Vec<String>) -> Re
     Ok(())
 }
 
-/// Follows `target` (and any reference it lands on) to a value that is not a
-/// bare reference. `here` is where the first reference was written.
-pub(crate) fn resolve_ref<'a>(
-    file: &str,
-    doc: &'a Value,
-    target: &str,
-    here: &str,
-) -> Result<&'a Value, Error> {
-    let mut seen = vec![target.to_owned()];
-    let mut current = target;
-    loop {
-        let Some(local) = current.strip_prefix('#') else {
-            return Err(Error::new(
-                file,
-                here,
-                format!(
-                    "`$ref: {current}` points outside this document; external references are not supported"
-                ),
-            ));
-        };
-        let Some(found) = doc.pointer(local) else {
-            return Err(Error::new(
-                file,
-                here,
-                format!("`$ref: {current}` points at nothing"),
-            ));
-        };
-        match found.get("$ref").and_then(Value::as_str) {
-            Some(next) if found.as_object().is_some_and(|m| m.len() == 1) => {
-                if seen.iter().any(|s| s == next) {
-                    return Err(Error::new(
-                        file,
-                        here,
-                        format!("`$ref` cycle: {} -> {next}", seen.join(" -> ")),
-                    ));
-                }
-                seen.push(next.to_owned());
-                current = next;
-            }
-            _ => return Ok(found),
-        }
-    }
-}
-
 fn check_path_parameters(
     file: &str,
     doc: &Value,
@@ -272,12 +227,6 @@ fn check_path_parameters(
         }
     }
     Ok(())
-}
-
-pub(crate) fn template_names(path: &str) -> impl Iterator<Item = &str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 
 /// Component schemas whose names give one Rust type name (`Item`, `item`).
