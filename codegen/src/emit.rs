@@ -13,7 +13,6 @@ use crate::{Error, Settings};
 
 /// `validated`: the request types `wire` gave a `validate` method.
 pub(crate) fn client_module(
-    file: &str,
     crate_name: &str,
     api: &Api,
     raw: &RawOutput,
@@ -132,14 +131,13 @@ pub(crate) fn client_module(
             .iter()
             .find(|m| m.operation_id == names::method_name(&operation.id))
         else {
-            return Err(Error::new(
-                file,
+            return Err(Error::at(
                 "",
                 format!("progenitor generated no method for `{}`", operation.id),
             ));
         };
         let (method, status_enums) =
-            operation_method(file, crate_name, api, validated, operation, raw_method, raw)?;
+            operation_method(crate_name, api, validated, operation, raw_method, raw)?;
         methods.push(method);
         enums.extend(status_enums);
     }
@@ -264,7 +262,6 @@ pub(crate) fn client_module(
 }
 
 fn operation_method(
-    file: &str,
     crate_name: &str,
     api: &Api,
     validated: &BTreeSet<String>,
@@ -290,7 +287,7 @@ fn operation_method(
             // Every success has this body: an undeclared 2xx (a 201 where
             // the spec says 200) decodes as it too, and keeps its status.
             [body] => {
-                let ty = body_type(file, operation, body, raw)?;
+                let ty = body_type(operation, body, raw)?;
                 let decode = match body {
                     Body::None => quote!(Ok(())),
                     Body::Bytes => quote!(Ok(body.to_vec())),
@@ -308,7 +305,7 @@ fn operation_method(
                     "The answers `{}` declares as successful, by status.",
                     operation.id
                 );
-                enums.push(status_enum(file, &name, &doc, operation, &successes, raw)?);
+                enums.push(status_enum(&name, &doc, operation, &successes, raw)?);
                 (quote!(#name), quote!(#name::decode))
             }
         }
@@ -316,7 +313,6 @@ fn operation_method(
     let error_name = format_ident!("{}Error", op_pascal);
     let error_doc = format!("The error bodies `{}` declares, by status.", operation.id);
     enums.push(status_enum(
-        file,
         &error_name,
         &error_doc,
         operation,
@@ -426,7 +422,6 @@ fn referenced_type(ty: &syn::Type) -> Option<syn::Ident> {
 
 /// An enum with one variant per declared status and its decoder.
 fn status_enum(
-    file: &str,
     name: &syn::Ident,
     doc_text: &str,
     operation: &Operation,
@@ -454,7 +449,7 @@ fn status_enum(
                 arms.push(quote!(#pattern => Some(Ok(Self::#variant(body.to_vec()))),));
             }
             body => {
-                let ty = body_type(file, operation, body, raw)?;
+                let ty = body_type(operation, body, raw)?;
                 variants.push(quote!(#variant_doc #variant(#ty),));
                 arms.push(
                     quote!(#pattern => Some(runtime::decode_json(body).map(Self::#variant)),),
@@ -564,12 +559,7 @@ fn status_pattern(status: Status) -> TokenStream {
     }
 }
 
-fn body_type(
-    file: &str,
-    operation: &Operation,
-    body: &Body,
-    raw: &RawOutput,
-) -> Result<TokenStream, Error> {
+fn body_type(operation: &Operation, body: &Body, raw: &RawOutput) -> Result<TokenStream, Error> {
     match body {
         Body::None => Ok(quote!(())),
         Body::AnyJson => Ok(quote!(serde_json::Value)),
@@ -577,8 +567,7 @@ fn body_type(
         Body::Schema(schema) => {
             let name = names::type_name(schema);
             if !raw.type_names.contains(&name) {
-                return Err(Error::new(
-                    file,
+                return Err(Error::at(
                     crate::rules::pointer(["components", "schemas", schema]),
                     format!(
                         "no Rust type was generated for this schema, used by `{}`",

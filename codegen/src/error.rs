@@ -20,6 +20,22 @@ impl Error {
             reason: reason.into(),
         }
     }
+
+    /// An error in the spec being generated: stages know the pointer, and
+    /// the generator names the file once, where errors leave it
+    /// ([`Error::in_file`]).
+    pub(crate) fn at(pointer: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::new("", pointer, reason)
+    }
+
+    /// Names `file` as the document of an error that names none yet; an
+    /// error in a document the spec refers to keeps that document's name.
+    pub(crate) fn in_file(mut self, file: &str) -> Self {
+        if self.file.is_empty() {
+            self.file = file.to_owned();
+        }
+        self
+    }
 }
 
 impl fmt::Display for Error {
@@ -46,18 +62,24 @@ pub struct Repair {
 }
 
 impl Repair {
-    pub(crate) fn new(
-        file: &str,
+    /// A repair in the spec being generated; the generator names the file
+    /// ([`Repair::in_file`]).
+    pub(crate) fn at(
         pointer: impl Into<String>,
         flaw: impl Into<String>,
         repair: impl Into<String>,
     ) -> Self {
         Repair {
-            file: file.to_owned(),
+            file: String::new(),
             pointer: pointer.into(),
             flaw: flaw.into(),
             repair: repair.into(),
         }
+    }
+
+    pub(crate) fn in_file(mut self, file: &str) -> Self {
+        self.file = file.to_owned();
+        self
     }
 
     /// The flaw as an error, for strict mode.

@@ -55,9 +55,12 @@ pub fn bundled_document(
 ) -> Result<(serde_json::Value, Vec<Repair>), Error> {
     let file = doc.name.as_str();
     let mut document = source::parse(doc)?;
+    // Bundling names the documents its errors are in; the later stages'
+    // errors are in the bundled spec, named here.
     bundle::bundle(file, &mut document, resolver)?;
-    let mut notes = upgrade::upgrade(file, &mut document)?;
-    notes.extend(repair::repair(file, &mut document)?);
+    let mut notes = upgrade::upgrade(&mut document).map_err(|e| e.in_file(file))?;
+    notes.extend(repair::repair(&mut document).map_err(|e| e.in_file(file))?);
+    let notes = notes.into_iter().map(|note| note.in_file(file)).collect();
     Ok((document, notes))
 }
 
@@ -235,41 +238,51 @@ fn generate(
     {
         return Err(first.refused());
     }
-    validate::check(file, &document)?;
-    let mut document = document;
+    let (files, more_notes) =
+        crate_files(settings, file, document).map_err(|error| error.in_file(file))?;
+    notes.extend(more_notes.into_iter().map(|note| note.in_file(file)));
+    Ok(GeneratedCrate { files, notes })
+}
+
+/// The stages after the document is whole, in the order they run, each
+/// reading what the ones before it produced. Their errors and notes name a
+/// place in the spec; [`generate`] names the file. `spec_name` is for the
+/// files' preambles.
+fn crate_files(
+    settings: &Settings,
+    spec_name: &str,
+    mut document: serde_json::Value,
+) -> Result<(BTreeMap<String, String>, Vec<Repair>), Error> {
+    validate::check(&document)?;
     reviewer_notes::strip(&mut document);
-    let openapi: openapiv3::OpenAPI = shape::deserialize(file, &document)?;
-    let lower::Lowered { spec, api } = lower::lower(file, openapi)?;
+    let openapi: openapiv3::OpenAPI = shape::deserialize(&document)?;
+    let lower::Lowered { spec, api } = lower::lower(openapi)?;
     let api = model::Api {
-        schemas: schemas::analyse(file, &spec, &api.operations)?,
+        schemas: schemas::analyse(&spec, &api.operations)?,
         ..api
     };
-    let mut raw = progenitor_pass::run(file, &spec)?;
-    let rewritten = wire::rewrite(file, &api, &mut raw.types)?;
-    notes.extend(rewritten.notes);
+    let mut raw = progenitor_pass::run(&spec)?;
+    let rewritten = wire::rewrite(&api, &mut raw.types)?;
     tolerant::tolerate(&mut raw.types, &rewritten.received, &rewritten.sent);
     let tables = field_tables::tables(&api, &raw.types);
     raw.types.extend(tables);
-    let client = emit::client_module(file, &settings.crate_name, &api, &raw, &rewritten.validated)?;
+    let client = emit::client_module(&settings.crate_name, &api, &raw, &rewritten.validated)?;
     let lib = emit::lib_module(settings, &api);
 
-    let preamble = render::preamble("//", file, &settings.regenerate_command);
+    let preamble = render::preamble("//", spec_name, &settings.regenerate_command);
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
         emit::manifest(
             settings,
             raw.uses,
-            &render::preamble("#", file, &settings.regenerate_command),
+            &render::preamble("#", spec_name, &settings.regenerate_command),
         ),
     );
-    files.insert(
-        "src/lib.rs".to_owned(),
-        render::rust_file(file, &preamble, lib)?,
-    );
+    files.insert("src/lib.rs".to_owned(), render::rust_file(&preamble, lib)?);
     files.insert(
         "src/client.rs".to_owned(),
-        render::rust_file(file, &preamble, client)?,
+        render::rust_file(&preamble, client)?,
     );
     files.insert(
         "src/raw.rs".to_owned(),
@@ -291,7 +304,7 @@ fn generate(
             format!("{preamble}\n{source}"),
         );
     }
-    Ok(GeneratedCrate { files, notes })
+    Ok((files, rewritten.notes))
 }
 
 /// Progenitor's client refers to its sibling `types` module, when it uses

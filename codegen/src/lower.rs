@@ -26,8 +26,8 @@ pub(crate) struct Lowered {
     pub api: Api,
 }
 
-pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
-    let scheme_kinds = credential_kinds(file, &spec)?;
+pub(crate) fn lower(mut spec: OpenAPI) -> Result<Lowered, Error> {
+    let scheme_kinds = credential_kinds(&spec)?;
     let global_security = spec.security.clone();
     let components = spec.components.get_or_insert_with(Default::default);
     let mut operations = Vec::new();
@@ -35,8 +35,7 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
 
     for (path, item) in spec.paths.paths.iter_mut() {
         let ReferenceOr::Item(item) = item else {
-            return Err(Error::new(
-                file,
+            return Err(Error::at(
                 pointer(["paths", path]),
                 "path item `$ref` is not supported",
             ));
@@ -45,7 +44,7 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
         let path_level = std::mem::take(&mut item.parameters);
         for (index, parameter) in path_level.into_iter().enumerate() {
             let at = pointer(["paths", path.as_str(), "parameters", &index.to_string()]);
-            match constant_header(file, &at, &parameter, components)? {
+            match constant_header(&at, &parameter, components)? {
                 Some(constant) => path_constants.push(constant),
                 None => item.parameters.push(parameter),
             }
@@ -60,7 +59,7 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
             let declared = std::mem::take(&mut operation.parameters);
             for (index, parameter) in declared.into_iter().enumerate() {
                 let param_at = format!("{at}/parameters/{index}");
-                match constant_header(file, &param_at, &parameter, components)? {
+                match constant_header(&param_at, &parameter, components)? {
                     Some(constant) => constant_headers.push(constant),
                     None => operation.parameters.push(parameter),
                 }
@@ -71,8 +70,7 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
             for requirement in requirements.into_iter().flatten() {
                 for name in requirement.keys() {
                     let Some(kind) = scheme_kinds.iter().find(|(n, _)| n == name) else {
-                        return Err(Error::new(
-                            file,
+                        return Err(Error::at(
                             format!("{at}/security"),
                             format!(
                                 "security scheme `{name}` is not declared in components/securitySchemes"
@@ -82,8 +80,7 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
                     authenticated = true;
                     match &credential {
                         Some((known, first)) if *known != kind.1 => {
-                            return Err(Error::new(
-                                file,
+                            return Err(Error::at(
                                 pointer(["components", "securitySchemes", name]),
                                 format!(
                                     "operations need different credential kinds (`{first}` and `{name}`); one client holds one credential"
@@ -102,8 +99,8 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
                 .cloned()
                 .chain(path_parameter_names(&operation.parameters, components))
                 .collect();
-            let responses = take_responses(file, &at, &id, operation, components)?;
-            let retry = retry_rule(file, &at, method, operation)?;
+            let responses = take_responses(&at, &id, operation, components)?;
+            let retry = retry_rule(&at, method, operation)?;
             let rust_example = operation
                 .extensions
                 .get("x-rust-example")
@@ -139,7 +136,7 @@ pub(crate) fn lower(file: &str, mut spec: OpenAPI) -> Result<Lowered, Error> {
             }
         })
         .collect();
-    let rate_limits = rate_limits(file, &spec)?;
+    let rate_limits = rate_limits(&spec)?;
     let api = Api {
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
@@ -168,7 +165,7 @@ fn operations_mut(
     ]
 }
 
-fn credential_kinds(file: &str, spec: &OpenAPI) -> Result<Vec<(String, Credential)>, Error> {
+fn credential_kinds(spec: &OpenAPI) -> Result<Vec<(String, Credential)>, Error> {
     let Some(components) = &spec.components else {
         return Ok(Vec::new());
     };
@@ -176,11 +173,7 @@ fn credential_kinds(file: &str, spec: &OpenAPI) -> Result<Vec<(String, Credentia
     for (name, scheme) in &components.security_schemes {
         let at = pointer(["components", "securitySchemes", name]);
         let ReferenceOr::Item(scheme) = scheme else {
-            return Err(Error::new(
-                file,
-                at,
-                "security scheme `$ref` is not supported",
-            ));
+            return Err(Error::at(at, "security scheme `$ref` is not supported"));
         };
         let kind = match scheme {
             SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
@@ -197,8 +190,7 @@ fn credential_kinds(file: &str, spec: &OpenAPI) -> Result<Vec<(String, Credentia
                 let token_char =
                     |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
                 if name.is_empty() || !name.chars().all(token_char) {
-                    return Err(Error::new(
-                        file,
+                    return Err(Error::at(
                         format!("{at}/name"),
                         format!("`{name}` is not a valid header name"),
                     ));
@@ -206,15 +198,13 @@ fn credential_kinds(file: &str, spec: &OpenAPI) -> Result<Vec<(String, Credentia
                 Credential::Header { name: name.clone() }
             }
             SecurityScheme::HTTP { scheme, .. } => {
-                return Err(Error::new(
-                    file,
+                return Err(Error::at(
                     at,
                     format!("HTTP `{scheme}` authentication is not supported (bearer is)"),
                 ));
             }
             SecurityScheme::APIKey { .. } => {
-                return Err(Error::new(
-                    file,
+                return Err(Error::at(
                     at,
                     "API keys are supported in headers only, not in query or cookie",
                 ));
@@ -228,7 +218,6 @@ fn credential_kinds(file: &str, spec: &OpenAPI) -> Result<Vec<(String, Credentia
 /// A required header whose schema admits exactly one string is not a choice
 /// for the caller: it becomes `(name, value)` sent on every request.
 fn constant_header(
-    file: &str,
     at: &str,
     parameter: &ReferenceOr<Parameter>,
     components: &openapiv3::Components,
@@ -236,12 +225,11 @@ fn constant_header(
     let parameter = match parameter {
         ReferenceOr::Item(parameter) => parameter,
         ReferenceOr::Reference { reference } => {
-            let name = component_name(file, at, reference, "parameters")?;
+            let name = component_name(at, reference, "parameters")?;
             match components.parameters.get(name) {
                 Some(ReferenceOr::Item(parameter)) => parameter,
                 _ => {
-                    return Err(Error::new(
-                        file,
+                    return Err(Error::at(
                         at,
                         format!("`$ref: {reference}` is not a parameter"),
                     ));
@@ -261,7 +249,7 @@ fn constant_header(
     let schema: &Schema = match schema {
         ReferenceOr::Item(schema) => schema,
         ReferenceOr::Reference { reference } => {
-            let name = component_name(file, at, reference, "schemas")?;
+            let name = component_name(at, reference, "schemas")?;
             match components.schemas.get(name) {
                 Some(ReferenceOr::Item(schema)) => schema,
                 _ => return Ok(None),
@@ -303,11 +291,11 @@ fn oauth_token_url(spec: &OpenAPI) -> Option<String> {
         })
 }
 
-fn rate_limits(file: &str, spec: &OpenAPI) -> Result<Vec<RateLimit>, Error> {
+fn rate_limits(spec: &OpenAPI) -> Result<Vec<RateLimit>, Error> {
     let Some(declared) = spec.extensions.get("x-rate-limits") else {
         return Ok(Vec::new());
     };
-    let fail = |at: String, reason: &str| Error::new(file, at, reason.to_owned());
+    let fail = |at: String, reason: &str| Error::at(at, reason.to_owned());
     let windows = declared
         .as_array()
         .ok_or_else(|| fail("/x-rate-limits".into(), "must be a list of windows"))?;
@@ -339,12 +327,7 @@ fn rate_limits(file: &str, spec: &OpenAPI) -> Result<Vec<RateLimit>, Error> {
         .collect()
 }
 
-fn retry_rule(
-    file: &str,
-    at: &str,
-    method: &str,
-    operation: &SpecOperation,
-) -> Result<Retry, Error> {
+fn retry_rule(at: &str, method: &str, operation: &SpecOperation) -> Result<Retry, Error> {
     if matches!(
         method,
         "get" | "put" | "delete" | "head" | "options" | "trace"
@@ -355,8 +338,7 @@ fn retry_rule(
         return Ok(Retry::ConnectErrorsOnly);
     };
     if !rule.is_object() {
-        return Err(Error::new(
-            file,
+        return Err(Error::at(
             format!("{at}/x-retry-safe-when"),
             "must be a mapping of conditions",
         ));
@@ -373,8 +355,7 @@ fn retry_rule(
                         .collect()
                 })
                 .ok_or_else(|| {
-                    Error::new(
-                        file,
+                    Error::at(
                         format!("{at}/x-retry-safe-when/{key}"),
                         "must be a list of property names",
                     )
@@ -386,8 +367,7 @@ fn retry_rule(
         .as_object()
         .and_then(|map| map.keys().find(|key| !known.contains(&key.as_str())))
     {
-        return Err(Error::new(
-            file,
+        return Err(Error::at(
             format!("{at}/x-retry-safe-when"),
             format!("unknown condition `{other}` (known: not-true, all-present, any-present)"),
         ));
@@ -427,19 +407,13 @@ fn resolve_parameter<'p>(
     }
 }
 
-fn component_name<'r>(
-    file: &str,
-    at: &str,
-    reference: &'r str,
-    kind: &str,
-) -> Result<&'r str, Error> {
+fn component_name<'r>(at: &str, reference: &'r str, kind: &str) -> Result<&'r str, Error> {
     reference
         .strip_prefix("#/components/")
         .and_then(|rest| rest.strip_prefix(kind))
         .and_then(|rest| rest.strip_prefix('/'))
         .ok_or_else(|| {
-            Error::new(
-                file,
+            Error::at(
                 at,
                 format!("`$ref: {reference}` must point into components/{kind}"),
             )
@@ -490,7 +464,6 @@ fn hoist_request_body(
 
 /// Removes the operation's responses, returning them as cases to decode.
 fn take_responses(
-    file: &str,
     at: &str,
     operation_id: &str,
     operation: &mut SpecOperation,
@@ -520,12 +493,11 @@ fn take_responses(
         let response: Response = match response {
             ReferenceOr::Item(response) => response,
             ReferenceOr::Reference { reference } => {
-                let name = component_name(file, &response_at, &reference, "responses")?;
+                let name = component_name(&response_at, &reference, "responses")?;
                 match components.responses.get(name) {
                     Some(ReferenceOr::Item(response)) => response.clone(),
                     _ => {
-                        return Err(Error::new(
-                            file,
+                        return Err(Error::at(
                             response_at,
                             format!("`$ref: {reference}` is not a response"),
                         ));
@@ -533,14 +505,7 @@ fn take_responses(
                 }
             }
         };
-        let body = response_body(
-            file,
-            &response_at,
-            operation_id,
-            status,
-            &response,
-            components,
-        )?;
+        let body = response_body(&response_at, operation_id, status, &response, components)?;
         cases.push(ResponseCase {
             status,
             description: response.description,
@@ -552,7 +517,6 @@ fn take_responses(
 }
 
 fn response_body(
-    file: &str,
     at: &str,
     operation_id: &str,
     status: Status,
@@ -573,7 +537,7 @@ fn response_body(
     match &media.schema {
         None => Ok(Body::AnyJson),
         Some(ReferenceOr::Reference { reference }) => Ok(Body::Schema(
-            component_name(file, at, reference, "schemas")?.to_owned(),
+            component_name(at, reference, "schemas")?.to_owned(),
         )),
         Some(ReferenceOr::Item(schema)) => {
             let name = hoisted_name(operation_id, status, components);

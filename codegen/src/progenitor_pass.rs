@@ -41,7 +41,7 @@ pub(crate) struct ExternalTypes {
     pub regress: bool,
 }
 
-pub(crate) fn run(file: &str, spec: &OpenAPI) -> Result<RawOutput, Error> {
+pub(crate) fn run(spec: &OpenAPI) -> Result<RawOutput, Error> {
     // Positional style: one method per operation with its parameters as
     // arguments. The builder style adds a builder per operation and per
     // struct (about 5x the code) without adding checks the types lack.
@@ -57,10 +57,9 @@ pub(crate) fn run(file: &str, spec: &OpenAPI) -> Result<RawOutput, Error> {
     let mut generator = Generator::new(&settings);
     let tokens = generator
         .generate_tokens(spec)
-        .map_err(|e| Error::new(file, "", format!("progenitor: {e}")))?;
+        .map_err(|e| Error::at("", format!("progenitor: {e}")))?;
     let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::new(
-            file,
+        Error::at(
             "",
             format!("progenitor produced code that does not parse: {e}"),
         )

@@ -35,13 +35,9 @@ pub(crate) fn preamble(marker: &str, spec_name: &str, command: &str) -> String {
     )
 }
 
-pub(crate) fn rust_file(
-    spec_name: &str,
-    preamble: &str,
-    tokens: TokenStream,
-) -> Result<String, Error> {
+pub(crate) fn rust_file(preamble: &str, tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens)
-        .map_err(|e| Error::new(spec_name, "", format!("generated code does not parse: {e}")))?;
+        .map_err(|e| Error::at("", format!("generated code does not parse: {e}")))?;
     let inner_attrs = syn::File {
         shebang: None,
         frontmatter: None,

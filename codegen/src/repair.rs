@@ -29,22 +29,18 @@ use crate::rules::METHODS;
 use crate::rules::pointer;
 use crate::rules::{resolve_ref, template_names};
 
-pub(crate) fn repair(file: &str, doc: &mut Value) -> Result<Vec<Repair>, Error> {
+pub(crate) fn repair(doc: &mut Value) -> Result<Vec<Repair>, Error> {
     let mut notes = Vec::new();
-    declare_path_parameters(file, doc, &mut notes)?;
+    declare_path_parameters(doc, &mut notes)?;
     let mut path = Vec::new();
-    unnameable_enums(file, doc, &mut path, &mut notes);
+    unnameable_enums(doc, &mut path, &mut notes);
     clashing_titles(doc);
-    websocket_marks(file, doc, &mut notes);
-    request_bodies(file, doc, &mut notes)?;
+    websocket_marks(doc, &mut notes);
+    request_bodies(doc, &mut notes)?;
     Ok(notes)
 }
 
-fn declare_path_parameters(
-    file: &str,
-    doc: &mut Value,
-    notes: &mut Vec<Repair>,
-) -> Result<(), Error> {
+fn declare_path_parameters(doc: &mut Value, notes: &mut Vec<Repair>) -> Result<(), Error> {
     let snapshot = doc.clone();
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return Ok(());
@@ -53,14 +49,13 @@ fn declare_path_parameters(
         let Some(item) = item.as_object_mut() else {
             continue;
         };
-        let path_level = declared_path_names(file, &snapshot, item.get("parameters"), path)?;
+        let path_level = declared_path_names(&snapshot, item.get("parameters"), path)?;
         for method in METHODS {
             let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else {
                 continue;
             };
             let mut declared = path_level.clone();
             declared.extend(declared_path_names(
-                file,
                 &snapshot,
                 operation.get("parameters"),
                 path,
@@ -81,8 +76,7 @@ fn declare_path_parameters(
                 continue;
             };
             for name in missing {
-                notes.push(Repair::new(
-                    file,
+                notes.push(Repair::at(
                     pointer(["paths", path.as_str(), method]),
                     format!(
                         "path parameter `{{{name}}}` of `{path}` is not declared in `parameters`"
@@ -102,7 +96,6 @@ fn declare_path_parameters(
 }
 
 fn declared_path_names(
-    file: &str,
     doc: &Value,
     list: Option<&Value>,
     at_path: &str,
@@ -110,7 +103,7 @@ fn declared_path_names(
     let mut names = BTreeSet::new();
     for parameter in list.and_then(Value::as_array).into_iter().flatten() {
         let parameter = match parameter.get("$ref").and_then(Value::as_str) {
-            Some(target) => resolve_ref(file, doc, target, &pointer(["paths", at_path]))?,
+            Some(target) => resolve_ref(doc, target, &pointer(["paths", at_path]))?,
             None => parameter,
         };
         if parameter.get("in").and_then(Value::as_str) == Some("path")
@@ -150,18 +143,18 @@ fn variant_name(value: &str) -> String {
     }
 }
 
-fn unnameable_enums(file: &str, node: &mut Value, path: &mut Vec<String>, notes: &mut Vec<Repair>) {
+fn unnameable_enums(node: &mut Value, path: &mut Vec<String>, notes: &mut Vec<Repair>) {
     match node {
         Value::Object(map) => {
-            repair_enum(file, map, path, notes);
-            repair_required(file, map, path, notes);
+            repair_enum(map, path, notes);
+            repair_required(map, path, notes);
             if crate::bundle::within_schema(path) {
-                repair_untyped_format(file, map, path, notes);
+                repair_untyped_format(map, path, notes);
             }
             for (key, child) in map.iter_mut() {
                 path.push(key.clone());
                 if !is_data(path) {
-                    unnameable_enums(file, child, path, notes);
+                    unnameable_enums(child, path, notes);
                 }
                 path.pop();
             }
@@ -169,7 +162,7 @@ fn unnameable_enums(file: &str, node: &mut Value, path: &mut Vec<String>, notes:
         Value::Array(items) => {
             for (index, child) in items.iter_mut().enumerate() {
                 path.push(index.to_string());
-                unnameable_enums(file, child, path, notes);
+                unnameable_enums(child, path, notes);
                 path.pop();
             }
         }
@@ -177,7 +170,7 @@ fn unnameable_enums(file: &str, node: &mut Value, path: &mut Vec<String>, notes:
     }
 }
 
-fn repair_enum(file: &str, map: &mut Map<String, Value>, path: &[String], notes: &mut Vec<Repair>) {
+fn repair_enum(map: &mut Map<String, Value>, path: &[String], notes: &mut Vec<Repair>) {
     let Some(Value::Array(values)) = map.get("enum") else {
         return;
     };
@@ -190,8 +183,7 @@ fn repair_enum(file: &str, map: &mut Map<String, Value>, path: &[String], notes:
         .map(|v| format!("`{v}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    notes.push(Repair::new(
-        file,
+    notes.push(Repair::at(
         pointer(path),
         format!("enumeration values {listed} give the same Rust names"),
         "the type is a plain string",
@@ -207,12 +199,7 @@ fn repair_enum(file: &str, map: &mut Map<String, Value>, path: &[String], notes:
 /// A schema with keywords of one type (`format`, `minimum`, `minLength`,
 /// `items`…) but no `type`: typify cannot read it. The keywords say the
 /// type.
-fn repair_untyped_format(
-    file: &str,
-    map: &mut Map<String, Value>,
-    path: &[String],
-    notes: &mut Vec<Repair>,
-) {
+fn repair_untyped_format(map: &mut Map<String, Value>, path: &[String], notes: &mut Vec<Repair>) {
     let combined = ["type", "$ref", "allOf", "anyOf", "oneOf", "not", "enum"]
         .iter()
         .any(|key| map.contains_key(*key));
@@ -242,8 +229,7 @@ fn repair_untyped_format(
     } else {
         return;
     };
-    notes.push(Repair::new(
-        file,
+    notes.push(Repair::at(
         pointer(path),
         format!("the schema has `{keyword}` but no `type`"),
         format!("typed as `{kind}`"),
@@ -252,12 +238,7 @@ fn repair_untyped_format(
 }
 
 /// `required: [x]` in an object that declares `properties` but no `x`.
-fn repair_required(
-    file: &str,
-    map: &mut Map<String, Value>,
-    path: &[String],
-    notes: &mut Vec<Repair>,
-) {
+fn repair_required(map: &mut Map<String, Value>, path: &[String], notes: &mut Vec<Repair>) {
     let Some(Value::Object(properties)) = map.get("properties") else {
         return;
     };
@@ -282,8 +263,7 @@ fn repair_required(
         .map(|name| format!("`{}`", name.as_str().unwrap_or("?")))
         .collect::<Vec<_>>()
         .join(", ");
-    notes.push(Repair::new(
-        file,
+    notes.push(Repair::at(
         format!("{}/required", pointer(path)),
         format!("required {listed} is not among the `properties`"),
         "ignored",
@@ -336,7 +316,7 @@ fn clashing_titles(doc: &mut Value) {
     walk(doc, &mut Vec::new(), &names);
 }
 
-fn websocket_marks(file: &str, doc: &mut Value, notes: &mut Vec<Repair>) {
+fn websocket_marks(doc: &mut Value, notes: &mut Vec<Repair>) {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
@@ -346,8 +326,7 @@ fn websocket_marks(file: &str, doc: &mut Value, notes: &mut Vec<Repair>) {
                 continue;
             };
             if operation.remove("x-dropshot-websocket").is_some() {
-                notes.push(Repair::new(
-                    file,
+                notes.push(Repair::at(
                     pointer(["paths", path.as_str(), method, "x-dropshot-websocket"]),
                     "websocket upgrades are not supported",
                     "the method returns the raw answer",
@@ -375,7 +354,7 @@ fn essence(media_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn request_bodies(file: &str, doc: &mut Value, notes: &mut Vec<Repair>) -> Result<(), Error> {
+fn request_bodies(doc: &mut Value, notes: &mut Vec<Repair>) -> Result<(), Error> {
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             for method in METHODS {
@@ -384,7 +363,7 @@ fn request_bodies(file: &str, doc: &mut Value, notes: &mut Vec<Repair>) -> Resul
                     .and_then(|operation| operation.get_mut("requestBody"))
                 {
                     let at = pointer(["paths", path.as_str(), method, "requestBody"]);
-                    request_body(file, &at, body, notes)?;
+                    request_body(&at, body, notes)?;
                 }
             }
         }
@@ -396,18 +375,13 @@ fn request_bodies(file: &str, doc: &mut Value, notes: &mut Vec<Repair>) -> Resul
     {
         for (name, body) in bodies.iter_mut() {
             let at = pointer(["components", "requestBodies", name.as_str()]);
-            request_body(file, &at, body, notes)?;
+            request_body(&at, body, notes)?;
         }
     }
     Ok(())
 }
 
-fn request_body(
-    file: &str,
-    at: &str,
-    body: &mut Value,
-    notes: &mut Vec<Repair>,
-) -> Result<(), Error> {
+fn request_body(at: &str, body: &mut Value, notes: &mut Vec<Repair>) -> Result<(), Error> {
     let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
         return Ok(());
     };
@@ -425,8 +399,7 @@ fn request_body(
             .cloned()
             .unwrap_or_default();
         let dropped: Vec<String> = content.keys().filter(|k| **k != keep).cloned().collect();
-        notes.push(Repair::new(
-            file,
+        notes.push(Repair::at(
             format!("{at}/content"),
             "the request body has several media types",
             format!(
@@ -447,8 +420,7 @@ fn request_body(
     let mut essence = essence(&media_type);
     if essence == "*/*" || essence == "application/*" {
         let media = content.remove(&media_type).unwrap_or_default();
-        notes.push(Repair::new(
-            file,
+        notes.push(Repair::at(
             media_at.clone(),
             format!("a `{media_type}` request body names no one media type to send"),
             "it is sent as `application/octet-stream`",
@@ -458,11 +430,10 @@ fn request_body(
     }
     let media_type = content.keys().next().cloned().unwrap_or_default();
     let Some(media) = content.get_mut(&media_type).and_then(Value::as_object_mut) else {
-        return Err(Error::new(file, media_at, "a media type must be a mapping"));
+        return Err(Error::at(media_at, "a media type must be a mapping"));
     };
     if !SENDABLE.contains(&essence.as_str()) {
-        return Err(Error::new(
-            file,
+        return Err(Error::at(
             media_at,
             format!(
                 "request media type `{media_type}` is not supported; the client sends {}",
@@ -471,8 +442,7 @@ fn request_body(
         ));
     }
     let Some(schema) = media.get_mut("schema") else {
-        return Err(Error::new(
-            file,
+        return Err(Error::at(
             media_at,
             "the request body has no `schema`, so its type is unknown",
         ));
@@ -487,8 +457,7 @@ fn request_body(
                 .get("encoding")
                 .is_some_and(|e| e.as_object().is_none_or(|m| !m.is_empty()))
             {
-                return Err(Error::new(
-                    file,
+                return Err(Error::at(
                     format!("{media_at}/encoding"),
                     "`encoding` of form bodies is not supported",
                 ));
@@ -499,8 +468,7 @@ fn request_body(
             let plain_string = schema.get("type").and_then(Value::as_str) == Some("string")
                 && schema.get("$ref").is_none();
             if !plain_string {
-                return Err(Error::new(
-                    file,
+                return Err(Error::at(
                     format!("{media_at}/schema"),
                     "a binary request body must have the schema `{type: string, format: binary}`",
                 ));
@@ -523,8 +491,7 @@ fn request_body(
             let plain_string = schema.get("type").and_then(Value::as_str) == Some("string")
                 && schema.get("$ref").is_none();
             if !plain_string {
-                return Err(Error::new(
-                    file,
+                return Err(Error::at(
                     format!("{media_at}/schema"),
                     format!(
                         "a `{media_type}` request body must have the schema `{{type: string}}`"

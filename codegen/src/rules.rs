@@ -243,7 +243,6 @@ fn local_target<'d>(document: &'d Value, fragment: &str) -> Option<(&'d Value, S
 /// was written (`here`): the strict reading that validation and repairs
 /// need, where [`follow_refs`] stops quietly.
 pub(crate) fn resolve_ref<'a>(
-    file: &str,
     doc: &'a Value,
     target: &str,
     here: &str,
@@ -252,8 +251,7 @@ pub(crate) fn resolve_ref<'a>(
     let mut current = target;
     loop {
         let Some(local) = current.strip_prefix('#') else {
-            return Err(Error::new(
-                file,
+            return Err(Error::at(
                 here,
                 format!(
                     "`$ref: {current}` points outside this document; external references are not supported"
@@ -261,8 +259,7 @@ pub(crate) fn resolve_ref<'a>(
             ));
         };
         let Some(found) = doc.pointer(local) else {
-            return Err(Error::new(
-                file,
+            return Err(Error::at(
                 here,
                 format!("`$ref: {current}` points at nothing"),
             ));
@@ -270,8 +267,7 @@ pub(crate) fn resolve_ref<'a>(
         match found.get("$ref").and_then(Value::as_str) {
             Some(next) if found.as_object().is_some_and(|m| m.len() == 1) => {
                 if seen.iter().any(|s| s == next) {
-                    return Err(Error::new(
-                        file,
+                    return Err(Error::at(
                         here,
                         format!("`$ref` cycle: {} -> {next}", seen.join(" -> ")),
                     ));

@@ -15,7 +15,6 @@ use crate::rules::pointer;
 
 /// The object schemas `operations` use, keyed by Rust type name.
 pub(crate) fn analyse(
-    file: &str,
     spec: &OpenAPI,
     operations: &[Operation],
 ) -> Result<BTreeMap<String, ObjectSchema>, Error> {
@@ -52,10 +51,10 @@ pub(crate) fn analyse(
             .iter()
             .map(|(wire, property)| {
                 let required = object.required.contains(wire);
-                field(file, components, name, wire, required, property)
+                field(components, name, wire, required, property)
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        let rejected = rejected_properties(file, name, schema, &fields)?;
+        let rejected = rejected_properties(name, schema, &fields)?;
         schemas.insert(
             names::type_name(name),
             ObjectSchema {
@@ -70,7 +69,6 @@ pub(crate) fn analyse(
 }
 
 fn field(
-    file: &str,
     components: &openapiv3::Components,
     owner: &str,
     wire: &str,
@@ -88,8 +86,7 @@ fn field(
             {
                 Some(valid) => Some(valid.to_owned()),
                 None => {
-                    return Err(Error::new(
-                        file,
+                    return Err(Error::at(
                         pointer([
                             "components",
                             "schemas",
@@ -202,7 +199,6 @@ fn first_sentence(description: &str) -> String {
 }
 
 fn rejected_properties(
-    file: &str,
     name: &str,
     schema: &Schema,
     fields: &[Field],
@@ -221,8 +217,7 @@ fn rejected_properties(
                 pattern: pattern.to_owned(),
             }))
         }
-        _ => Err(Error::new(
-            file,
+        _ => Err(Error::at(
             pointer(["components", "schemas", name, "x-rejected-properties"]),
             "must be {from: <a property of this schema>, pattern: <text with one `{}`>}",
         )),

@@ -12,20 +12,20 @@ use crate::error::Error;
 use crate::rules::METHODS;
 use crate::rules::pointer;
 
-pub(crate) fn deserialize(file: &str, document: &Value) -> Result<OpenAPI, Error> {
-    let whole = parse::<OpenAPI>(file, &[], document);
+pub(crate) fn deserialize(document: &Value) -> Result<OpenAPI, Error> {
+    let whole = parse::<OpenAPI>(&[], document);
     if whole.is_ok() {
         return whole;
     }
     // `openapiv3` flattens maps (responses by status, extensions), which
     // hides where inside them a value went wrong; parsing the parts one by
     // one recovers the location.
-    locate_in_paths(file, document)?;
-    locate_in_components(file, document)?;
+    locate_in_paths(document)?;
+    locate_in_components(document)?;
     whole
 }
 
-fn parse<T: DeserializeOwned>(file: &str, at: &[&str], value: &Value) -> Result<T, Error> {
+fn parse<T: DeserializeOwned>(at: &[&str], value: &Value) -> Result<T, Error> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let inner: Vec<String> = e.path().iter().map(|segment| segment.to_string()).collect();
         let inner: Vec<&str> = inner
@@ -34,8 +34,7 @@ fn parse<T: DeserializeOwned>(file: &str, at: &[&str], value: &Value) -> Result<
             .filter(|s| *s != "?")
             .collect();
         let location = pointer(at.iter().copied().chain(inner));
-        Error::new(
-            file,
+        Error::at(
             location,
             format!("not valid OpenAPI 3.0 here: {}", e.inner()),
         )
@@ -44,11 +43,11 @@ fn parse<T: DeserializeOwned>(file: &str, at: &[&str], value: &Value) -> Result<
 
 /// `ReferenceOr` is untagged, which hides where inside the item an error
 /// lies; parse the item itself unless it is a reference.
-fn parse_item<T: DeserializeOwned>(file: &str, at: &[&str], value: &Value) -> Result<(), Error> {
+fn parse_item<T: DeserializeOwned>(at: &[&str], value: &Value) -> Result<(), Error> {
     if value.get("$ref").is_some() {
-        parse::<ReferenceOr<T>>(file, at, value).map(drop)
+        parse::<ReferenceOr<T>>(at, value).map(drop)
     } else {
-        parse::<T>(file, at, value).map(drop)
+        parse::<T>(at, value).map(drop)
     }
 }
 
@@ -56,57 +55,53 @@ fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
     value.and_then(Value::as_object).into_iter().flatten()
 }
 
-fn locate_in_paths(file: &str, document: &Value) -> Result<(), Error> {
+fn locate_in_paths(document: &Value) -> Result<(), Error> {
     for (path, item) in entries(document.get("paths")) {
         for method in METHODS {
             let Some(operation) = item.get(method) else {
                 continue;
             };
             for (status, response) in entries(operation.get("responses")) {
-                parse_item::<Response>(
-                    file,
-                    &["paths", path, method, "responses", status],
-                    response,
-                )?;
+                parse_item::<Response>(&["paths", path, method, "responses", status], response)?;
             }
-            parse_item::<Operation>(file, &["paths", path, method], operation)?;
+            parse_item::<Operation>(&["paths", path, method], operation)?;
         }
-        parse_item::<PathItem>(file, &["paths", path], item)?;
+        parse_item::<PathItem>(&["paths", path], item)?;
     }
     Ok(())
 }
 
-fn locate_in_components(file: &str, document: &Value) -> Result<(), Error> {
+fn locate_in_components(document: &Value) -> Result<(), Error> {
     let components = document.get("components");
     let section = |name: &'static str| {
         entries(components.and_then(|c| c.get(name))).map(move |(k, v)| (name, k, v))
     };
     for (kind, name, value) in section("schemas") {
-        parse_item::<Schema>(file, &["components", kind, name], value)?;
+        parse_item::<Schema>(&["components", kind, name], value)?;
     }
     for (kind, name, value) in section("responses") {
-        parse_item::<Response>(file, &["components", kind, name], value)?;
+        parse_item::<Response>(&["components", kind, name], value)?;
     }
     for (kind, name, value) in section("parameters") {
-        parse_item::<Parameter>(file, &["components", kind, name], value)?;
+        parse_item::<Parameter>(&["components", kind, name], value)?;
     }
     for (kind, name, value) in section("requestBodies") {
-        parse_item::<RequestBody>(file, &["components", kind, name], value)?;
+        parse_item::<RequestBody>(&["components", kind, name], value)?;
     }
     for (kind, name, value) in section("headers") {
-        parse_item::<Header>(file, &["components", kind, name], value)?;
+        parse_item::<Header>(&["components", kind, name], value)?;
     }
     for (kind, name, value) in section("securitySchemes") {
-        parse_item::<SecurityScheme>(file, &["components", kind, name], value)?;
+        parse_item::<SecurityScheme>(&["components", kind, name], value)?;
     }
     for (kind, name, value) in section("examples") {
-        parse_item::<Example>(file, &["components", kind, name], value)?;
+        parse_item::<Example>(&["components", kind, name], value)?;
     }
     for (kind, name, value) in section("links") {
-        parse_item::<Link>(file, &["components", kind, name], value)?;
+        parse_item::<Link>(&["components", kind, name], value)?;
     }
     for (kind, name, value) in section("callbacks") {
-        parse_item::<Callback>(file, &["components", kind, name], value)?;
+        parse_item::<Callback>(&["components", kind, name], value)?;
     }
     Ok(())
 }

@@ -51,7 +51,7 @@ const OAS_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
 
 /// Rewrites `doc` in place when it is OpenAPI 3.1; returns notes on what
 /// was left out.
-pub(crate) fn upgrade(file: &str, doc: &mut Value) -> Result<Vec<Repair>, Error> {
+pub(crate) fn upgrade(doc: &mut Value) -> Result<Vec<Repair>, Error> {
     let is_31 = doc
         .get("openapi")
         .and_then(Value::as_str)
@@ -66,8 +66,7 @@ pub(crate) fn upgrade(file: &str, doc: &mut Value) -> Result<Vec<Repair>, Error>
     if let Some(dialect) = root.get("jsonSchemaDialect").and_then(Value::as_str)
         && dialect != OAS_DIALECT
     {
-        return Err(Error::new(
-            file,
+        return Err(Error::at(
             "/jsonSchemaDialect",
             format!("JSON Schema dialect `{dialect}` is not supported; only OpenAPI's own is"),
         ));
@@ -79,15 +78,13 @@ pub(crate) fn upgrade(file: &str, doc: &mut Value) -> Result<Vec<Repair>, Error>
             .and_then(Value::as_object)
             .is_some_and(|paths| !paths.is_empty());
         if !has_paths {
-            return Err(Error::new(
-                file,
+            return Err(Error::at(
                 "/webhooks",
                 "the document has webhooks but no paths: there is nothing for a client to call",
             ));
         }
         root.remove("webhooks");
-        notes.push(Repair::new(
-            file,
+        notes.push(Repair::at(
             "/webhooks",
             "webhooks are requests the API sends, not ones a client makes",
             "left out",
@@ -101,21 +98,21 @@ pub(crate) fn upgrade(file: &str, doc: &mut Value) -> Result<Vec<Repair>, Error>
     }
     root.insert("openapi".to_owned(), json!("3.0.3"));
     let mut path = Vec::new();
-    rewrite(file, doc, &mut path)?;
+    rewrite(doc, &mut path)?;
     Ok(notes)
 }
 
-fn rewrite(file: &str, node: &mut Value, path: &mut Vec<String>) -> Result<(), Error> {
+fn rewrite(node: &mut Value, path: &mut Vec<String>) -> Result<(), Error> {
     match node {
         Value::Object(map) => {
             let names = is_name_map(path);
             if !names {
-                rewrite_schema(file, map, path)?;
+                rewrite_schema(map, path)?;
             }
             for (key, child) in map.iter_mut() {
                 path.push(key.clone());
                 if !is_data(path) {
-                    rewrite(file, child, path)?;
+                    rewrite(child, path)?;
                 }
                 path.pop();
             }
@@ -123,7 +120,7 @@ fn rewrite(file: &str, node: &mut Value, path: &mut Vec<String>) -> Result<(), E
         Value::Array(items) => {
             for (index, child) in items.iter_mut().enumerate() {
                 path.push(index.to_string());
-                rewrite(file, child, path)?;
+                rewrite(child, path)?;
                 path.pop();
             }
         }
@@ -139,7 +136,7 @@ fn is_null_type(value: &Value) -> bool {
 /// Rewrites one object that may be a schema. Objects that are not schemas
 /// (operations, media types) have none of these keywords, or have them as
 /// data, which the walk does not enter.
-fn rewrite_schema(file: &str, map: &mut Map<String, Value>, path: &[String]) -> Result<(), Error> {
+fn rewrite_schema(map: &mut Map<String, Value>, path: &[String]) -> Result<(), Error> {
     let at = |keyword: &str| {
         pointer(
             path.iter()
@@ -149,8 +146,7 @@ fn rewrite_schema(file: &str, map: &mut Map<String, Value>, path: &[String]) -> 
     };
     for keyword in REFUSED {
         if map.contains_key(keyword) {
-            return Err(Error::new(
-                file,
+            return Err(Error::at(
                 at(keyword),
                 format!("`{keyword}` (OpenAPI 3.1) has no OpenAPI 3.0 form and is not supported"),
             ));
@@ -172,15 +168,13 @@ fn rewrite_schema(file: &str, map: &mut Map<String, Value>, path: &[String]) -> 
                     }
                 }
                 [] => {
-                    return Err(Error::new(
-                        file,
+                    return Err(Error::at(
                         at("type"),
                         "a schema whose only type is `null` is not supported",
                     ));
                 }
                 _ => {
-                    return Err(Error::new(
-                        file,
+                    return Err(Error::at(
                         at("type"),
                         format!(
                             "a schema of several types ({}) is not supported; use `oneOf`",
@@ -195,8 +189,7 @@ fn rewrite_schema(file: &str, map: &mut Map<String, Value>, path: &[String]) -> 
             }
         }
         Some(Value::String(t)) if t == "null" => {
-            return Err(Error::new(
-                file,
+            return Err(Error::at(
                 at("type"),
                 "a schema whose only type is `null` is not supported",
             ));

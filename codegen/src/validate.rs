@@ -8,15 +8,15 @@ use serde_json::{Map, Value};
 use crate::error::Error;
 use crate::rules::{METHODS, pointer, resolve_ref, template_names};
 
-pub(crate) fn check(file: &str, doc: &Value) -> Result<(), Error> {
-    let fail = |at: String, reason: String| Err(Error::new(file, at, reason));
-    check_version(file, doc)?;
-    check_refs(file, doc, doc, &mut Vec::new())?;
+pub(crate) fn check(doc: &Value) -> Result<(), Error> {
+    let fail = |at: String, reason: String| Err(Error::at(at, reason));
+    check_version(doc)?;
+    check_refs(doc, doc, &mut Vec::new())?;
 
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return fail(String::new(), "the document has no `paths` object".into());
     };
-    check_schema_names(file, doc)?;
+    check_schema_names(doc)?;
     let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
     // Rust names of operations: the method (snake case) and the error enum
     // (Pascal case), each with the id and place that took it first.
@@ -61,30 +61,24 @@ pub(crate) fn check(file: &str, doc: &Value) -> Result<(), Error> {
                 }
                 rust_names.insert(rust_name, (id.to_owned(), at.clone()));
             }
-            check_path_parameters(file, doc, path, item, operation, &at)?;
-            check_parameters(file, doc, item, operation, &at)?;
+            check_path_parameters(doc, path, item, operation, &at)?;
+            check_parameters(doc, item, operation, &at)?;
         }
     }
     Ok(())
 }
 
-fn check_version(file: &str, doc: &Value) -> Result<(), Error> {
+fn check_version(doc: &Value) -> Result<(), Error> {
     if let Some(swagger) = doc.get("swagger") {
-        return Err(Error::new(
-            file,
+        return Err(Error::at(
             "/swagger",
             format!("Swagger {swagger} documents are not supported; convert to OpenAPI 3.0 first"),
         ));
     }
     match doc.get("openapi").and_then(Value::as_str) {
-        None => Err(Error::new(
-            file,
-            "",
-            "the document has no `openapi` version field",
-        )),
+        None => Err(Error::at("", "the document has no `openapi` version field")),
         Some(v) if v.starts_with("3.0.") => Ok(()),
-        Some(v) => Err(Error::new(
-            file,
+        Some(v) => Err(Error::at(
             "/openapi",
             format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"),
         )),
@@ -93,14 +87,14 @@ fn check_version(file: &str, doc: &Value) -> Result<(), Error> {
 
 /// Every `$ref` must point at something inside this document, and a chain of
 /// references must end somewhere.
-fn check_refs(file: &str, doc: &Value, node: &Value, at: &mut Vec<String>) -> Result<(), Error> {
+fn check_refs(doc: &Value, node: &Value, at: &mut Vec<String>) -> Result<(), Error> {
     match node {
         Value::Object(map) => {
             if crate::bundle::is_name_map(at) {
                 // Keys here are names (a property called `$ref`).
                 for (key, child) in map {
                     at.push(key.clone());
-                    check_refs(file, doc, child, at)?;
+                    check_refs(doc, child, at)?;
                     at.pop();
                 }
                 return Ok(());
@@ -112,15 +106,14 @@ fn check_refs(file: &str, doc: &Value, node: &Value, at: &mut Vec<String>) -> Re
             {
                 let mut ref_at = at.clone();
                 ref_at.push("$ref".to_owned());
-                return Err(Error::new(
-                    file,
+                return Err(Error::at(
                     pointer(ref_at.iter()),
                     "`$ref` must be a string (a JSON pointer such as `#/components/schemas/Name`)",
                 ));
             }
             if let Some(Value::String(target)) = map.get("$ref") {
                 let here = pointer(at.iter());
-                resolve_ref(file, doc, target, &here)?;
+                resolve_ref(doc, target, &here)?;
                 // Progenitor looks references up by the kind their place
                 // calls for: a schema among schemas, a parameter among
                 // parameters…
@@ -130,8 +123,7 @@ fn check_refs(file: &str, doc: &Value, node: &Value, at: &mut Vec<String>) -> Re
                         .strip_prefix(prefix.as_str())
                         .is_some_and(|name| !name.is_empty() && !name.contains('/'));
                     if !names_one {
-                        return Err(Error::new(
-                            file,
+                        return Err(Error::at(
                             here,
                             format!(
                                 "`$ref: {target}` must name an entry of `{prefix}`, as its place calls for"
@@ -149,8 +141,7 @@ fn check_refs(file: &str, doc: &Value, node: &Value, at: &mut Vec<String>) -> Re
             {
                 let mut type_at = at.clone();
                 type_at.push("type".to_owned());
-                return Err(Error::new(
-                    file,
+                return Err(Error::at(
                     pointer(type_at.iter()),
                     format!("`type: {kind}` is not a JSON Schema type"),
                 ));
@@ -158,7 +149,7 @@ fn check_refs(file: &str, doc: &Value, node: &Value, at: &mut Vec<String>) -> Re
             for (key, child) in map {
                 at.push(key.clone());
                 if key != "$ref" && !crate::bundle::is_data(at) {
-                    check_refs(file, doc, child, at)?;
+                    check_refs(doc, child, at)?;
                 }
                 at.pop();
             }
@@ -166,7 +157,7 @@ fn check_refs(file: &str, doc: &Value, node: &Value, at: &mut Vec<String>) -> Re
         Value::Array(items) => {
             for (index, child) in items.iter().enumerate() {
                 at.push(index.to_string());
-                check_refs(file, doc, child, at)?;
+                check_refs(doc, child, at)?;
                 at.pop();
             }
         }
@@ -176,7 +167,6 @@ fn check_refs(file: &str, doc: &Value, node: &Value, at: &mut Vec<String>) -> Re
 }
 
 fn check_path_parameters(
-    file: &str,
     doc: &Value,
     path: &str,
     item: &Map<String, Value>,
@@ -197,7 +187,7 @@ fn check_path_parameters(
             .enumerate()
         {
             let parameter = match parameter.get("$ref").and_then(Value::as_str) {
-                Some(target) => resolve_ref(file, doc, target, at)?,
+                Some(target) => resolve_ref(doc, target, at)?,
                 None => parameter,
             };
             if parameter.get("in").and_then(Value::as_str) == Some("path")
@@ -205,8 +195,7 @@ fn check_path_parameters(
             {
                 // Progenitor panics on a path parameter its path lacks.
                 if !template_names(path).any(|in_path| in_path == name) {
-                    return Err(Error::new(
-                        file,
+                    return Err(Error::at(
                         format!("{list_at}/parameters/{index}"),
                         format!(
                             "path parameter `{name}` is declared, but `{path}` has no `{{{name}}}`"
@@ -219,8 +208,7 @@ fn check_path_parameters(
     }
     for name in template_names(path) {
         if !declared.iter().any(|d| d == name) {
-            return Err(Error::new(
-                file,
+            return Err(Error::at(
                 at,
                 format!("path parameter `{{{name}}}` of `{path}` is not declared in `parameters`"),
             ));
@@ -230,7 +218,7 @@ fn check_path_parameters(
 }
 
 /// Component schemas whose names give one Rust type name (`Item`, `item`).
-fn check_schema_names(file: &str, doc: &Value) -> Result<(), Error> {
+fn check_schema_names(doc: &Value) -> Result<(), Error> {
     let Some(schemas) = doc
         .get("components")
         .and_then(|c| c.get("schemas"))
@@ -242,8 +230,7 @@ fn check_schema_names(file: &str, doc: &Value) -> Result<(), Error> {
     for name in schemas.keys() {
         let rust_name = crate::names::type_name(name);
         if let Some(first) = seen.insert(rust_name.clone(), name) {
-            return Err(Error::new(
-                file,
+            return Err(Error::at(
                 pointer(["components", "schemas", name.as_str()]),
                 format!(
                     "schemas `{first}` and `{name}` give the same Rust type name `{rust_name}`; rename one"
@@ -257,7 +244,6 @@ fn check_schema_names(file: &str, doc: &Value) -> Result<(), Error> {
 /// Parameters progenitor cannot pass, and parameters whose Rust argument
 /// names collide (`page-size`, `page_size`).
 fn check_parameters(
-    file: &str,
     doc: &Value,
     item: &Map<String, Value>,
     operation: &Value,
@@ -280,7 +266,7 @@ fn check_parameters(
                 format!("{at}/parameters/{index}")
             };
             let parameter = match parameter.get("$ref").and_then(Value::as_str) {
-                Some(target) => resolve_ref(file, doc, target, &here)?,
+                Some(target) => resolve_ref(doc, target, &here)?,
                 None => parameter,
             };
             let location = parameter
@@ -292,7 +278,7 @@ fn check_parameters(
                 .get("name")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            let refuse = |reason: String| Err(Error::new(file, here.clone(), reason));
+            let refuse = |reason: String| Err(Error::at(here.clone(), reason));
             match (location, style) {
                 ("cookie", _) => {
                     return refuse(format!(

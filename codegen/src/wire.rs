@@ -43,7 +43,7 @@ pub(crate) struct Rewritten {
 }
 
 /// Rewrites `types`.
-pub(crate) fn rewrite(file: &str, api: &Api, types: &mut Vec<Item>) -> Result<Rewritten, Error> {
+pub(crate) fn rewrite(api: &Api, types: &mut Vec<Item>) -> Result<Rewritten, Error> {
     let mut validated = BTreeSet::new();
     let mut notes = Vec::new();
     let (mut received, mut sent) = (BTreeSet::new(), BTreeSet::new());
@@ -58,9 +58,7 @@ pub(crate) fn rewrite(file: &str, api: &Api, types: &mut Vec<Item>) -> Result<Re
         };
         if schema.direction.sent() {
             for (wire, renamed) in avoid_method_collisions(&mut fields.named, schema) {
-                notes.push(Repair::new(
-                    file,
-                    pointer(["components", "schemas", schema.name.as_str(), "properties", wire.as_str()]),
+                notes.push(Repair::at(pointer(["components", "schemas", schema.name.as_str(), "properties", wire.as_str()]),
                     format!(
                         "property `{wire}` would give a method that the generator already adds to `{}`",
                         item.ident
