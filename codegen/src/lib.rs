@@ -2,13 +2,21 @@
 //! out. It reads and writes nothing itself; callers hand it the document and
 //! decide where the files go.
 //!
-//! Stages, each its own module: `source` parses the text, `bundle` imports
-//! what external `$ref`s name, `upgrade` lowers OpenAPI 3.1 to 3.0,
-//! `repair` mends flaws whose intent is plain, `validate` checks
-//! what later stages would choke on, `lower` rewrites the spec into what
-//! progenitor accepts and records what it removed, `progenitor_pass` runs
-//! progenitor, `emit` writes the facade, crate root and manifest, and
-//! `render` formats everything into files.
+//! Stages, each its own module, in the order they run
+//! ([`bundled_document`], then `crate_files`):
+//! 1. `source` parses the text, `bundle` imports what external `$ref`s name,
+//!    `upgrade` lowers OpenAPI 3.1 to 3.0, `repair` mends flaws whose intent
+//!    is plain;
+//! 2. `validate` checks what later stages would choke on, `reviewer_notes`
+//!    keeps reviewers' notes out of the docs, `shape` types the document;
+//! 3. the model (`model`): `lower` rewrites the spec into what progenitor
+//!    accepts and records the operations, `schemas` the object schemas;
+//! 4. `progenitor_pass` runs progenitor; `wire` (ending with `defaults`)
+//!    makes the types say on the wire what the model says, `tolerant` makes
+//!    what is received decode leniently, `field_tables` adds the property
+//!    tables;
+//! 5. `emit` writes the facade, crate root and manifest, and `render`
+//!    formats everything into files.
 
 mod bundle;
 mod defaults;
