@@ -302,30 +302,20 @@ async fn injected_faults_are_retried_by_the_client() {
 
 #[test]
 fn the_binary_listens_and_answers_stats() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
+    use std::process::Command;
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_highlevel-mock"))
-        .args(["--listen", "127.0.0.1:0", "--token", TOKEN])
-        .args(["--rate-limit", "50/1s", "--match-order", "phone,email"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on 127.0.0.1:")
-        .map(|port| format!("127.0.0.1:{port}"))
-        .unwrap_or_else(|| panic!("{line:?}"));
+    let mock = highlevel_tests::Listening::spawn(
+        Command::new(env!("CARGO_BIN_EXE_highlevel-mock"))
+            .args(["--listen", "127.0.0.1:0", "--token", TOKEN])
+            .args(["--rate-limit", "50/1s", "--match-order", "phone,email"]),
+    );
+    assert!(mock.addr.starts_with("127.0.0.1:"), "{}", mock.addr);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let stats: Value = runtime.block_on(async {
-        reqwest::get(format!("http://{addr}/_mock/stats"))
+        reqwest::get(format!("{}/_mock/stats", mock.url()))
             .await
             .unwrap()
             .json()
@@ -336,8 +326,7 @@ fn the_binary_listens_and_answers_stats() {
         stats,
         json!({"requests": 0, "rate_limited": 0, "contacts": 0})
     );
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(mock);
 
     let usage = Command::new(env!("CARGO_BIN_EXE_highlevel-mock"))
         .args(["--token", TOKEN, "--rate-limit", "fast"])

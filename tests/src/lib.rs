@@ -1,7 +1,7 @@
 //! Helpers shared by the test files in `tests/tests/`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 
 use codegen::{GeneratedCrate, Generator, Settings, SpecDocument};
 
@@ -374,4 +374,40 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("a tokio runtime")
+}
+
+/// A server program that prints `listening on ADDR` as its first line (the mock's
+/// binary), started on 127.0.0.1 and stopped on drop.
+pub struct Listening {
+    child: Child,
+    /// `127.0.0.1:PORT`.
+    pub addr: String,
+}
+
+impl Listening {
+    pub fn spawn(command: &mut Command) -> Listening {
+        use std::io::{BufRead, BufReader};
+        let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("{line:?}"))
+            .to_owned();
+        Listening { child, addr }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

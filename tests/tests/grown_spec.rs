@@ -7,9 +7,10 @@
 //! two cores). `cargo xtask test` runs it.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
+
+use highlevel_tests::Listening;
 
 use serde_json::{Value, json};
 
@@ -144,49 +145,22 @@ fn build_scratch(root: &Path) -> PathBuf {
     target.join("debug")
 }
 
-/// The mock on 127.0.0.1, stopped on drop.
-struct Mock {
-    child: Child,
-    url: String,
+fn start_mock(bin: &Path) -> Listening {
+    Listening::spawn(Command::new(bin.join("highlevel-mock")).args([
+        "--listen",
+        "127.0.0.1:0",
+        "--token",
+        TOKEN,
+    ]))
 }
 
-impl Mock {
-    fn start(bin: &Path) -> Mock {
-        let mut child = Command::new(bin.join("highlevel-mock"))
-            .args(["--listen", "127.0.0.1:0", "--token", TOKEN])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_owned();
-        Mock {
-            child,
-            url: format!("http://{addr}"),
-        }
-    }
-
-    fn contacts(&self) -> Vec<Value> {
-        let response = blocking_get(&format!("{}/_mock/contacts", self.url));
-        serde_json::from_str::<Value>(&response)
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .clone()
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn stored_contacts(mock: &Listening) -> Vec<Value> {
+    let response = blocking_get(&format!("{}/_mock/contacts", mock.url()));
+    serde_json::from_str::<Value>(&response)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 fn blocking_get(url: &str) -> String {
@@ -197,10 +171,10 @@ fn blocking_get(url: &str) -> String {
     runtime.block_on(async { reqwest::get(url).await.unwrap().text().await.unwrap() })
 }
 
-fn cli(bin: &Path, mock: &Mock, args: &[&str]) -> Output {
+fn cli(bin: &Path, mock: &Listening, args: &[&str]) -> Output {
     Command::new(bin.join("highlevel-contacts"))
         .env("HIGHLEVEL_TOKEN", TOKEN)
-        .env("HIGHLEVEL_BASE_URL", &mock.url)
+        .env("HIGHLEVEL_BASE_URL", mock.url())
         .args(args)
         .output()
         .unwrap()
@@ -235,7 +209,7 @@ fn properties_added_to_the_spec_reach_the_tool_the_import_and_the_mock() {
     };
     let before = sources();
     let bin = build_scratch(&root);
-    let mock = Mock::start(&bin);
+    let mock = start_mock(&bin);
 
     // Every scalar kind gets a flag.
     let answer = succeeded(&cli(
@@ -258,7 +232,7 @@ fn properties_added_to_the_spec_reach_the_tool_the_import_and_the_mock() {
         ],
     ));
     let id = answer["contact"]["id"].as_str().unwrap().to_owned();
-    let stored = contact_with_email(&mock.contacts(), "nick@example.com").clone();
+    let stored = contact_with_email(&stored_contacts(&mock), "nick@example.com").clone();
     assert_eq!(stored["nickname"], "Nick");
     assert_eq!(stored["vip"], true);
     assert_eq!(stored["visits"], 3);
@@ -280,7 +254,7 @@ fn properties_added_to_the_spec_reach_the_tool_the_import_and_the_mock() {
         &mock,
         &["update-contact", "--contact-id", &id, "--clear", "nickname"],
     ));
-    let stored = contact_with_email(&mock.contacts(), "nick@example.com").clone();
+    let stored = contact_with_email(&stored_contacts(&mock), "nick@example.com").clone();
     assert!(stored.get("nickname").is_none(), "{stored}");
     assert_eq!(stored["vip"], true);
     let output = cli(
@@ -301,7 +275,7 @@ fn properties_added_to_the_spec_reach_the_tool_the_import_and_the_mock() {
             r#"{"locationId":"loc","email":"pref@example.com","preferences":{"channel":"sms"}}"#,
         ],
     ));
-    let stored = contact_with_email(&mock.contacts(), "pref@example.com").clone();
+    let stored = contact_with_email(&stored_contacts(&mock), "pref@example.com").clone();
     assert_eq!(stored["preferences"], json!({"channel": "sms"}));
 
     // The import types each column by the table.
@@ -325,7 +299,7 @@ fn properties_added_to_the_spec_reach_the_tool_the_import_and_the_mock() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let stored = contact_with_email(&mock.contacts(), "row@example.com").clone();
+    let stored = contact_with_email(&stored_contacts(&mock), "row@example.com").clone();
     assert_eq!(stored["nickname"], "Rowan");
     assert_eq!(stored["vip"], false);
     assert_eq!(stored["visits"], 7);
@@ -339,7 +313,7 @@ fn properties_added_to_the_spec_reach_the_tool_the_import_and_the_mock() {
         .unwrap();
     let (status, body) = runtime.block_on(async {
         let response = reqwest::Client::new()
-            .post(format!("{}/contacts/upsert", mock.url))
+            .post(format!("{}/contacts/upsert", mock.url()))
             .header("authorization", format!("Bearer {TOKEN}"))
             .header("version", "2021-07-28")
             .json(&json!({"locationId": "loc", "nickname": "N", "nickname2": "x"}))
