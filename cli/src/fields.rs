@@ -5,9 +5,10 @@
 //! - Every scalar property (text, boolean, number, value from a list) is a flag named in
 //!   kebab case: `firstName` is `--first-name`. A list of scalars is a flag repeated once
 //!   per value, named in the singular: `tags` is `--tag`.
-//! - Objects, lists of objects and free-form values go through `--json` only.
-//! - `--json` conflicts with the optional property flags; a required one (`--location-id`)
-//!   completes a JSON body.
+//! - Objects, lists of objects and free-form values go through `--json` only, and so does a
+//!   property whose flag would take a name already taken (the tool's own flags, or an
+//!   earlier property's).
+//! - The flags given are set on the `--json` body, when there is one.
 
 use std::marker::PhantomData;
 
@@ -31,20 +32,44 @@ const OWN_FLAGS: &[&str] = &[
     "version",
 ];
 
-/// The flag of a property, if it has one.
-pub fn flag_name(field: &FieldInfo) -> Option<String> {
-    let name = match field.kind {
-        FieldKind::List(items) if items.is_scalar() => {
-            let plural = field.wire_name.to_kebab_case();
-            match plural.strip_suffix('s') {
-                Some(singular) if !singular.is_empty() => singular.to_owned(),
-                _ => plural,
-            }
+/// The flag name a property would take: kebab case, in the singular for a list.
+fn flag_name(field: &FieldInfo) -> Option<String> {
+    let name = field.wire_name.to_kebab_case();
+    match field.kind {
+        FieldKind::List(items) if items.is_scalar() => Some(singular(&name)),
+        kind if kind.is_scalar() => Some(name),
+        _ => None,
+    }
+}
+
+/// `tags` → `tag`, `categories` → `category`, `addresses` → `address`; `status` and other
+/// names that are not plurals stay.
+fn singular(plural: &str) -> String {
+    if let Some(stem) = plural.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = plural.strip_suffix("sses") {
+        format!("{stem}ss")
+    } else if plural.ends_with("ss") || plural.ends_with("us") || plural.len() < 2 {
+        plural.to_owned()
+    } else {
+        plural.strip_suffix('s').unwrap_or(plural).to_owned()
+    }
+}
+
+/// The properties of `T` that get a flag, with its name, in the spec's order: the first
+/// property to want a name gets it.
+fn flags<T: RequestFields>() -> Vec<(&'static FieldInfo, String)> {
+    let mut taken: Vec<String> = OWN_FLAGS.iter().map(|name| (*name).to_owned()).collect();
+    let mut flags = Vec::new();
+    for field in T::FIELDS {
+        if let Some(name) = flag_name(field)
+            && !taken.contains(&name)
+        {
+            taken.push(name.clone());
+            flags.push((field, name));
         }
-        kind if kind.is_scalar() => field.wire_name.to_kebab_case(),
-        _ => return None,
-    };
-    (!OWN_FLAGS.contains(&name.as_str())).then_some(name)
+    }
+    flags
 }
 
 /// How a JSON column's cell or a scalar's text becomes a JSON value.
@@ -95,10 +120,7 @@ impl<T: RequestFields> FromArgMatches for FieldFlags<T> {
     }
 
     fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
-        for field in T::FIELDS {
-            if flag_name(field).is_none() {
-                continue;
-            }
+        for (field, _) in flags::<T>() {
             let Some(mut given) = matches.get_many::<Value>(field.wire_name) else {
                 continue;
             };
@@ -117,24 +139,19 @@ impl<T: RequestFields> FromArgMatches for FieldFlags<T> {
 
 impl<T: RequestFields> Args for FieldFlags<T> {
     fn augment_args(mut command: Command) -> Command {
-        for field in T::FIELDS {
-            let Some(name) = flag_name(field) else {
-                continue;
-            };
+        for (field, name) in flags::<T>() {
             let (items, action) = match field.kind {
                 FieldKind::List(items) => (items, ArgAction::Append),
                 ref scalar => (scalar, ArgAction::Set),
             };
-            let mut arg = Arg::new(field.wire_name)
-                .value_name(field.wire_name.to_shouty_snake_case())
-                .long(name)
-                .action(action)
-                .value_parser(value_parser(items))
-                .help(help(field, items));
-            if !field.required {
-                arg = arg.conflicts_with("json");
-            }
-            command = command.arg(arg);
+            command = command.arg(
+                Arg::new(field.wire_name)
+                    .value_name(field.wire_name.to_shouty_snake_case())
+                    .long(name)
+                    .action(action)
+                    .value_parser(value_parser(items))
+                    .help(help(field, items)),
+            );
         }
         command
     }
@@ -173,4 +190,23 @@ fn help(field: &FieldInfo, items: &FieldKind) -> String {
         help.push_str(" Repeat for several.");
     }
     help
+}
+
+#[cfg(test)]
+mod tests {
+    use super::singular;
+
+    #[test]
+    fn list_flags_are_named_in_the_singular() {
+        for (plural, flag) in [
+            ("tags", "tag"),
+            ("categories", "category"),
+            ("addresses", "address"),
+            ("status", "status"),
+            ("access", "access"),
+            ("s", "s"),
+        ] {
+            assert_eq!(singular(plural), flag, "{plural}");
+        }
+    }
 }

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use clap::Args;
 use highlevel_contacts::types::UpsertContactRequest;
-use highlevel_contacts::{Client, FieldKind, RequestFields};
+use highlevel_contacts::{Client, FieldKind, OPERATIONS, OperationPolicy, RequestFields};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Map, Value};
 use tokio::task::JoinSet;
@@ -258,7 +258,15 @@ pub async fn run(client: &Client, base_url: &str, args: ImportArgs) -> Result<()
     );
     bar.set_position(rows.iter().filter(|(i, _)| done.contains_key(i)).count() as u64);
 
-    let match_fields = client.match_fields(UPSERT);
+    // The fields the location matches on, and the spec's: rows sharing a value of any of
+    // them may reach one contact.
+    let mut match_fields = client.match_fields(UPSERT);
+    let spec_fields = OperationPolicy::find(OPERATIONS, UPSERT).map(|op| op.retry.all_present());
+    for name in spec_fields.unwrap_or_default() {
+        if !match_fields.iter().any(|field| field == name) {
+            match_fields.push((*name).to_owned());
+        }
+    }
     let client = Arc::new(client.clone());
     let location_id: Arc<str> = args.location_id.into();
     let concurrency = args.concurrency.max(1);
@@ -466,7 +474,7 @@ fn read_progress(path: &Path) -> Result<(Option<String>, Done), Failure> {
 fn check_headers(headers: &[String]) -> Result<(), Failure> {
     for header in headers {
         let custom_field = header.starts_with("cf.") && header.len() > 3;
-        if !custom_field && UpsertContactRequest::field(header).is_none() {
+        if !custom_field && <UpsertContactRequest as RequestFields>::field(header).is_none() {
             return Err(Failure::usage(format!(
                 "column `{header}` is not a field of Upsert Contact (custom fields are `cf.<id>`)"
             )));
@@ -485,7 +493,7 @@ fn match_keys(body: &UpsertContactRequest, match_fields: &[String]) -> Vec<Strin
         .iter()
         .filter_map(|name| {
             let value = sent.get(name)?.as_str()?;
-            let email = UpsertContactRequest::field(name)
+            let email = <UpsertContactRequest as RequestFields>::field(name)
                 .is_some_and(|field| field.format == Some("email"));
             let value = if email {
                 value.to_lowercase()
@@ -518,7 +526,7 @@ fn build_request(
             custom_fields.push(Value::Object(field));
             continue;
         }
-        let Some(field) = UpsertContactRequest::field(header) else {
+        let Some(field) = <UpsertContactRequest as RequestFields>::field(header) else {
             return Err(format!(
                 "column `{header}` is not a field of Upsert Contact"
             ));

@@ -59,7 +59,7 @@ enum Command {
     UpdateContact {
         #[arg(long)]
         contact_id: String,
-        /// The whole body as JSON (instead of field flags).
+        /// The whole body as JSON; field flags given too are set on it.
         #[arg(long)]
         json: Option<String>,
         #[command(flatten)]
@@ -70,7 +70,7 @@ enum Command {
     },
     /// Upsert Contact: `POST /contacts/upsert`. Creates the contact or updates its match.
     UpsertContact {
-        /// The whole body as JSON (instead of field flags).
+        /// The whole body as JSON; field flags given too are set on it.
         #[arg(long)]
         json: Option<String>,
         #[command(flatten)]
@@ -137,7 +137,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let mut object = body_object(json, fields)?;
             for name in clear {
-                match UpdateContactRequest::field(&name) {
+                match <UpdateContactRequest as RequestFields>::field(&name) {
                     None => return Err(Failure::usage(format!("--clear: unknown field `{name}`"))),
                     Some(field) if !field.nullable => {
                         return Err(Failure::usage(format!(
@@ -332,6 +332,14 @@ fn client_from_env(
         builder = builder.rate_limits(&[(limit.requests, limit.window)]);
     }
     if let Some(fields) = match_fields {
+        if let Some(unknown) = fields
+            .iter()
+            .find(|name| <UpsertContactRequest as RequestFields>::field(name).is_none())
+        {
+            return Err(Failure::usage(format!(
+                "--match-fields: `{unknown}` is not a field of Upsert Contact"
+            )));
+        }
         builder = builder.matched_fields(fields);
     }
     let client = builder

@@ -112,6 +112,28 @@ async fn upsert_update_and_clear() {
     assert_eq!(answer["new"], false);
     assert_eq!(mock.stats().contacts, 1);
     assert_eq!(mock.contacts()[0]["tags"], json!([]), "tags replaced");
+
+    // Field flags given with --json are set on its body.
+    let answer = stdout_json(
+        &run(
+            &url,
+            &[
+                "upsert-contact",
+                "--json",
+                r#"{"email":"jane@example.com"}"#,
+                "--location-id",
+                "loc",
+                "--company-name",
+                "Acme",
+                "--first-name",
+                "Janet",
+            ],
+        )
+        .await,
+    );
+    assert_eq!(answer["new"], false);
+    assert_eq!(mock.contacts()[0]["companyName"], "Acme");
+    assert_eq!(mock.contacts()[0]["firstName"], "Janet");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -156,6 +178,26 @@ async fn exit_codes_and_token_free_errors() {
     assert_eq!(code(&output), Some(2));
     let output = run(&url, &["--rate-limit", "fast", "upsert-contact"]).await;
     assert_eq!(code(&output), Some(2));
+    let output = run(
+        &url,
+        &[
+            "--match-fields",
+            "Email",
+            "upsert-contact",
+            "--location-id",
+            "l",
+        ],
+    )
+    .await;
+    assert_eq!(code(&output), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("`Email` is not a field"));
+    let output = run(
+        &url,
+        &["update-contact", "--contact-id", "x", "--clear", "nickname"],
+    )
+    .await;
+    assert_eq!(code(&output), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown field `nickname`"));
     let mut no_token = command(&url);
     no_token
         .env_remove("HIGHLEVEL_TOKEN")

@@ -264,7 +264,7 @@ fn crate_files(
     validate::check(&document)?;
     reviewer_notes::strip(&mut document);
     let openapi: openapiv3::OpenAPI = shape::deserialize(&document)?;
-    let lower::Lowered { spec, api } = lower::lower(openapi)?;
+    let lower::Lowered { spec, api } = lower::lower(&document, openapi)?;
     let api = model::Api {
         schemas: schemas::analyse(&spec, &api.operations)?,
         ..api

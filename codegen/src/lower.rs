@@ -13,20 +13,22 @@
 //!   per operation.
 
 use openapiv3::{
-    APIKeyLocation, OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent,
-    ReferenceOr, Response, Schema, SchemaKind, SecurityScheme, StatusCode, Type,
+    APIKeyLocation, OpenAPI, Operation as SpecOperation, Parameter, ReferenceOr, Response,
+    SecurityScheme, StatusCode,
 };
 
 use crate::error::Error;
 use crate::model::{Api, Body, Credential, Operation, RateLimit, ResponseCase, Retry, Status};
-use crate::rules::pointer;
+use crate::rules::{self, pointer};
 
 pub(crate) struct Lowered {
     pub spec: OpenAPI,
     pub api: Api,
 }
 
-pub(crate) fn lower(mut spec: OpenAPI) -> Result<Lowered, Error> {
+/// `document` is the JSON `spec` was read from: the rules shared with
+/// `xtask diff` read it.
+pub(crate) fn lower(document: &serde_json::Value, mut spec: OpenAPI) -> Result<Lowered, Error> {
     let scheme_kinds = credential_kinds(&spec)?;
     let global_security = spec.security.clone();
     let components = spec.components.get_or_insert_with(Default::default);
@@ -44,7 +46,7 @@ pub(crate) fn lower(mut spec: OpenAPI) -> Result<Lowered, Error> {
         let path_level = std::mem::take(&mut item.parameters);
         for (index, parameter) in path_level.into_iter().enumerate() {
             let at = pointer(["paths", path.as_str(), "parameters", &index.to_string()]);
-            match constant_header(&at, &parameter, components)? {
+            match constant_header(document, &at, &parameter, components) {
                 Some(constant) => path_constants.push(constant),
                 None => item.parameters.push(parameter),
             }
@@ -59,7 +61,7 @@ pub(crate) fn lower(mut spec: OpenAPI) -> Result<Lowered, Error> {
             let declared = std::mem::take(&mut operation.parameters);
             for (index, parameter) in declared.into_iter().enumerate() {
                 let param_at = format!("{at}/parameters/{index}");
-                match constant_header(&param_at, &parameter, components)? {
+                match constant_header(document, &param_at, &parameter, components) {
                     Some(constant) => constant_headers.push(constant),
                     None => operation.parameters.push(parameter),
                 }
@@ -215,54 +217,21 @@ fn credential_kinds(spec: &OpenAPI) -> Result<Vec<(String, Credential)>, Error> 
     Ok(kinds)
 }
 
-/// A required header whose schema admits exactly one string is not a choice
-/// for the caller: it becomes `(name, value)` sent on every request.
+/// A required header whose schema admits exactly one string
+/// ([`rules::constant_header_value`]) is not a choice for the caller: it
+/// becomes `(name, value)` sent on every request. `at` points at the
+/// parameter in `document`, the JSON the spec was read from.
 fn constant_header(
+    document: &serde_json::Value,
     at: &str,
     parameter: &ReferenceOr<Parameter>,
     components: &openapiv3::Components,
-) -> Result<Option<(String, String)>, Error> {
-    let parameter = match parameter {
-        ReferenceOr::Item(parameter) => parameter,
-        ReferenceOr::Reference { reference } => {
-            let name = component_name(at, reference, "parameters")?;
-            match components.parameters.get(name) {
-                Some(ReferenceOr::Item(parameter)) => parameter,
-                _ => {
-                    return Err(Error::at(
-                        at,
-                        format!("`$ref: {reference}` is not a parameter"),
-                    ));
-                }
-            }
-        }
-    };
-    let Parameter::Header { parameter_data, .. } = parameter else {
-        return Ok(None);
-    };
-    if !parameter_data.required {
-        return Ok(None);
-    }
-    let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
-        return Ok(None);
-    };
-    let schema: &Schema = match schema {
-        ReferenceOr::Item(schema) => schema,
-        ReferenceOr::Reference { reference } => {
-            let name = component_name(at, reference, "schemas")?;
-            match components.schemas.get(name) {
-                Some(ReferenceOr::Item(schema)) => schema,
-                _ => return Ok(None),
-            }
-        }
-    };
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
-            [Some(only)] => Ok(Some((parameter_data.name.clone(), only.clone()))),
-            _ => Ok(None),
-        },
-        _ => Ok(None),
-    }
+) -> Option<(String, String)> {
+    let value = rules::constant_header_value(document, document.pointer(at)?)?;
+    let name = &resolve_parameter(parameter, components)?
+        .parameter_data_ref()
+        .name;
+    Some((name.clone(), value.to_owned()))
 }
 
 fn oauth_token_url(spec: &OpenAPI) -> Option<String> {

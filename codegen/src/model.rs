@@ -165,6 +165,9 @@ pub(crate) struct Field {
     pub nullable: bool,
     /// The schema has a `default`.
     pub default: bool,
+    /// The property's own schema (through `$ref`s) is `type: array`, so typify's field
+    /// holds a `Vec`. `kind` may say `List` for more (a list behind `allOf`).
+    pub array: bool,
     /// The string `format`, when any.
     pub format: Option<String>,
     /// The schema carries `x-allow-unlisted`: values outside its `enum` may
@@ -181,10 +184,6 @@ impl Field {
     /// `format: email`: checked before sending.
     pub fn is_email(&self) -> bool {
         self.format.as_deref() == Some("email")
-    }
-
-    pub fn is_list(&self) -> bool {
-        matches!(self.kind, FieldKind::List(_))
     }
 }
 

@@ -114,6 +114,8 @@ fn field(
         required,
         nullable: schema.is_some_and(|schema| schema.schema_data.nullable),
         default: schema.is_some_and(|schema| schema.schema_data.default.is_some()),
+        array: schema
+            .is_some_and(|schema| matches!(schema.schema_kind, SchemaKind::Type(Type::Array(_)))),
         format: schema.and_then(string_format),
         unlisted: schema.is_some_and(|schema| {
             schema.schema_data.extensions.get("x-allow-unlisted")
@@ -188,14 +190,29 @@ fn string_format(schema: &Schema) -> Option<String> {
     }
 }
 
-/// The first sentence of a description's first paragraph, on one line.
+/// The first sentence of a description's first paragraph, on one line. A
+/// sentence ends at a period followed by a space and a capital letter (or code
+/// in backticks), unless
+/// the period ends a number (`1. Open`) or an abbreviation (`e.g. Foo`).
 fn first_sentence(description: &str) -> String {
     let paragraph = description.split("\n\n").next().unwrap_or_default();
     let line = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
-    match line.find(". ") {
-        Some(end) => line[..=end].to_owned(),
-        None => line,
+    let words: Vec<&str> = line.split(' ').collect();
+    let mut sentence = Vec::new();
+    for (index, word) in words.iter().enumerate() {
+        sentence.push(*word);
+        let next_is_capital = words
+            .get(index + 1)
+            .and_then(|next| next.chars().next())
+            .is_some_and(|c| c.is_uppercase() || c == '`');
+        let before_period = word.strip_suffix('.').unwrap_or_default();
+        let abbreviation = before_period.contains('.') || before_period.len() <= 1;
+        let number = before_period.chars().all(|c| c.is_ascii_digit());
+        if word.ends_with('.') && next_is_capital && !abbreviation && !number {
+            break;
+        }
     }
+    sentence.join(" ")
 }
 
 fn rejected_properties(
@@ -296,5 +313,25 @@ fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
         }
         serde_json::Value::Array(items) => items.iter().for_each(|child| collect_refs(child, out)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_sentence;
+
+    #[test]
+    fn a_summary_is_the_first_sentence_of_the_first_paragraph() {
+        for (description, summary) in [
+            ("Email address. Used to match.", "Email address."),
+            ("One\nline, two.\n\nAnother paragraph.", "One line, two."),
+            ("A code, e.g. US. Listed values only.", "A code, e.g. US."),
+            ("Steps: 1. Open it. Then close.", "Steps: 1. Open it."),
+            ("Version 2.1 of it. More.", "Version 2.1 of it."),
+            ("On if set. `false` is off.", "On if set."),
+            ("", ""),
+        ] {
+            assert_eq!(first_sentence(description), summary, "{description:?}");
+        }
     }
 }

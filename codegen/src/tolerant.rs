@@ -23,6 +23,8 @@ use quote::format_ident;
 use syn::visit::Visit;
 use syn::{Item, parse_quote};
 
+use crate::rules;
+
 use crate::syntax::{generic_inner, option_inner, serde_settings, type_ident, vec_inner};
 
 pub(crate) fn tolerate(types: &mut [Item], received: &BTreeSet<String>, sent: &BTreeSet<String>) {
@@ -45,8 +47,13 @@ pub(crate) fn tolerate(types: &mut [Item], received: &BTreeSet<String>, sent: &B
     for item in types.iter_mut() {
         let Item::Enum(item) = item else { continue };
         let name = item.ident.to_string();
+        let exhaustive = if in_sent.0.contains(&name) {
+            rules::REQUEST_ENUMS_EXHAUSTIVE
+        } else {
+            rules::RESPONSE_ENUMS_EXHAUSTIVE
+        };
         if in_received.0.contains(&name)
-            && !in_sent.0.contains(&name)
+            && !exhaustive
             && let Some(unknown) = open_enum(item)
         {
             opened.insert(name, unknown);

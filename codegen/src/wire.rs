@@ -266,7 +266,7 @@ fn rewrite_field(
         sent: direction.sent(),
         required: property.required,
         nullable: property.nullable,
-        array: property.is_list(),
+        array: property.array,
         has_default: property.default,
     });
     let (ty, serde) = match shape {
@@ -280,7 +280,7 @@ fn rewrite_field(
         // Typify's field already is `Option<T>`, skipped when `None`,
         // unless a list or a default made it something else.
         FieldShape::Optional | FieldShape::OptionalList
-            if direction.sent() && (property.is_list() || property.default) =>
+            if direction.sent() && (property.array || property.default) =>
         {
             let ty = match inner {
                 Some(_) => field.ty.clone(),
@@ -431,7 +431,7 @@ fn validate_method(fields: &[RewrittenField]) -> TokenStream {
              ..
          }| {
             // Every shape as an iterator over the values present.
-            let present = match (shape, property.is_list()) {
+            let present = match (shape, property.array) {
                 (shape, false) if is_required(*shape) => {
                     quote!(::std::iter::once(&self.#name))
                 }

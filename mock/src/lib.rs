@@ -16,10 +16,12 @@
 //!
 //! What it checks, as HighLevel does:
 //!
-//! - `Authorization: Bearer <token>` (401 otherwise) and `Version: 2021-07-28` (400 otherwise);
-//! - the body, by decoding it into the generated request types: an undeclared property is a
-//!   422 `property X should not exist` (all of them are listed), a value of the wrong type is a
-//!   422, and JSON that does not parse is a 400;
+//! - `Authorization: Bearer <token>` (401 otherwise) and the headers the spec fixes for the
+//!   operation, such as `Version` (400 otherwise);
+//! - the body, by the request type's table of properties (`RequestFields`) and then by decoding
+//!   it into the type: every undeclared property is a 422 in the spec's pattern (`property X
+//!   should not exist`), as is every missing required one, a value of the wrong type and a
+//!   failed check; JSON that does not parse is a 400;
 //! - the burst limit, as a sliding window (429 once it is full) and a daily limit; every answer
 //!   carries the `X-RateLimit-*` headers.
 //!
@@ -59,20 +61,21 @@ pub const HIGHLEVEL_BURST: RateLimit = RateLimit {
     window: Duration::from_secs(10),
 };
 
+/// The spec's retry rule for Upsert Contact (`x-retry-safe-when`): its `all-present` are
+/// the fields a location may match on, its `not-true` the properties that ask for a new
+/// contact whatever matches.
+fn upsert_rule() -> RetryRule {
+    OperationPolicy::find(OPERATIONS, UPSERT).map_or(RetryRule::ConnectErrorsOnly, |op| op.retry)
+}
+
 /// The fields upsert matches existing contacts on, in priority order, by default: the
-/// fields the spec's retry rule for Upsert Contact requires (`x-retry-safe-when`
-/// `all-present`), which are the fields a location may match on.
+/// fields the spec's retry rule for Upsert Contact requires (`all-present`).
 pub fn spec_match_fields() -> Vec<String> {
-    OPERATIONS
+    upsert_rule()
+        .all_present()
         .iter()
-        .find(|operation| operation.operation_id == UPSERT)
-        .map(|operation| match operation.retry {
-            RetryRule::WhenBody { all_present, .. } => {
-                all_present.iter().map(|name| (*name).to_owned()).collect()
-            }
-            _ => Vec::new(),
-        })
-        .unwrap_or_default()
+        .map(|name| (*name).to_owned())
+        .collect()
 }
 
 /// Parses `email,phone` (the order is the priority): fields of [`spec_match_fields`].
@@ -375,27 +378,24 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
     let refused = {
         let mut state = shared.lock();
         if !authorized {
+            let body =
+                json!({"statusCode": 401, "message": "Invalid JWT", "error": "Unauthorized"});
             Some((
-                StatusCode::UNAUTHORIZED,
-                declared::<UnauthorizedError>(
-                    json!({"statusCode": 401, "message": "Invalid JWT", "error": "Unauthorized"}),
-                ),
+                declared::<UnauthorizedError>(StatusCode::UNAUTHORIZED, body),
                 None,
             ))
         } else if let Some(retry_after) = state.admit() {
             state.stats.rate_limited += 1;
+            let body = json!({"statusCode": 429, "message": "Too Many Requests", "error": "Too Many Requests"});
             Some((
-                StatusCode::TOO_MANY_REQUESTS,
-                declared::<TooManyRequestsError>(
-                    json!({"statusCode": 429, "message": "Too Many Requests", "error": "Too Many Requests"}),
-                ),
+                declared::<TooManyRequestsError>(StatusCode::TOO_MANY_REQUESTS, body),
                 Some(retry_after),
             ))
         } else {
             None
         }
     };
-    if let Some((status, body, retry_after)) = refused {
+    if let Some(((status, body), retry_after)) = refused {
         let mut answer = json_answer(status, &body);
         if let Some(seconds) = retry_after {
             answer
@@ -415,12 +415,14 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
     };
     let mut state = shared.lock();
     let (status, body) = match (operation, missing_constant) {
-        (Some(_), Some(name)) => (
-            StatusCode::BAD_REQUEST,
-            declared::<BadRequestError>(
-                json!({"statusCode": 400, "message": format!("{name} header is missing or not supported"), "error": "Bad Request"}),
-            ),
-        ),
+        (Some(_), Some(name)) => {
+            let message = format!(
+                "{} header is missing or not supported",
+                canonical_header_name(name)
+            );
+            let body = json!({"statusCode": 400, "message": message, "error": "Bad Request"});
+            declared::<BadRequestError>(StatusCode::BAD_REQUEST, body)
+        }
         (Some((policy, id)), None) => state.serve(policy.operation_id, id, &body),
         // No declared answer: as a web framework answers an unknown route.
         (None, _) => (
@@ -539,54 +541,54 @@ impl State {
         let value: Value = match serde_json::from_slice(body) {
             Ok(value) => value,
             Err(error) => {
-                return Err((
+                return Err(declared::<BadRequestError>(
                     StatusCode::BAD_REQUEST,
-                    declared::<BadRequestError>(
-                        json!({"statusCode": 400, "message": format!("Unexpected token in JSON: {}", error_text(&error)), "error": "Bad Request"}),
-                    ),
+                    json!({"statusCode": 400, "message": format!("Unexpected token in JSON: {}", error_text(&error)), "error": "Bad Request"}),
                 ));
             }
         };
         let Value::Object(object) = value else {
-            return Err((
+            return Err(declared::<BadRequestError>(
                 StatusCode::BAD_REQUEST,
-                declared::<BadRequestError>(
-                    json!({"statusCode": 400, "message": "The body must be a JSON object", "error": "Bad Request"}),
-                ),
+                json!({"statusCode": 400, "message": "The body must be a JSON object", "error": "Bad Request"}),
             ));
         };
-        // HighLevel lists every undeclared property, each in the spec's pattern.
+        // HighLevel lists every undeclared property, each in the spec's pattern, and every
+        // other fault it finds.
         let mut messages: Vec<String> = T::undeclared(&object)
             .into_iter()
             .map(|name| UnprocessableEntityError::REJECTED_PROPERTY_PATTERN.replacen("{}", name, 1))
             .collect();
+        let missing = T::missing(&object);
         messages.extend(
-            T::missing(&object)
-                .into_iter()
+            missing
+                .iter()
                 .map(|name| format!("{name} should not be empty")),
         );
         let mut declared_only = object.clone();
         declared_only.retain(|name, _| T::field(name).is_some());
-        let typed = if messages.is_empty() {
+        let mut typed = None;
+        if missing.is_empty() {
             match serde_json::from_value::<T>(Value::Object(declared_only)) {
-                Ok(typed) => validate(&typed)
-                    .map(|()| typed)
-                    .map_err(|reason| vec![reason]),
+                Ok(value) => match validate(&value) {
+                    Ok(()) => typed = Some(value),
+                    Err(reason) => messages.push(reason),
+                },
                 // A value of the wrong type.
-                Err(error) => Err(vec![error_text(&error)]),
+                Err(error) => messages.push(error_text(&error)),
             }
-        } else {
-            Err(messages)
+        }
+        let typed = match typed {
+            Some(typed) if messages.is_empty() => Ok(typed),
+            _ => Err(messages),
         };
         match typed {
             Ok(typed) => Ok((object, typed)),
             Err(messages) => {
                 let trace_id = self.trace_id();
-                Err((
+                Err(declared::<UnprocessableEntityError>(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    declared::<UnprocessableEntityError>(
-                        json!({"statusCode": 422, "message": messages, "error": "Unprocessable Entity", "traceId": trace_id}),
-                    ),
+                    json!({"statusCode": 422, "message": messages, "error": "Unprocessable Entity", "traceId": trace_id}),
                 ))
             }
         }
@@ -600,11 +602,9 @@ impl State {
             };
         let Some(index) = self.contacts.iter().position(|c| c["id"] == id) else {
             // The spec declares no 404 here; 400 is its status for a request that cannot be processed.
-            return (
+            return declared::<BadRequestError>(
                 StatusCode::BAD_REQUEST,
-                declared::<BadRequestError>(
-                    json!({"statusCode": 400, "message": "Contact not found"}),
-                ),
+                json!({"statusCode": 400, "message": "Contact not found"}),
             );
         };
         if !self.config.allow_duplicates {
@@ -627,11 +627,9 @@ impl State {
             }
         }
         apply(&mut self.contacts[index], object);
-        (
+        declared::<UpdateContactResponse>(
             StatusCode::OK,
-            declared::<UpdateContactResponse>(
-                json!({"succeded": true, "contact": Value::Object(self.contacts[index].clone())}),
-            ),
+            json!({"succeded": true, "contact": Value::Object(self.contacts[index].clone())}),
         )
     }
 
@@ -641,10 +639,14 @@ impl State {
                 Ok(checked) => checked,
                 Err(answer) => return answer,
             };
-        object.remove("createNewIfDuplicateAllowed");
+        // `createNewIfDuplicateAllowed`: a request for a new contact, not a property of one.
+        let asks_for_new = upsert_rule().not_true();
+        let always_create = self.config.allow_duplicates
+            && asks_for_new
+                .iter()
+                .any(|name| object.get(*name) == Some(&Value::Bool(true)));
+        object.retain(|name, _| !asks_for_new.contains(&name.as_str()));
         let location = Value::String(typed.location_id.clone());
-        let always_create =
-            self.config.allow_duplicates && typed.create_new_if_duplicate_allowed == Some(true);
         let mut matched = None;
         if !always_create {
             let order = self.config.match_order.clone();
@@ -686,19 +688,17 @@ impl State {
                 (true, self.contacts.len() - 1)
             }
         };
-        (
+        declared::<UpsertContactResponse>(
             StatusCode::OK,
-            declared::<UpsertContactResponse>(
-                json!({"new": created, "contact": Value::Object(self.contacts[index].clone()), "traceId": trace_id}),
-            ),
+            json!({"new": created, "contact": Value::Object(self.contacts[index].clone()), "traceId": trace_id}),
         )
     }
 
     /// The contact of `location` whose `field` holds `value`; email addresses (by the
     /// spec's `format`) compare without case.
     fn find(&self, location: &Value, field: &str, value: &str) -> Option<usize> {
-        let email =
-            UpsertContactRequest::field(field).is_some_and(|info| info.format == Some("email"));
+        let email = <UpsertContactRequest as RequestFields>::field(field)
+            .is_some_and(|info| info.format == Some("email"));
         self.contacts.iter().position(|contact| {
             contact.get("locationId") == Some(location)
                 && contact
@@ -765,13 +765,24 @@ fn error_text(error: &serde_json::Error) -> String {
     }
 }
 
-/// An answer the spec declares, checked by decoding it into its generated type `T` and
-/// written as that type serializes it. A record the type cannot hold (the mock stores
-/// only checked bodies, so none) is answered as it is.
-fn declared<T: serde::de::DeserializeOwned + serde::Serialize>(answer: Value) -> Value {
-    serde_json::from_value::<T>(answer.clone())
-        .and_then(|typed| serde_json::to_value(typed))
-        .unwrap_or(answer)
+/// An answer the spec declares, checked by decoding it into its generated type `T`, and sent
+/// as it is: like HighLevel's, the mock's answers carry what the spec does not declare (the
+/// contact's stored properties), which a tolerant reader keeps in `raw_json()`. An answer
+/// that does not decode is the mock's own fault, reported as a 500 naming the type.
+fn declared<T: serde::de::DeserializeOwned>(
+    status: StatusCode,
+    answer: Value,
+) -> (StatusCode, Value) {
+    match serde_json::from_value::<T>(answer.clone()) {
+        Ok(_) => (status, answer),
+        Err(error) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({
+                "statusCode": 500,
+                "message": format!("the mock's answer is not a {}: {error}", std::any::type_name::<T>()),
+            }),
+        ),
+    }
 }
 
 /// The operation of the spec's table that `method` and `path` name, and the value of its
@@ -802,4 +813,19 @@ fn served_operation(
         }
         Some((policy, value))
     })
+}
+
+/// `version` as `Version`, `x-api-key` as `X-Api-Key`: how messages spell a header whose
+/// name the spec's table keeps in lower case.
+fn canonical_header_name(name: &str) -> String {
+    name.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }

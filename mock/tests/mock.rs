@@ -209,18 +209,55 @@ async fn errors_in_highlevel_style_and_rate_headers_on_every_answer() {
     assert!(body["traceId"].is_string());
     let answer = raw(&mock, Some(TOKEN), r#"{"locationId":"loc","email":5}"#).await;
     assert_eq!(answer.status(), 422);
-    let answer = raw(&mock, Some(TOKEN), r#"{"locationId":"#).await;
-    assert_eq!(answer.status(), 400);
-    check_headers(&answer);
+    // Every fault is listed: an undeclared property and a failed check together.
     let answer = raw(
         &mock,
         Some(TOKEN),
-        r#"{"locationId":"loc","email":"a@x.com"}"#,
+        r#"{"locationId":"loc","foo":1,"email":"not-an-email"}"#,
+    )
+    .await;
+    let body: Value = answer.json().await.unwrap();
+    let messages = body["message"].as_array().unwrap();
+    assert_eq!(messages.len(), 2, "{body}");
+    assert_eq!(messages[0], "property foo should not exist");
+    assert!(messages[1].as_str().unwrap().contains("email"), "{body}");
+    // A missing required property, in HighLevel's words.
+    let answer = raw(&mock, Some(TOKEN), r#"{"email":"a@x.com"}"#).await;
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["message"], json!(["locationId should not be empty"]));
+    let answer = raw(&mock, Some(TOKEN), r#"{"locationId":"#).await;
+    assert_eq!(answer.status(), 400);
+    check_headers(&answer);
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["error"], "Bad Request", "{body}");
+    let answer = raw(
+        &mock,
+        Some(TOKEN),
+        r#"{"locationId":"loc","email":"a@x.com","gender":"female","tags":[]}"#,
     )
     .await;
     assert_eq!(answer.status(), 200);
     check_headers(&answer);
     assert_eq!(answer.headers()["x-ratelimit-max"], "100");
+    // The answer is the stored contact, with what the spec's `Contact` does not declare.
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["contact"]["gender"], "female", "{body}");
+    assert_eq!(body["contact"]["tags"], json!([]), "{body}");
+
+    // The headers the spec fixes for the operation, named as HTTP writes them.
+    let answer = reqwest::Client::new()
+        .post(format!("{}/contacts/upsert", mock.url()))
+        .bearer_auth(TOKEN)
+        .json(&json!({"locationId": "loc"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 400);
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(
+        body["message"],
+        "Version header is missing or not supported"
+    );
 }
 
 #[tokio::test]

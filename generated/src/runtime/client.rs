@@ -29,6 +29,16 @@ pub struct OperationPolicy {
     pub retry: RetryRule,
 }
 
+impl OperationPolicy {
+    /// The operation of `table` (a crate's `OPERATIONS`) with this method name.
+    pub fn find(
+        table: &'static [OperationPolicy],
+        operation_id: &str,
+    ) -> Option<&'static OperationPolicy> {
+        table.iter().find(|op| op.operation_id == operation_id)
+    }
+}
+
 /// Per-client state the request hook needs.
 #[derive(Clone)]
 pub struct Inner {
@@ -56,10 +66,8 @@ impl Inner {
         self.limiter.budget()
     }
 
-    fn operation(&self, operation_id: &str) -> Option<&OperationPolicy> {
-        self.operations
-            .iter()
-            .find(|op| op.operation_id == operation_id)
+    fn operation(&self, operation_id: &str) -> Option<&'static OperationPolicy> {
+        OperationPolicy::find(self.operations, operation_id)
     }
 
     /// Whether `operation_id`'s request with this JSON body may be sent
@@ -80,12 +88,11 @@ impl Inner {
         if let Some(fields) = &self.matched_fields {
             return fields.clone();
         }
-        match self.operation(operation_id).map(|op| op.retry) {
-            Some(RetryRule::WhenBody { all_present, .. }) => {
-                all_present.iter().map(|name| (*name).to_owned()).collect()
-            }
-            _ => Vec::new(),
-        }
+        self.operation(operation_id)
+            .map_or(&[][..], |op| op.retry.all_present())
+            .iter()
+            .map(|name| (*name).to_owned())
+            .collect()
     }
 
     /// Sends `request`, and sends it again while the failure is transient

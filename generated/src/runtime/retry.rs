@@ -33,6 +33,26 @@ pub enum RetryRule {
 }
 
 impl RetryRule {
+    /// `all-present`: the body fields that must all have a value for a repeat
+    /// to be safe (for an upsert, the fields the server matches on); none for
+    /// the other rules.
+    pub fn all_present(self) -> &'static [&'static str] {
+        match self {
+            RetryRule::WhenBody { all_present, .. } => all_present,
+            _ => &[],
+        }
+    }
+
+    /// `not-true`: the body fields that make a repeat unsafe when `true` (for
+    /// an upsert, a request for a new record whatever matches); none for the
+    /// other rules.
+    pub fn not_true(self) -> &'static [&'static str] {
+        match self {
+            RetryRule::WhenBody { not_true, .. } => not_true,
+            _ => &[],
+        }
+    }
+
     /// Whether a request with this JSON body (`None`: no body, or not
     /// JSON) may be repeated after it may have been applied. `matched`, when
     /// the caller declared it, replaces the rule's `all_present`.
