@@ -314,7 +314,8 @@ fn allow_typify_variant_names(types: &mut [Item]) {
 /// Properties whose names differ only in case or punctuation (`id`, `Id`,
 /// `ID`) become one Rust field name in typify's output. The field whose
 /// name is its wire name keeps it (else the first); the others get `_2`,
-/// `_3`… Each keeps its `#[serde(rename)]`, so the wire is unchanged.
+/// `_3`… (`self_` and `Self`'s `self_` give `self_2`), skipping names another
+/// field has. Each keeps its `#[serde(rename)]`, so the wire is unchanged.
 fn dedupe_field_names(types: &mut [Item]) {
     for item in types {
         let Item::Struct(item) = item else { continue };
@@ -327,10 +328,13 @@ fn dedupe_field_names(types: &mut [Item]) {
                 groups.entry(ident.to_string()).or_default().push(index);
             }
         }
+        let mut taken: BTreeSet<String> = groups.keys().cloned().collect();
         for (ident, indices) in groups {
             if indices.len() < 2 {
                 continue;
             }
+            // A keyword's escape (`self_`) takes the suffix without a second `_`.
+            let base = ident.trim_end_matches('_');
             let renamed = |field: &syn::Field| wire_name(field) != ident;
             let keeper = indices
                 .iter()
@@ -345,8 +349,13 @@ fn dedupe_field_names(types: &mut [Item]) {
                     // name differs from its wire name.
                     continue;
                 }
-                field.ident = Some(quote::format_ident!("{ident}_{n}"));
+                let name = (n..)
+                    .map(|n| format!("{base}_{n}"))
+                    .find(|name| !taken.contains(name))
+                    .expect("some suffix is free");
                 n += 1;
+                taken.insert(name.clone());
+                field.ident = Some(quote::format_ident!("{name}"));
             }
         }
     }
