@@ -133,3 +133,45 @@ fn counterpart(old_ops: &[Operation], new_ops: &[Operation], new_op: &Operation)
             })
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// One operation whose answer holds the schema `Setting` twice.
+    fn spec(statuses: Value) -> Value {
+        json!({
+            "paths": {"/a": {"get": {"operationId": "getA", "responses": {"200": {
+                "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "email": {"$ref": "#/components/schemas/Setting"},
+                    "sms": {"$ref": "#/components/schemas/Setting"},
+                }}}},
+            }}}}},
+            "components": {"schemas": {"Setting": {"type": "object", "properties": {
+                "status": {"type": "string", "enum": statuses},
+            }}}},
+        })
+    }
+
+    #[test]
+    fn a_change_at_several_places_of_an_operation_is_reported_once_with_a_count() {
+        let old = spec(json!(["active"]));
+        let new = spec(json!(["active", "paused"]));
+        let changes = spec_changes(&old, &new);
+        let [change] = changes.as_slice() else {
+            panic!("{changes:?}");
+        };
+        assert_eq!(
+            change.pointer,
+            "/components/schemas/Setting/properties/status/enum/1"
+        );
+        assert_eq!(
+            change.message,
+            "`200` response field `email.status` allows new value `paused` (and at 1 more place \
+             of this operation): response enums are `#[non_exhaustive]` and already kept such a \
+             value as `Unknown`"
+        );
+    }
+}
