@@ -47,7 +47,7 @@ fn member_name(spec: &str) -> String {
 
 fn generate(spec: &str) -> Result<GeneratedCrate, String> {
     let config = xtask::CodegenConfig::named(&format!("corpus-{}", member_name(spec)));
-    xtask::generate(
+    xtask::generate_spec(
         &corpus_dir().join(spec),
         &format!("tests/corpus/{spec}"),
         &config,
@@ -112,7 +112,7 @@ fn highlevel_official_spec_quirks_are_repaired_with_notes() {
     // The same input gives the same bytes.
     assert_eq!(generated, generate(spec).unwrap());
     // Strict mode refuses what the default repairs.
-    let strict = xtask::generate(
+    let strict = xtask::generate_spec(
         &corpus_dir().join(spec),
         &format!("tests/corpus/{spec}"),
         &xtask::CodegenConfig::named("strict").strict(true),

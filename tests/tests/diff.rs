@@ -23,12 +23,12 @@ fn config() -> xtask::CodegenConfig {
 /// The full report, both crates generated, for two documents.
 fn full_report(old: &str, new: &str) -> xtask::diff::Report {
     let resolver = xtask::FileResolver::beside(&xtask::repo_root().join(xtask::SPEC));
-    xtask::diff::compare(
-        xtask::diff::Side {
+    xtask::diff::build_report(
+        xtask::diff::SpecInput {
             document: &SpecDocument::new("old.yaml", old),
             resolver: &resolver,
         },
-        xtask::diff::Side {
+        xtask::diff::SpecInput {
             document: &SpecDocument::new(xtask::SPEC, new),
             resolver: &resolver,
         },
@@ -526,7 +526,7 @@ fn every_mutation_gets_its_class_in_both_directions() {
             ("forward", &old, &new, mutation.forward),
             ("backward", &new, &old, mutation.backward),
         ] {
-            let changes = xtask::diff::spec::compare(from, to);
+            let changes = xtask::diff::spec::spec_changes(from, to);
             if changes.is_empty() || changes.iter().any(|c| c.class != expected) {
                 failures.push_str(&format!(
                     "{} ({direction}): expected only {expected:?}, got:\n{}",
@@ -546,10 +546,10 @@ fn every_change_points_into_the_document_it_names() {
         (mutation.setup)(&mut old);
         let mut new = old.clone();
         (mutation.edit)(&mut new);
-        for change in xtask::diff::spec::compare(&old, &new) {
+        for change in xtask::diff::spec::spec_changes(&old, &new) {
             let document = match change.document {
-                xtask::diff::spec::Document::Old => &old,
-                xtask::diff::spec::Document::New => &new,
+                xtask::diff::spec::Side::Old => &old,
+                xtask::diff::spec::Side::New => &new,
             };
             assert!(
                 document.pointer(&change.pointer).is_some(),
@@ -604,7 +604,7 @@ fn moving_a_schema_into_components_reports_nothing() {
         json!({"$ref": "#/components/schemas/Tags"}),
     );
     for (from, to) in [(&old, &new), (&new, &old)] {
-        let changes = xtask::diff::spec::compare(from, to);
+        let changes = xtask::diff::spec::spec_changes(from, to);
         assert!(changes.is_empty(), "{}", describe(&changes));
     }
 }
@@ -684,9 +684,9 @@ fn applying_a_report_bumps_the_version_and_writes_the_changelog_into_the_crate()
     assert!(changelog.contains("`email` became required"), "{changelog}");
 
     // What was written is what generation produces: the freshness check holds.
-    let generated = xtask::generate_repo(&root, &config).unwrap();
+    let generated = xtask::repo_crate(&root, &config).unwrap();
     assert!(
-        xtask::compare(&root.join(xtask::GENERATED), &generated)
+        xtask::stale_files(&root.join(xtask::GENERATED), &generated)
             .unwrap()
             .is_empty()
     );
@@ -783,11 +783,11 @@ fn every_corpus_spec_compared_with_itself_reports_no_change() {
             std::fs::read(&path).unwrap(),
         );
         let resolver = xtask::FileResolver::beside(&path);
-        let side = || xtask::diff::Side {
+        let side = || xtask::diff::SpecInput {
             document: &document,
             resolver: &resolver,
         };
-        let report = xtask::diff::compare(side(), side(), &config(), "0.1.0")
+        let report = xtask::diff::build_report(side(), side(), &config(), "0.1.0")
             .unwrap_or_else(|e| panic!("{spec}: {e}"));
         assert!(report.changes.is_empty(), "{spec}: {:?}", report.changes);
         assert!(report.rust_api.is_empty(), "{spec}: {:?}", report.rust_api);

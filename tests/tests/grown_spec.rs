@@ -124,7 +124,7 @@ fn build_scratch(root: &Path) -> PathBuf {
     let spec_path = scratch.join(xtask::SPEC);
     std::fs::write(&spec_path, grown_spec(root)).unwrap();
     let config = xtask::CodegenConfig::read(&root.join(xtask::CODEGEN_CONFIG)).unwrap();
-    let generated = xtask::generate(&spec_path, xtask::SPEC, &config).unwrap();
+    let generated = xtask::generate_spec(&spec_path, xtask::SPEC, &config).unwrap();
     xtask::write_atomically(&scratch.join("generated"), &generated).unwrap();
     copy_tool(root, "cli", &scratch);
     copy_tool(root, "mock", &scratch);

@@ -126,7 +126,7 @@ impl CorpusDriver {
     fn start() -> Self {
         let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
         let generate = |spec: &str, name: &str| {
-            let generated = xtask::generate(
+            let generated = xtask::generate_spec(
                 &corpus.join(spec),
                 &format!("tests/corpus/{spec}"),
                 &xtask::CodegenConfig::named(name),

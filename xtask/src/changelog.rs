@@ -7,16 +7,17 @@
 
 use std::path::Path;
 
+use anyhow::Context;
 use codegen::GeneratedCrate;
 
-use crate::{CHANGELOG, REGENERATE, Result};
+use crate::{CHANGELOG, REGENERATE};
 
 /// Where the changelog goes in the generated crate.
 const IN_CRATE: &str = "CHANGELOG.md";
 const TITLE: &str = "# Changelog";
 
 /// Adds `spec/CHANGELOG.md`, if there is one, to the crate.
-pub fn attach(root: &Path, generated: &mut GeneratedCrate) -> Result<()> {
+pub fn attach(root: &Path, generated: &mut GeneratedCrate) -> anyhow::Result<()> {
     let path = root.join(CHANGELOG);
     match std::fs::read_to_string(&path) {
         Ok(text) => {
@@ -29,7 +30,7 @@ pub fn attach(root: &Path, generated: &mut GeneratedCrate) -> Result<()> {
             Ok(())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("{}: {e}", path.display()).into()),
+        Err(e) => Err(e).with_context(|| path.display().to_string()),
     }
 }
 

@@ -1,5 +1,6 @@
 use std::path::Path;
 
+use anyhow::Context;
 use serde::Deserialize;
 
 /// `spec/codegen.toml`: what the generated crate needs that a spec does not
@@ -27,9 +28,9 @@ struct Package {
 }
 
 impl CodegenConfig {
-    pub fn read(path: &Path) -> crate::Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()).into())
+    pub fn read(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+        Self::parse(&text).with_context(|| path.display().to_string())
     }
 
     /// Settings for a crate named `name`, as `--spec/--out` use without a
@@ -66,7 +67,7 @@ impl CodegenConfig {
         &self.package.version
     }
 
-    pub fn parse(text: &str) -> crate::Result<Self> {
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
         Ok(toml::from_str(text)?)
     }
 
@@ -104,34 +105,18 @@ impl CodegenConfig {
     }
 }
 
-/// `text`, a `codegen.toml`, with the crate's version set to `version`. Only
-/// that line changes, so comments and layout stay.
-pub fn with_version(text: &str, version: &str) -> crate::Result<String> {
-    let mut table = String::new();
-    let mut replaced = false;
-    let mut out = String::new();
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            table = trimmed.to_owned();
-        }
-        let is_version = table == "[crate]"
-            && trimmed
-                .split_once('=')
-                .is_some_and(|(key, _)| key.trim() == "version");
-        if is_version && !replaced {
-            let newline = if line.ends_with('\n') { "\n" } else { "" };
-            out.push_str(&format!("version = \"{version}\"{newline}"));
-            replaced = true;
-        } else {
-            out.push_str(line);
-        }
-    }
-    let parsed = CodegenConfig::parse(&out)?;
-    if !replaced || parsed.version() != version {
-        return Err("no `version = \"...\"` line in its `[crate]` table".into());
-    }
-    Ok(out)
+/// `text`, a `codegen.toml`, with the crate's version set to `version`.
+/// Only that line changes, so comments and layout stay.
+pub fn with_version(text: &str, version: &str) -> anyhow::Result<String> {
+    let mut document: toml_edit::DocumentMut = text.parse()?;
+    let current = document
+        .get_mut("crate")
+        .and_then(toml_edit::Item::as_table_like_mut)
+        .and_then(|table| table.get_mut("version"))
+        .filter(|item| item.is_str())
+        .context("no `version = \"...\"` in its `[crate]` table")?;
+    *current = toml_edit::value(version);
+    Ok(document.to_string())
 }
 
 #[cfg(test)]

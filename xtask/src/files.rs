@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use codegen::GeneratedCrate;
 
 /// Entries of an output folder that are not generated but belong to a user
@@ -38,15 +39,16 @@ impl std::fmt::Display for Drift {
     }
 }
 
-/// Compares `dir` with `generated`, ignoring line-ending differences.
-pub fn compare(dir: &Path, generated: &GeneratedCrate) -> crate::Result<Drift> {
+/// The files of `dir` that are not what `generated` holds, ignoring
+/// line-ending differences.
+pub fn stale_files(dir: &Path, generated: &GeneratedCrate) -> anyhow::Result<Drift> {
     let mut drift = Drift::default();
     for (path, text) in &generated.files {
         match fs::read_to_string(dir.join(path)) {
             Ok(on_disk) if on_disk.replace("\r\n", "\n") == *text => {}
             Ok(_) => drift.changed.push(path.clone()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => drift.missing.push(path.clone()),
-            Err(e) => return Err(format!("{}: {e}", dir.join(path).display()).into()),
+            Err(e) => return Err(e).with_context(|| dir.join(path).display().to_string()),
         }
     }
     if dir.exists() {
@@ -59,7 +61,7 @@ pub fn compare(dir: &Path, generated: &GeneratedCrate) -> crate::Result<Drift> {
     Ok(drift)
 }
 
-fn list_files(root: &Path, dir: &Path) -> crate::Result<Vec<String>> {
+fn list_files(root: &Path, dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
@@ -85,10 +87,10 @@ fn list_files(root: &Path, dir: &Path) -> crate::Result<Vec<String>> {
 /// staging folder beside it, which then takes `dir`'s place by rename, so
 /// `dir` is either wholly old or wholly new. `target/` and `Cargo.lock`
 /// carry over.
-pub fn write_atomically(dir: &Path, generated: &GeneratedCrate) -> crate::Result<()> {
+pub fn write_atomically(dir: &Path, generated: &GeneratedCrate) -> anyhow::Result<()> {
     let name = dir
         .file_name()
-        .ok_or_else(|| format!("{}: not a folder name", dir.display()))?;
+        .with_context(|| format!("{}: not a folder name", dir.display()))?;
     let parent = match dir.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
         _ => PathBuf::from("."),

@@ -8,9 +8,11 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::{Result, SPEC};
+use anyhow::{Context, bail};
 
-pub fn run_all(root: &Path) -> Result<()> {
+use crate::SPEC;
+
+pub fn run_all(root: &Path) -> anyhow::Result<()> {
     install_tools(root)?;
     let tools = root.join("tools");
     let redocly = tools.join("node_modules/.bin/redocly");
@@ -86,7 +88,7 @@ pub fn run_all(root: &Path) -> Result<()> {
 
 /// Installs the peers that `#[ignore]`d tests need, or fails naming how to
 /// install what is missing.
-fn install_tools(root: &Path) -> Result<()> {
+fn install_tools(root: &Path) -> anyhow::Result<()> {
     for (program, how) in [
         (
             "npm",
@@ -98,7 +100,7 @@ fn install_tools(root: &Path) -> Result<()> {
         ),
     ] {
         if Command::new(program).arg("--version").output().is_err() {
-            return Err(format!("`{program}` is missing: {how}").into());
+            bail!("`{program}` is missing: {how}");
         }
     }
     let tools = root.join("tools");
@@ -134,15 +136,14 @@ fn install_tools(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn step(dir: &Path, name: &str, command: &mut Command) -> Result<()> {
+fn step(dir: &Path, name: &str, command: &mut Command) -> anyhow::Result<()> {
     eprintln!("==> {name}");
     let status = command
         .current_dir(dir)
         .status()
-        .map_err(|e| format!("{name}: could not start {:?}: {e}", command.get_program()))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{name} failed ({status})").into())
+        .with_context(|| format!("{name}: could not start {:?}", command.get_program()))?;
+    if !status.success() {
+        bail!("{name} failed ({status})");
     }
+    Ok(())
 }

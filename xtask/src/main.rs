@@ -1,6 +1,7 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use xtask::{CODEGEN_CONFIG, CodegenConfig, GENERATED, REGENERATE, SPEC, repo_root};
 
@@ -75,65 +76,16 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.task) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn run(task: Task) -> xtask::Result<ExitCode> {
     let root = repo_root();
-    match task {
+    let done = match cli.task {
         Task::Generate {
             spec: Some(spec),
             out: Some(out),
             name,
             strict,
-        } => {
-            let name = match name {
-                Some(name) => name,
-                None => out
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .ok_or("--out must name a folder, or give --name")?,
-            };
-            let config = CodegenConfig::named(&name);
-            let config = config.strict(strict);
-            let generated = xtask::generate(&spec, &spec.to_string_lossy(), &config)?;
-            for note in &generated.notes {
-                eprintln!("note: {note}");
-            }
-            xtask::write_atomically(&out, &generated)?;
-            eprintln!(
-                "wrote crate `{name}` ({} files) to {}",
-                generated.files.len(),
-                out.display()
-            );
-        }
-        Task::Generate { name, strict, .. } => {
-            let mut config = CodegenConfig::read(&root.join(xtask::CODEGEN_CONFIG))?.strict(strict);
-            if let Some(name) = name {
-                config = config.with_name(&name);
-            }
-            if xtask::regenerate(&root, &config)? {
-                eprintln!("regenerated {GENERATED}/ from {SPEC}");
-            } else {
-                eprintln!("{GENERATED}/ is already up to date with {SPEC}");
-            }
-        }
-        Task::Check => {
-            let drift = xtask::compare(&root.join(GENERATED), &xtask::generate_repo_crate()?)?;
-            if !drift.is_empty() {
-                eprintln!(
-                    "{GENERATED}/ is stale: it is not what {SPEC} produces.\n{drift}Run `{REGENERATE}` and commit the result."
-                );
-                return Ok(ExitCode::FAILURE);
-            }
-            eprintln!("{GENERATED}/ is fresh");
-        }
+        } => generate_into(&spec, &out, name, strict),
+        Task::Generate { name, strict, .. } => refresh_generated(&root, name, strict),
+        Task::Check => check_fresh(&root),
         Task::Diff {
             base,
             old,
@@ -142,93 +94,153 @@ fn run(task: Task) -> xtask::Result<ExitCode> {
             fail_on_breaking,
             apply,
         } => {
-            let config = CodegenConfig::read(&root.join(CODEGEN_CONFIG))?;
-            type Sided = (codegen::SpecDocument, Box<dyn codegen::Resolver>);
-            let (old, new, current_version): (Sided, Sided, String) = match (base, old, new) {
-                (Some(base), _, _) => {
-                    let old = git_show(&root, &base, SPEC)?;
-                    // The version the edit starts from is the base's, so
-                    // `--apply` gives the same result when run again.
-                    let version = git_show(&root, &base, CODEGEN_CONFIG)
-                        .ok()
-                        .and_then(|text| CodegenConfig::parse(&String::from_utf8_lossy(&text)).ok())
-                        .map_or_else(|| config.version().to_owned(), |c| c.version().to_owned());
-                    let new = read(&root.join(SPEC))?;
-                    (
-                        // The base's external refs come from the base too.
-                        (
-                            codegen::SpecDocument::new(format!("{SPEC}@{base}"), old),
-                            Box::new(xtask::GitResolver::beside(&root, &base, SPEC)),
-                        ),
-                        (
-                            codegen::SpecDocument::new(SPEC, new),
-                            Box::new(xtask::FileResolver::beside(&root.join(SPEC))),
-                        ),
-                        version,
-                    )
-                }
-                (None, Some(old), Some(new)) => (
-                    (
-                        codegen::SpecDocument::new(old.to_string_lossy(), read(&old)?),
-                        Box::new(xtask::FileResolver::beside(&old)),
-                    ),
-                    (
-                        codegen::SpecDocument::new(new.to_string_lossy(), read(&new)?),
-                        Box::new(xtask::FileResolver::beside(&new)),
-                    ),
-                    config.version().to_owned(),
-                ),
+            let sides = match (base, old, new) {
+                (Some(base), _, _) => Sides::Base(base),
+                (None, Some(old), Some(new)) => Sides::Files { old, new },
                 _ => unreachable!("clap requires --base, or --old with --new"),
             };
-            let report = xtask::diff::compare(
-                xtask::diff::Side {
-                    document: &old.0,
-                    resolver: old.1.as_ref(),
-                },
-                xtask::diff::Side {
-                    document: &new.0,
-                    resolver: new.1.as_ref(),
-                },
-                &config,
-                &current_version,
-            )?;
-            print!(
-                "{}",
-                match format {
-                    Format::Markdown => xtask::diff::report::markdown(&report),
-                    Format::Json => xtask::diff::report::json(&report),
-                }
-            );
-            if apply {
-                xtask::diff::apply(&root, &report)?;
-            }
-            if fail_on_breaking && report.has_breaking() {
-                return Ok(ExitCode::from(EXIT_BREAKING));
-            }
+            report_diff(&root, sides, format, fail_on_breaking, apply)
         }
-        Task::Test => xtask::gates::run_all(&root)?,
+        Task::Test => xtask::gates::run_all(&root).map(|()| ExitCode::SUCCESS),
+    };
+    done.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::FAILURE
+    })
+}
+
+/// `generate --spec --out`: any spec into any folder.
+fn generate_into(
+    spec: &Path,
+    out: &Path,
+    name: Option<String>,
+    strict: bool,
+) -> anyhow::Result<ExitCode> {
+    let name = match name {
+        Some(name) => name,
+        None => out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .context("--out must name a folder, or give --name")?,
+    };
+    let config = CodegenConfig::named(&name).strict(strict);
+    let generated = xtask::generate_spec(spec, &spec.to_string_lossy(), &config)?;
+    for note in &generated.notes {
+        eprintln!("note: {note}");
+    }
+    xtask::write_atomically(out, &generated)?;
+    eprintln!(
+        "wrote crate `{name}` ({} files) to {}",
+        generated.files.len(),
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `generate`: `generated/` from `spec/`.
+fn refresh_generated(root: &Path, name: Option<String>, strict: bool) -> anyhow::Result<ExitCode> {
+    let mut config = CodegenConfig::read(&root.join(CODEGEN_CONFIG))?.strict(strict);
+    if let Some(name) = name {
+        config = config.with_name(&name);
+    }
+    if xtask::regenerate_if_stale(root, &config)? {
+        eprintln!("regenerated {GENERATED}/ from {SPEC}");
+    } else {
+        eprintln!("{GENERATED}/ is already up to date with {SPEC}");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn read(path: &std::path::Path) -> xtask::Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()).into())
+/// `check`: fails when `generated/` is stale.
+fn check_fresh(root: &Path) -> anyhow::Result<ExitCode> {
+    let drift = xtask::stale_files(&root.join(GENERATED), &xtask::expected_generated()?)?;
+    if !drift.is_empty() {
+        eprintln!(
+            "{GENERATED}/ is stale: it is not what {SPEC} produces.\n{drift}Run `{REGENERATE}` and commit the result."
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    eprintln!("{GENERATED}/ is fresh");
+    Ok(ExitCode::SUCCESS)
 }
 
-/// A file's content at a git ref, by its repository-relative path.
-fn git_show(root: &std::path::Path, reference: &str, path: &str) -> xtask::Result<Vec<u8>> {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["show", &format!("{reference}:{path}")])
-        .output()
-        .map_err(|e| format!("could not run git: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "git show {reference}:{path}: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        )
-        .into());
+/// The two specs `diff` compares.
+enum Sides {
+    /// `spec/` at a git ref, and in the working tree.
+    Base(String),
+    /// Two files.
+    Files { old: PathBuf, new: PathBuf },
+}
+
+/// A spec document with where its external `$ref`s are read from.
+struct LoadedSpec {
+    document: codegen::SpecDocument,
+    resolver: Box<dyn codegen::Resolver>,
+}
+
+impl LoadedSpec {
+    /// The spec file at `path`, named `name` in messages.
+    fn file(path: &Path, name: &str) -> anyhow::Result<Self> {
+        let bytes = std::fs::read(path).with_context(|| path.display().to_string())?;
+        Ok(LoadedSpec {
+            document: codegen::SpecDocument::new(name, bytes),
+            resolver: Box::new(xtask::FileResolver::beside(path)),
+        })
     }
-    Ok(output.stdout)
+
+    fn input(&self) -> xtask::diff::SpecInput<'_> {
+        xtask::diff::SpecInput {
+            document: &self.document,
+            resolver: self.resolver.as_ref(),
+        }
+    }
+}
+
+/// `diff`: prints the report, applies it when asked, and exits with
+/// `EXIT_BREAKING` when asked to fail on a breaking change.
+fn report_diff(
+    root: &Path,
+    sides: Sides,
+    format: Format,
+    fail_on_breaking: bool,
+    apply: bool,
+) -> anyhow::Result<ExitCode> {
+    let config = CodegenConfig::read(&root.join(CODEGEN_CONFIG))?;
+    let (old, new, current_version) = match sides {
+        Sides::Base(base) => {
+            let old = xtask::git_show(root, &base, SPEC)?;
+            // The version the edit starts from is the base's, so
+            // `--apply` gives the same result when run again.
+            let version = xtask::git_show(root, &base, CODEGEN_CONFIG)
+                .ok()
+                .and_then(|text| CodegenConfig::parse(&String::from_utf8_lossy(&text)).ok())
+                .map_or_else(|| config.version().to_owned(), |c| c.version().to_owned());
+            let old = LoadedSpec {
+                document: codegen::SpecDocument::new(format!("{SPEC}@{base}"), old),
+                // The base's external refs come from the base too.
+                resolver: Box::new(xtask::GitResolver::beside(root, &base, SPEC)),
+            };
+            (old, LoadedSpec::file(&root.join(SPEC), SPEC)?, version)
+        }
+        Sides::Files { old, new } => (
+            LoadedSpec::file(&old, &old.to_string_lossy())?,
+            LoadedSpec::file(&new, &new.to_string_lossy())?,
+            config.version().to_owned(),
+        ),
+    };
+    let report = xtask::diff::build_report(old.input(), new.input(), &config, &current_version)?;
+    print!(
+        "{}",
+        match format {
+            Format::Markdown => xtask::diff::report::markdown(&report),
+            Format::Json => xtask::diff::report::json(&report),
+        }
+    );
+    if apply {
+        xtask::diff::apply(root, &report)?;
+    }
+    if fail_on_breaking && report.has_breaking() {
+        return Ok(ExitCode::from(EXIT_BREAKING));
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,17 +4,22 @@
 
 use std::path::Path;
 
+use anyhow::Context;
 use codegen::GeneratedCrate;
 
-use crate::{CodegenConfig, REGENERATE, Result};
+use crate::{CodegenConfig, REGENERATE};
 
 pub const LICENCES: [&str; 2] = ["LICENSE-MIT", "LICENSE-APACHE"];
 
-pub fn attach(root: &Path, config: &CodegenConfig, generated: &mut GeneratedCrate) -> Result<()> {
+pub fn attach(
+    root: &Path,
+    config: &CodegenConfig,
+    generated: &mut GeneratedCrate,
+) -> anyhow::Result<()> {
     let read = |name: &str| {
         std::fs::read_to_string(root.join(name))
             .map(|text| text.replace("\r\n", "\n"))
-            .map_err(|e| format!("{}: {e}", root.join(name).display()))
+            .with_context(|| root.join(name).display().to_string())
     };
     if let Some(readme) = config.readme() {
         let preamble = format!(

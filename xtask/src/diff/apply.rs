@@ -5,32 +5,33 @@
 use std::fmt::Write;
 use std::path::Path;
 
+use anyhow::Context;
+
 use super::Report;
+use super::bump::Semver;
 use super::rules::Class;
-use super::semver::Semver;
-use crate::{CHANGELOG, CODEGEN_CONFIG, CodegenConfig, Result, changelog};
+use crate::{CHANGELOG, CODEGEN_CONFIG, CodegenConfig, changelog};
 
 /// Applies `report` to the repository at `root`. Applying it again gives
 /// the same files: the version is set, not incremented, and the entry for
 /// that version is replaced.
-pub fn apply(root: &Path, report: &Report) -> Result<()> {
+pub fn apply(root: &Path, report: &Report) -> anyhow::Result<()> {
     if report.semver == Semver::None {
         eprintln!("nothing to apply: the generated crate stays the same");
         return Ok(());
     }
     let next = &report.version.next;
     let config_path = root.join(CODEGEN_CONFIG);
-    let config_text = std::fs::read_to_string(&config_path)
-        .map_err(|e| format!("{}: {e}", config_path.display()))?;
-    let updated = crate::config::with_version(&config_text, next)
-        .map_err(|e| format!("{}: {e}", config_path.display()))?;
+    let in_config = || config_path.display().to_string();
+    let config_text = std::fs::read_to_string(&config_path).with_context(in_config)?;
+    let updated = crate::config::with_version(&config_text, next).with_context(in_config)?;
     std::fs::write(&config_path, updated)?;
 
     let changelog_path = root.join(CHANGELOG);
     let existing = match std::fs::read_to_string(&changelog_path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(format!("{}: {e}", changelog_path.display()).into()),
+        Err(e) => return Err(e).with_context(|| changelog_path.display().to_string()),
     };
     std::fs::write(
         &changelog_path,
@@ -38,7 +39,7 @@ pub fn apply(root: &Path, report: &Report) -> Result<()> {
     )?;
 
     let config = CodegenConfig::read(&config_path)?;
-    let regenerated = if crate::regenerate(root, &config)? {
+    let regenerated = if crate::regenerate_if_stale(root, &config)? {
         "regenerated"
     } else {
         "already up to date:"

@@ -4,26 +4,27 @@
 //! Two views of the same edit: `spec` walks both documents operation by
 //! operation and classes each change with the rules in `rules`; `rust_api`
 //! generates both crates in memory and compares their public surfaces.
-//! `semver` turns both into a version bump, `report` prints them, and
-//! `apply` writes the bump and a changelog entry.
+//! `bump` turns both into a semver level and the next version, `report`
+//! prints them, and `apply` writes the bump and a changelog entry.
 
 mod apply;
+pub mod bump;
 pub mod report;
 pub mod rules;
 pub mod rust_api;
-pub mod semver;
 pub mod spec;
 
+use anyhow::Context;
 use codegen::{GeneratedCrate, SpecDocument};
 use serde::Serialize;
 
 pub use apply::{apply, changelog_entry};
+pub use bump::{Semver, VersionBump};
 pub use rules::Class;
 pub use rust_api::ApiChange;
-pub use semver::Semver;
 pub use spec::SpecChange;
 
-use crate::{CodegenConfig, Result};
+use crate::CodegenConfig;
 
 /// Everything `cargo xtask diff` reports.
 #[derive(Debug, Clone, Serialize)]
@@ -34,14 +35,6 @@ pub struct Report {
     #[serde(rename = "crate")]
     pub crate_name: String,
     pub version: VersionBump,
-}
-
-/// The generated crate's version before the edit and after the bump the
-/// report calls for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VersionBump {
-    pub current: String,
-    pub next: String,
 }
 
 impl Report {
@@ -56,25 +49,27 @@ impl Report {
 }
 
 /// One version of a spec, with where its external `$ref`s are read from.
-pub struct Side<'a> {
+pub struct SpecInput<'a> {
     pub document: &'a SpecDocument,
     pub resolver: &'a dyn codegen::Resolver,
 }
 
-/// Compares two versions of a spec. Both crates are generated the way
-/// `generate` makes them, with `config` and each side's resolver, under the
+/// The report on two versions of a spec: their spec changes, the changes
+/// of the generated crate's Rust API, and the version bump those call for.
+/// Both crates are generated the way `cargo xtask generate` makes them,
+/// with `config` and each side's resolver, under the
 /// new document's name, so that only the specs tell them apart;
 /// `current_version` is the crate's version before the edit.
-pub fn compare(
-    old: Side<'_>,
-    new: Side<'_>,
+pub fn build_report(
+    old: SpecInput<'_>,
+    new: SpecInput<'_>,
     config: &CodegenConfig,
     current_version: &str,
-) -> Result<Report> {
-    let (old_value, _) = codegen::bundled_document(old.document, old.resolver)
-        .map_err(|e| format!("in the old spec: {e}"))?;
+) -> anyhow::Result<Report> {
+    let (old_value, _) =
+        codegen::bundled_document(old.document, old.resolver).context("in the old spec")?;
     let (new_value, _) = codegen::bundled_document(new.document, new.resolver)?;
-    let changes = spec::compare(&old_value, &new_value);
+    let changes = spec::spec_changes(&old_value, &new_value);
 
     let generator = codegen::Generator::new(config.settings());
     let old_as_new = SpecDocument::new(new.document.name.clone(), old.document.bytes.clone());
@@ -86,11 +81,11 @@ pub fn compare(
             new_crate,
         )
     });
-    let old_crate = old_crate.map_err(|e| format!("in the old spec: {e}"))?;
+    let old_crate = old_crate.context("in the old spec")?;
     let new_crate = new_crate?;
     let old_surface = codegen::surface::public_api(&old_crate.files)?;
     let new_surface = codegen::surface::public_api(&new_crate.files)?;
-    let rust_api = rust_api::compare(&old_surface, &new_surface);
+    let rust_api = rust_api::api_changes(&old_surface, &new_surface);
 
     let mut report = Report {
         changes,
@@ -104,7 +99,7 @@ pub fn compare(
     };
     let text_differs = !same_tokens(&old_crate, &new_crate);
     report.semver = Semver::of(report.classes(), text_differs);
-    report.version.next = semver::bump(current_version, report.semver)?;
+    report.version.next = bump::next_version(current_version, report.semver)?;
     Ok(report)
 }
 

@@ -3,9 +3,9 @@
 use std::fmt::Write;
 
 use super::Report;
+use super::bump::Semver;
 use super::rules::Class;
-use super::semver::Semver;
-use super::spec::Document;
+use super::spec::Side;
 
 pub fn json(report: &Report) -> String {
     serde_json::to_string_pretty(report).expect("a report serializes") + "\n"
@@ -63,8 +63,8 @@ pub fn markdown(report: &Report) -> String {
             );
         }
         let side = match change.document {
-            Document::New => "",
-            Document::Old => " (old spec)",
+            Side::New => "",
+            Side::Old => " (old spec)",
         };
         let _ = writeln!(
             out,

@@ -3,6 +3,8 @@
 //! now accepts and returns) and in Rust (what still compiles against the
 //! regenerated types). A change is breaking when either breaks.
 //!
+//! The table is split by the element that changed: operations, parameters,
+//! bodies, responses, fields, enums and security, one function each.
 //! Which generated types are exhaustive is the generator's decision; the
 //! table reads it from `codegen::rules`.
 
@@ -19,277 +21,343 @@ pub enum Class {
     NonBreaking,
 }
 
-impl Class {
-    pub fn label(self) -> &'static str {
-        match self {
-            Class::Breaking => "breaking",
-            Class::NonBreaking => "non-breaking",
-        }
-    }
-}
-
-/// Which way the changed data flows: what callers send, or what they
-/// receive. Widening what is sent is safe; widening what is received is not.
+/// Which way the changed value flows: in what callers send, or in what
+/// they receive. Widening what is sent is safe; widening what is received
+/// is not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Request,
-    Response,
+pub enum Flow {
+    Sent,
+    Received,
 }
 
-/// What changed in an operation. `rust_type_changes` says whether the
-/// generated field's type flips between `T` and `Option<T>`.
+/// What changed in an operation, by the element that changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    OperationAdded,
-    OperationRemoved,
+    Operation(OperationChange),
+    Parameter(ParameterChange),
+    Body(BodyChange),
+    Response(ResponseChange),
+    Field(FieldChange),
+    Enum(EnumChange),
+    Security(SecurityChange),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationChange {
+    Added,
+    Removed,
     PathChanged,
     MethodChanged,
-    OperationIdChanged,
-    /// `constant`: a header the client sends by itself instead of taking
-    /// it as an argument (`codegen::rules::constant_header_value`).
-    ParameterAdded {
-        constant: bool,
-    },
-    ParameterRemoved {
-        constant: bool,
-    },
-    ParameterRequiredChanged {
-        now_required: bool,
-    },
-    RequestBodyAdded,
-    RequestBodyRemoved,
-    RequestBodyRequiredChanged {
-        now_required: bool,
-    },
-    MediaTypeAdded(Direction),
-    MediaTypeRemoved(Direction),
+    IdChanged,
+}
+
+/// `constant`: a header the client sends by itself instead of taking it as
+/// an argument (`codegen::rules::constant_header_value`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterChange {
+    Added { constant: bool },
+    Removed { constant: bool },
+    RequiredChanged { now_required: bool },
+}
+
+/// The request body, and the media types of bodies either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyChange {
+    RequestAdded,
+    RequestRemoved,
+    RequestRequiredChanged { now_required: bool },
+    MediaTypeAdded(Flow),
+    MediaTypeRemoved(Flow),
+}
+
+/// Response statuses and response headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseChange {
     StatusAdded,
     StatusRemoved,
-    ResponseHeaderAdded,
-    ResponseHeaderRemoved,
-    PropertyAdded {
-        direction: Direction,
+    HeaderAdded,
+    HeaderRemoved,
+}
+
+/// A property or a schema's own shape. `rust_type_changes` says whether the
+/// generated field's type flips between `T`, `Option<T>` and `Nullable<T>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldChange {
+    Added {
+        flow: Flow,
         required: bool,
     },
-    PropertyRemoved(Direction),
+    Removed(Flow),
     RequiredChanged {
-        direction: Direction,
+        flow: Flow,
         now_required: bool,
         rust_type_changes: bool,
     },
     NullableChanged {
-        direction: Direction,
+        flow: Flow,
         now_nullable: bool,
         rust_type_changes: bool,
     },
     TypeChanged,
     FormatChanged,
-    EnumValueAdded(Direction),
-    EnumValueRemoved(Direction),
+    AdditionalPropertiesChanged,
+}
+
+/// What the generator makes a Rust enum of: a schema's `enum` values and
+/// its `oneOf`/`anyOf` alternatives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumChange {
+    ValueAdded(Flow),
+    ValueRemoved(Flow),
     /// A schema gained or lost its `enum` list: a string type becomes a
     /// Rust enum, or the reverse.
-    EnumConstraintChanged,
+    ConstraintChanged,
     /// A `oneOf`/`anyOf` alternative.
-    VariantAdded(Direction),
-    VariantRemoved(Direction),
-    AdditionalPropertiesChanged,
-    SecuritySchemeAdded,
-    SecuritySchemeRemoved,
-    SecuritySchemeChanged,
+    VariantAdded(Flow),
+    VariantRemoved(Flow),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecurityChange {
+    SchemeAdded,
+    SchemeRemoved,
+    SchemeChanged,
     ScopeAdded,
     ScopeRemoved,
 }
 
 /// The class of a change and why, for the report.
 pub fn classify(kind: Kind) -> (Class, &'static str) {
-    use Class::{Breaking, NonBreaking};
-    use Direction::{Request, Response};
     match kind {
-        Kind::OperationAdded => (NonBreaking, "a new method on `Client`"),
-        Kind::OperationRemoved => (Breaking, "its method on `Client` is gone"),
-        Kind::PathChanged | Kind::MethodChanged => (
+        Kind::Operation(change) => operation(change),
+        Kind::Parameter(change) => parameter(change),
+        Kind::Body(change) => body(change),
+        Kind::Response(change) => response(change),
+        Kind::Field(change) => field(change),
+        Kind::Enum(change) => enumeration(change),
+        Kind::Security(change) => security(change),
+    }
+}
+
+fn operation(change: OperationChange) -> (Class, &'static str) {
+    use Class::{Breaking, NonBreaking};
+    match change {
+        OperationChange::Added => (NonBreaking, "a new method on `Client`"),
+        OperationChange::Removed => (Breaking, "its method on `Client` is gone"),
+        OperationChange::PathChanged | OperationChange::MethodChanged => (
             Breaking,
             "the request goes elsewhere; servers of the old API refuse it",
         ),
-        Kind::OperationIdChanged => (Breaking, "its method on `Client` is renamed"),
-        Kind::ParameterAdded { constant: true } => {
+        OperationChange::IdChanged => (Breaking, "its method on `Client` is renamed"),
+    }
+}
+
+fn parameter(change: ParameterChange) -> (Class, &'static str) {
+    use Class::{Breaking, NonBreaking};
+    match change {
+        ParameterChange::Added { constant: true } => {
             (NonBreaking, "a constant header the client sends by itself")
         }
-        Kind::ParameterAdded { constant: false } => (
+        ParameterChange::Added { constant: false } => (
             Breaking,
             "generated methods take every parameter as a positional argument",
         ),
-        Kind::ParameterRemoved { constant: true } => {
+        ParameterChange::Removed { constant: true } => {
             (NonBreaking, "a constant header the client no longer sends")
         }
-        Kind::ParameterRemoved { constant: false } => (
+        ParameterChange::Removed { constant: false } => (
             Breaking,
             "its argument disappears from the generated method",
         ),
-        Kind::ParameterRequiredChanged { .. } => (
+        ParameterChange::RequiredChanged { .. } => (
             Breaking,
             "the argument's type flips between `T` and `Option<T>`",
         ),
-        Kind::RequestBodyAdded => (Breaking, "the generated method takes a new `body` argument"),
-        Kind::RequestBodyRemoved => (Breaking, "the generated method loses its `body` argument"),
-        Kind::RequestBodyRequiredChanged { now_required: true } => {
+    }
+}
+
+fn body(change: BodyChange) -> (Class, &'static str) {
+    use Class::{Breaking, NonBreaking};
+    match change {
+        BodyChange::RequestAdded => (Breaking, "the generated method takes a new `body` argument"),
+        BodyChange::RequestRemoved => (Breaking, "the generated method loses its `body` argument"),
+        BodyChange::RequestRequiredChanged { now_required: true } => {
             (Breaking, "requests without a body are refused")
         }
-        Kind::RequestBodyRequiredChanged {
+        BodyChange::RequestRequiredChanged {
             now_required: false,
         } => (NonBreaking, "existing requests stay valid"),
-        Kind::MediaTypeAdded(_) => (NonBreaking, "the existing media types stay"),
-        Kind::MediaTypeRemoved(Request) => (Breaking, "requests in that media type are refused"),
-        Kind::MediaTypeRemoved(Response) => (Breaking, "callers decoding it no longer get it"),
-        Kind::StatusAdded if STATUS_ENUMS_EXHAUSTIVE => (
+        BodyChange::MediaTypeAdded(_) => (NonBreaking, "the existing media types stay"),
+        BodyChange::MediaTypeRemoved(Flow::Sent) => {
+            (Breaking, "requests in that media type are refused")
+        }
+        BodyChange::MediaTypeRemoved(Flow::Received) => {
+            (Breaking, "callers decoding it no longer get it")
+        }
+    }
+}
+
+fn response(change: ResponseChange) -> (Class, &'static str) {
+    use Class::{Breaking, NonBreaking};
+    match change {
+        ResponseChange::StatusAdded if STATUS_ENUMS_EXHAUSTIVE => (
             Breaking,
             "the operation's status enum gains a variant and is exhaustive",
         ),
-        Kind::StatusAdded => (
+        ResponseChange::StatusAdded => (
             NonBreaking,
             "the operation's status enum is `#[non_exhaustive]`",
         ),
-        Kind::StatusRemoved => (Breaking, "its variant disappears from the status enum"),
-        Kind::ResponseHeaderAdded => (NonBreaking, "headers are read by name"),
-        Kind::ResponseHeaderRemoved => (Breaking, "callers reading it no longer get it"),
-        Kind::PropertyAdded {
-            direction: Request,
+        ResponseChange::StatusRemoved => (Breaking, "its variant disappears from the status enum"),
+        ResponseChange::HeaderAdded => (NonBreaking, "headers are read by name"),
+        ResponseChange::HeaderRemoved => (Breaking, "callers reading it no longer get it"),
+    }
+}
+
+fn field(change: FieldChange) -> (Class, &'static str) {
+    use Class::{Breaking, NonBreaking};
+    use Flow::{Received, Sent};
+    match change {
+        FieldChange::Added {
+            flow: Sent,
             required: true,
         } => (Breaking, "callers must now send it"),
-        Kind::PropertyAdded {
-            direction: Request,
-            required: false,
-        } if REQUEST_STRUCTS_EXHAUSTIVE => (
+        FieldChange::Added { flow: Sent, .. } if REQUEST_STRUCTS_EXHAUSTIVE => (
             Breaking,
             "breaking because generated request structs are exhaustive (struct literals must name it)",
         ),
-        Kind::PropertyAdded {
-            direction: Request,
-            required: false,
-        } => (NonBreaking, "existing requests stay valid"),
-        Kind::PropertyAdded {
-            direction: Response,
-            ..
-        } if RESPONSE_STRUCTS_EXHAUSTIVE => (
+        FieldChange::Added { flow: Sent, .. } => (NonBreaking, "existing requests stay valid"),
+        FieldChange::Added { flow: Received, .. } if RESPONSE_STRUCTS_EXHAUSTIVE => (
             Breaking,
             "breaking because generated response structs are exhaustive (struct literals and patterns must name it)",
         ),
-        Kind::PropertyAdded {
-            direction: Response,
-            ..
-        } => (
+        FieldChange::Added { flow: Received, .. } => (
             NonBreaking,
             "generated response structs are `#[non_exhaustive]`",
         ),
-        Kind::PropertyRemoved(Request) => (
+        FieldChange::Removed(Sent) => (
             Breaking,
             "its Rust field disappears and the server refuses it",
         ),
-        Kind::PropertyRemoved(Response) => (
+        FieldChange::Removed(Received) => (
             Breaking,
             "its Rust field disappears; callers reading it break",
         ),
-        Kind::RequiredChanged {
-            direction: Request,
-            now_required: true,
-            rust_type_changes: true,
-        } => (
-            Breaking,
-            "requests without it are refused, and its Rust type changes (now `T`, or `Option<T>` when nullable)",
-        ),
-        Kind::RequiredChanged {
-            direction: Request,
-            now_required: true,
-            rust_type_changes: false,
-        } => (
-            Breaking,
-            "requests without it are refused; its Rust type stays `Option<T>`, so the compiler does not point at callers that leave it `None`",
-        ),
-        Kind::RequiredChanged {
-            direction: Response,
-            now_required: false,
-            ..
-        } => (Breaking, "responses may lack it"),
-        Kind::RequiredChanged {
-            rust_type_changes: true,
-            ..
-        } => (
-            Breaking,
-            "its Rust type changes (between `T`, `Option<T>` and `Nullable<T>`)",
-        ),
-        Kind::RequiredChanged {
-            direction: Request, ..
-        } => (
-            NonBreaking,
-            "existing requests stay valid and its Rust type stays `Option<T>`",
-        ),
-        Kind::RequiredChanged { .. } => (
-            NonBreaking,
-            "responses always carry it now, and its Rust type stays `Option<T>`",
-        ),
-        Kind::NullableChanged {
-            direction: Request,
-            now_nullable: false,
-            ..
-        } => (Breaking, "requests sending `null` are refused"),
-        Kind::NullableChanged {
-            rust_type_changes: true,
-            ..
-        } => (
-            Breaking,
-            "its Rust type changes (between `T`, `Option<T>` and `Nullable<T>`)",
-        ),
-        Kind::NullableChanged { .. } => (
-            NonBreaking,
-            "its Rust type stays `Option<T>`, which already holds a missing or `null` value",
-        ),
-        Kind::TypeChanged => (Breaking, "values of the old type are refused or misread"),
-        Kind::FormatChanged => (
+        FieldChange::RequiredChanged {
+            flow,
+            now_required,
+            rust_type_changes,
+        } => required(flow, now_required, rust_type_changes),
+        FieldChange::NullableChanged {
+            flow,
+            now_nullable,
+            rust_type_changes,
+        } => nullable(flow, now_nullable, rust_type_changes),
+        FieldChange::TypeChanged => (Breaking, "values of the old type are refused or misread"),
+        FieldChange::FormatChanged => (
             Breaking,
             "values of the old format are refused or misread, and the Rust type may change",
         ),
-        Kind::EnumValueAdded(Request) if REQUEST_ENUMS_EXHAUSTIVE => (
-            NonBreaking,
-            "every value callers send stays valid; the closed enum gains a variant to send",
-        ),
-        Kind::EnumValueAdded(Request) => (NonBreaking, "every value callers send stays valid"),
-        Kind::EnumValueAdded(Response) if RESPONSE_ENUMS_EXHAUSTIVE => (
-            Breaking,
-            "breaking because generated enums are exhaustive (a `match` without a wildcard misses the new variant)",
-        ),
-        Kind::EnumValueAdded(Response) => (
-            NonBreaking,
-            "response enums are `#[non_exhaustive]` and already kept such a value as `Unknown`",
-        ),
-        Kind::EnumValueRemoved(Request) => (
-            Breaking,
-            "callers sending it are refused, and its Rust variant disappears",
-        ),
-        Kind::EnumValueRemoved(Response) => (
-            Breaking,
-            "never received any more, but its Rust variant disappears",
-        ),
-        Kind::EnumConstraintChanged => (
-            Breaking,
-            "the Rust type changes between a string and an enum",
-        ),
-        Kind::VariantAdded(Request) => (NonBreaking, "every value callers send stays valid"),
-        Kind::VariantAdded(Response) => (
-            Breaking,
-            "callers may receive values their code does not handle",
-        ),
-        Kind::VariantRemoved(_) => (Breaking, "its Rust variant disappears"),
-        Kind::AdditionalPropertiesChanged => (
+        FieldChange::AdditionalPropertiesChanged => (
             Breaking,
             "the generated type may change (a struct or a map, open or closed)",
         ),
-        Kind::SecuritySchemeAdded => (Breaking, "callers' credentials may not satisfy it"),
-        Kind::SecuritySchemeRemoved => (NonBreaking, "the server asks for less"),
-        Kind::SecuritySchemeChanged => (
+    }
+}
+
+/// A property that became required or optional.
+fn required(flow: Flow, now_required: bool, rust_type_changes: bool) -> (Class, &'static str) {
+    use Class::{Breaking, NonBreaking};
+    use Flow::{Received, Sent};
+    match (flow, now_required, rust_type_changes) {
+        (Sent, true, true) => (
+            Breaking,
+            "requests without it are refused, and its Rust type changes (now `T`, or `Option<T>` when nullable)",
+        ),
+        (Sent, true, false) => (
+            Breaking,
+            "requests without it are refused; its Rust type stays `Option<T>`, so the compiler does not point at callers that leave it `None`",
+        ),
+        (Received, false, _) => (Breaking, "responses may lack it"),
+        (_, _, true) => (
+            Breaking,
+            "its Rust type changes (between `T`, `Option<T>` and `Nullable<T>`)",
+        ),
+        (Sent, false, false) => (
+            NonBreaking,
+            "existing requests stay valid and its Rust type stays `Option<T>`",
+        ),
+        (Received, true, false) => (
+            NonBreaking,
+            "responses always carry it now, and its Rust type stays `Option<T>`",
+        ),
+    }
+}
+
+/// A property that became nullable or stopped being so.
+fn nullable(flow: Flow, now_nullable: bool, rust_type_changes: bool) -> (Class, &'static str) {
+    use Class::{Breaking, NonBreaking};
+    match (flow, now_nullable, rust_type_changes) {
+        (Flow::Sent, false, _) => (Breaking, "requests sending `null` are refused"),
+        (_, _, true) => (
+            Breaking,
+            "its Rust type changes (between `T`, `Option<T>` and `Nullable<T>`)",
+        ),
+        _ => (
+            NonBreaking,
+            "its Rust type stays `Option<T>`, which already holds a missing or `null` value",
+        ),
+    }
+}
+
+fn enumeration(change: EnumChange) -> (Class, &'static str) {
+    use Class::{Breaking, NonBreaking};
+    use Flow::{Received, Sent};
+    match change {
+        EnumChange::ValueAdded(Sent) if REQUEST_ENUMS_EXHAUSTIVE => (
+            NonBreaking,
+            "every value callers send stays valid; the closed enum gains a variant to send",
+        ),
+        EnumChange::ValueAdded(Sent) => (NonBreaking, "every value callers send stays valid"),
+        EnumChange::ValueAdded(Received) if RESPONSE_ENUMS_EXHAUSTIVE => (
+            Breaking,
+            "breaking because generated enums are exhaustive (a `match` without a wildcard misses the new variant)",
+        ),
+        EnumChange::ValueAdded(Received) => (
+            NonBreaking,
+            "response enums are `#[non_exhaustive]` and already kept such a value as `Unknown`",
+        ),
+        EnumChange::ValueRemoved(Sent) => (
+            Breaking,
+            "callers sending it are refused, and its Rust variant disappears",
+        ),
+        EnumChange::ValueRemoved(Received) => (
+            Breaking,
+            "never received any more, but its Rust variant disappears",
+        ),
+        EnumChange::ConstraintChanged => (
+            Breaking,
+            "the Rust type changes between a string and an enum",
+        ),
+        EnumChange::VariantAdded(Sent) => (NonBreaking, "every value callers send stays valid"),
+        EnumChange::VariantAdded(Received) => (
+            Breaking,
+            "callers may receive values their code does not handle",
+        ),
+        EnumChange::VariantRemoved(_) => (Breaking, "its Rust variant disappears"),
+    }
+}
+
+fn security(change: SecurityChange) -> (Class, &'static str) {
+    use Class::{Breaking, NonBreaking};
+    match change {
+        SecurityChange::SchemeAdded => (Breaking, "callers' credentials may not satisfy it"),
+        SecurityChange::SchemeRemoved => (NonBreaking, "the server asks for less"),
+        SecurityChange::SchemeChanged => (
             Breaking,
             "the server expects the credential in a way the old client does not send it",
         ),
-        Kind::ScopeAdded => (Breaking, "tokens without the scope are refused"),
-        Kind::ScopeRemoved => (NonBreaking, "the server asks for less"),
+        SecurityChange::ScopeAdded => (Breaking, "tokens without the scope are refused"),
+        SecurityChange::ScopeRemoved => (NonBreaking, "the server asks for less"),
     }
 }

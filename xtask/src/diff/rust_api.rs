@@ -43,7 +43,9 @@ fn entries(surface: &[SurfaceItem]) -> BTreeMap<&str, Entry<'_>> {
     entries
 }
 
-pub fn compare(old: &[SurfaceItem], new: &[SurfaceItem]) -> Vec<ApiChange> {
+/// Every item of the public API added, removed or changed between the
+/// surfaces `old` and `new`.
+pub fn api_changes(old: &[SurfaceItem], new: &[SurfaceItem]) -> Vec<ApiChange> {
     let (old, new) = (entries(old), entries(new));
     let mut changes = Vec::new();
     let mut push = |item: &str, change: String, (class, note): (Class, Option<&'static str>)| {
