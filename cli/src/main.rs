@@ -7,6 +7,10 @@
 
 mod fields;
 mod import;
+// The mock's `N/DURATION` reader, compiled here too, so that the tool and the mock read a
+// rate limit alike.
+#[path = "../../mock/src/rate_limit_text.rs"]
+mod rate_limit_text;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,7 +42,7 @@ struct Cli {
     #[arg(long, global = true)]
     base_url: Option<String>,
     /// The client's burst limit, N/DURATION (such as 100/10s or 50/1s); default the spec's.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = rate_limit_text::parse_rate_limit)]
     rate_limit: Option<RateLimit>,
     /// Attempts per request, retries included.
     #[arg(long, global = true, default_value_t = 5)]

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use highlevel_mock::{Config, MockServer};
+use highlevel_mock::{Config, MockServer, parse_rate_limit};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "cli-secret-token";
@@ -336,7 +336,7 @@ async fn interrupted_import_resumes_without_losing_or_repeating_rows() {
     const ROWS: usize = 60;
     let mock = MockServer::start(
         Config::new(TOKEN)
-            .rate_limit("50/1s".parse().unwrap())
+            .rate_limit(parse_rate_limit("50/1s").unwrap())
             .delay(Duration::from_millis(40)),
     )
     .await

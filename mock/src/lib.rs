@@ -4,9 +4,10 @@
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
-//! use highlevel_mock::{Config, Fault, MockServer};
+//! use highlevel_mock::{Config, Fault, MockServer, parse_rate_limit};
 //!
-//! let mock = MockServer::start(Config::new("test-token").rate_limit("50/1s".parse().unwrap())).await?;
+//! let limit = parse_rate_limit("50/1s").unwrap();
+//! let mock = MockServer::start(Config::new("test-token").rate_limit(limit)).await?;
 //! // Point a client at `mock.url()` with the token "test-token".
 //! mock.inject(Fault::Status(503)); // the next API request gets a 503
 //! println!("{:?}", mock.stats());
@@ -33,10 +34,12 @@ mod checks;
 mod config;
 mod http;
 mod limiter;
+mod rate_limit_text;
 mod routes;
 mod server;
 mod store;
 
 pub use config::{Config, Fault, HIGHLEVEL_BURST, parse_match_order, spec_match_fields};
 pub use highlevel_contacts::RateLimit;
+pub use rate_limit_text::parse_rate_limit;
 pub use server::{MockServer, Stats};
