@@ -92,7 +92,7 @@ pub fn parse_value(kind: &FieldKind, text: &str) -> Result<Value, String> {
             .map(Value::Number)
             .map_err(|_| format!("`{text}` is not a number")),
         _ => serde_json::from_str(text)
-            .map_err(|e| format!("is not JSON: {}", crate::serde_text(&e))),
+            .map_err(|e| format!("is not JSON: {}", crate::failure::serde_text(&e))),
     }
 }
 

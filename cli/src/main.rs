@@ -5,6 +5,7 @@
 //! failed rows, 6 import finished with rows whose outcome is unknown (they may have been
 //! applied; check them before sending them again), 130 interrupted.
 
+mod failure;
 mod fields;
 mod import;
 // The mock's `N/DURATION` reader, compiled here too, so that the tool and the mock read a
@@ -17,20 +18,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use failure::{EXIT_API, EXIT_USAGE, Failure, failure, serde_text};
 use fields::FieldFlags;
 use highlevel_contacts::types::{UpdateContactRequest, UpsertContactRequest};
 use highlevel_contacts::{
-    Client, Credentials, Error, OAuthRefresh, RateLimit, RejectedProperties, RequestFields,
-    RetryPolicy,
+    Client, Credentials, OAuthRefresh, RateLimit, RequestFields, RetryPolicy,
 };
 use serde_json::{Map, Value};
-
-pub const EXIT_USAGE: u8 = 2;
-pub const EXIT_API: u8 = 3;
-pub const EXIT_NETWORK: u8 = 4;
-pub const EXIT_FAILED_ROWS: u8 = 5;
-pub const EXIT_UNKNOWN_ROWS: u8 = 6;
-pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// HighLevel Contacts from the command line. The token comes from `HIGHLEVEL_TOKEN` (or
 /// `HIGHLEVEL_CLIENT_ID`, `HIGHLEVEL_CLIENT_SECRET` and `HIGHLEVEL_REFRESH_TOKEN` for OAuth),
@@ -82,21 +76,6 @@ enum Command {
     },
     /// Upserts every row of a CSV file; resumable (progress in `FILE.csv.progress`).
     Import(import::ImportArgs),
-}
-
-/// A failure that ends the program with a message (never the token) and an exit code.
-pub struct Failure {
-    pub code: u8,
-    pub message: String,
-}
-
-impl Failure {
-    pub fn usage(message: impl Into<String>) -> Self {
-        Failure {
-            code: EXIT_USAGE,
-            message: message.into(),
-        }
-    }
 }
 
 fn main() -> ExitCode {
@@ -214,65 +193,6 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     })?;
     println!("{text}");
     Ok(())
-}
-
-/// A serde error's message without its position.
-pub fn serde_text(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    match text.find(" at line ") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
-    }
-}
-
-/// The exit code of a client error.
-pub fn exit_code<E>(error: &Error<E>) -> u8 {
-    match error {
-        Error::InvalidRequest(_) => EXIT_USAGE,
-        Error::Transport(_) => EXIT_NETWORK,
-        Error::OutcomeUnknown { cause, .. } if matches!(**cause, Error::Transport(_)) => {
-            EXIT_NETWORK
-        }
-        _ => EXIT_API,
-    }
-}
-
-/// A one-line reason for a client error: its `Display` (never the token), for a
-/// declared error the server's `message`, and the properties a 422 rejected.
-pub fn reason<E: RejectedProperties>(error: &Error<E>) -> String {
-    let mut text = error.to_string();
-    if let Error::Api(api) = error
-        && let Some(message) = api.raw_json().and_then(|body| body.get("message").cloned())
-    {
-        let message = match message {
-            Value::String(text) => text,
-            Value::Array(items) => items
-                .iter()
-                .map(|item| {
-                    item.as_str()
-                        .map_or_else(|| item.to_string(), str::to_owned)
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-            other => other.to_string(),
-        };
-        text.push_str(": ");
-        text.push_str(&message);
-    }
-    if let Error::Api(api) = error {
-        let rejected = api.body.rejected_properties();
-        if !rejected.is_empty() {
-            text.push_str(&format!(" (rejected properties: {})", rejected.join(", ")));
-        }
-    }
-    text
-}
-
-fn failure<E: RejectedProperties>(error: Error<E>) -> Failure {
-    Failure {
-        code: exit_code(&error),
-        message: reason(&error),
-    }
 }
 
 /// A client from the environment: `HIGHLEVEL_TOKEN`, or `HIGHLEVEL_CLIENT_ID` +

@@ -537,3 +537,63 @@ async fn progress_is_tied_to_its_target_and_to_each_row_s_content() {
     assert_eq!(second.stats().contacts, 3);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The first 16 hex digits of the SHA-256 of a row's cells joined by U+001F: how every
+/// version of the tool names a row's content in the progress file.
+fn row_hash(cells: &[&str]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(cells.join("\u{1f}").as_bytes())[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// A progress file written by an earlier version (fields split by tabs, nothing quoted)
+/// resumes: its rows are not sent again, and its reasons are reported as written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_progress_file_of_the_earlier_format_resumes() {
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let url = mock.url();
+    let dir = temp_dir("earlier-progress");
+    let csv = write_csv(
+        &dir,
+        "c.csv",
+        "email,firstName\na@example.com,A\nb@example.com,B\nc@example.com,C\n",
+    );
+    let reason = r#"upsertContact failed: the server answered 400: "phone" is bad, it says"#;
+    let earlier = format!(
+        "# highlevel-contacts import\t{url}\tloc\n\
+         1\tcreated\t{}\t\n\
+         2\tfailed\t{}\t{reason}\n",
+        row_hash(&["a@example.com", "A"]),
+        row_hash(&["b@example.com", "B"]),
+    );
+    let progress = dir.join("c.csv.progress");
+    std::fs::write(&progress, &earlier).unwrap();
+    let args = ["import", csv.to_str().unwrap(), "--location-id", "loc"];
+
+    let output = run(&url, &args).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("created 2, updated 0, applied 0, unknown 0, failed 1")
+    );
+    assert!(
+        stderr.contains(&format!("row 2 (line 3), failed: {reason}")),
+        "{stderr}"
+    );
+    assert_eq!(mock.stats().requests, 1, "only the unrecorded row is sent");
+    assert_eq!(mock.contacts()[0]["email"], "c@example.com");
+    let text = std::fs::read_to_string(&progress).unwrap();
+    assert!(
+        text.starts_with(&earlier),
+        "the earlier records are kept: {text}"
+    );
+
+    // Everything is recorded now: a second run sends nothing.
+    let output = run(&url, &args).await;
+    assert_eq!(output.status.code(), Some(5));
+    assert_eq!(mock.stats().requests, 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
