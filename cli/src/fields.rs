@@ -24,11 +24,17 @@ const OWN_FLAGS: &[&str] = &[
     "attempts",
     "base-url",
     "clear",
+    "client-id",
+    "client-secret",
     "contact-id",
     "help",
     "json",
     "match-fields",
     "rate-limit",
+    "refresh-token",
+    "refresh-token-file",
+    "token",
+    "user-type",
     "version",
 ];
 
