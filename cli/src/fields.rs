@@ -24,11 +24,17 @@ const OWN_FLAGS: &[&str] = &[
     "attempts",
     "base-url",
     "clear",
+    "client-id",
+    "client-secret",
     "contact-id",
     "help",
     "json",
     "match-fields",
     "rate-limit",
+    "refresh-token",
+    "refresh-token-file",
+    "token",
+    "user-type",
     "version",
 ];
 
@@ -92,7 +98,7 @@ pub fn parse_value(kind: &FieldKind, text: &str) -> Result<Value, String> {
             .map(Value::Number)
             .map_err(|_| format!("`{text}` is not a number")),
         _ => serde_json::from_str(text)
-            .map_err(|e| format!("is not JSON: {}", crate::serde_text(&e))),
+            .map_err(|e| format!("is not JSON: {}", crate::failure::serde_text(&e))),
     }
 }
 

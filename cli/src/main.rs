@@ -5,50 +5,33 @@
 //! failed rows, 6 import finished with rows whose outcome is unknown (they may have been
 //! applied; check them before sending them again), 130 interrupted.
 
+mod client;
+mod failure;
 mod fields;
 mod import;
+// The mock's `N/DURATION` reader, compiled here too, so that the tool and the mock read a
+// rate limit alike.
+#[path = "../../mock/src/rate_limit_text.rs"]
+mod rate_limit_text;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use client::ClientArgs;
+use failure::{EXIT_API, EXIT_USAGE, Failure, failure, serde_text};
 use fields::FieldFlags;
+use highlevel_contacts::RequestFields;
 use highlevel_contacts::types::{UpdateContactRequest, UpsertContactRequest};
-use highlevel_contacts::{
-    Client, Credentials, Error, OAuthRefresh, RateLimit, RejectedProperties, RequestFields,
-    RetryPolicy,
-};
 use serde_json::{Map, Value};
 
-pub const EXIT_USAGE: u8 = 2;
-pub const EXIT_API: u8 = 3;
-pub const EXIT_NETWORK: u8 = 4;
-pub const EXIT_FAILED_ROWS: u8 = 5;
-pub const EXIT_UNKNOWN_ROWS: u8 = 6;
-pub const EXIT_INTERRUPTED: u8 = 130;
-
 /// HighLevel Contacts from the command line. The token comes from `HIGHLEVEL_TOKEN` (or
-/// `HIGHLEVEL_CLIENT_ID`, `HIGHLEVEL_CLIENT_SECRET` and `HIGHLEVEL_REFRESH_TOKEN` for OAuth),
-/// the base URL from `--base-url` or `HIGHLEVEL_BASE_URL`.
+/// `HIGHLEVEL_CLIENT_ID`, `HIGHLEVEL_CLIENT_SECRET` and `HIGHLEVEL_REFRESH_TOKEN` for OAuth)
+/// or the flag of the same name, the base URL from `--base-url` or `HIGHLEVEL_BASE_URL`.
 #[derive(Parser)]
 #[command(name = "highlevel-contacts", version)]
 struct Cli {
-    /// The API's base URL (default: `HIGHLEVEL_BASE_URL`, then HighLevel's).
-    #[arg(long, global = true)]
-    base_url: Option<String>,
-    /// The client's burst limit, N/DURATION (such as 100/10s or 50/1s); default the spec's.
-    #[arg(long, global = true)]
-    rate_limit: Option<RateLimit>,
-    /// Attempts per request, retries included.
-    #[arg(long, global = true, default_value_t = 5)]
-    attempts: u32,
-    /// The fields the location's "Allow Duplicate Contact" setting matches upserts on,
-    /// such as `email` or `email,phone`. An upsert that may have been applied (a timeout,
-    /// a 5xx) is sent again only when it carries all of them; by default the fields the
-    /// spec's retry rule names (`x-retry-safe-when`).
-    #[arg(long, global = true, value_delimiter = ',', value_name = "FIELD,...")]
-    match_fields: Option<Vec<String>>,
+    #[command(flatten)]
+    client: ClientArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -80,23 +63,17 @@ enum Command {
     Import(import::ImportArgs),
 }
 
-/// A failure that ends the program with a message (never the token) and an exit code.
-pub struct Failure {
-    pub code: u8,
-    pub message: String,
-}
-
-impl Failure {
-    pub fn usage(message: impl Into<String>) -> Self {
-        Failure {
-            code: EXIT_USAGE,
-            message: message.into(),
-        }
-    }
+/// The command line, with what an empty variable gave forgotten.
+fn parse_command_line() -> Result<Cli, clap::Error> {
+    let mut command = Cli::command();
+    let matches = command.try_get_matches_from_mut(std::env::args_os())?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|error| error.format(&mut command))?;
+    cli.client.forget_empty_variables(&matches);
+    Ok(cli)
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse_command_line() {
         Ok(cli) => cli,
         Err(error) => {
             let code = if error.use_stderr() { EXIT_USAGE } else { 0 };
@@ -126,8 +103,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let (client, base_url) =
-        client_from_env(cli.base_url, cli.rate_limit, cli.attempts, cli.match_fields)?;
+    let (client, base_url) = cli.client.client()?;
     match cli.command {
         Command::UpdateContact {
             contact_id,
@@ -210,141 +186,4 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     })?;
     println!("{text}");
     Ok(())
-}
-
-/// A serde error's message without its position.
-pub fn serde_text(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    match text.find(" at line ") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
-    }
-}
-
-/// The exit code of a client error.
-pub fn exit_code<E>(error: &Error<E>) -> u8 {
-    match error {
-        Error::InvalidRequest(_) => EXIT_USAGE,
-        Error::Transport(_) => EXIT_NETWORK,
-        Error::OutcomeUnknown { cause, .. } if matches!(**cause, Error::Transport(_)) => {
-            EXIT_NETWORK
-        }
-        _ => EXIT_API,
-    }
-}
-
-/// A one-line reason for a client error: its `Display` (never the token), for a
-/// declared error the server's `message`, and the properties a 422 rejected.
-pub fn reason<E: RejectedProperties>(error: &Error<E>) -> String {
-    let mut text = error.to_string();
-    if let Error::Api(api) = error
-        && let Some(message) = api.raw_json().and_then(|body| body.get("message").cloned())
-    {
-        let message = match message {
-            Value::String(text) => text,
-            Value::Array(items) => items
-                .iter()
-                .map(|item| {
-                    item.as_str()
-                        .map_or_else(|| item.to_string(), str::to_owned)
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-            other => other.to_string(),
-        };
-        text.push_str(": ");
-        text.push_str(&message);
-    }
-    if let Error::Api(api) = error {
-        let rejected = api.body.rejected_properties();
-        if !rejected.is_empty() {
-            text.push_str(&format!(" (rejected properties: {})", rejected.join(", ")));
-        }
-    }
-    text
-}
-
-fn failure<E: RejectedProperties>(error: Error<E>) -> Failure {
-    Failure {
-        code: exit_code(&error),
-        message: reason(&error),
-    }
-}
-
-/// A client from the environment: `HIGHLEVEL_TOKEN`, or `HIGHLEVEL_CLIENT_ID` +
-/// `HIGHLEVEL_CLIENT_SECRET` + `HIGHLEVEL_REFRESH_TOKEN` (with `HIGHLEVEL_USER_TYPE`,
-/// default `Location`) for OAuth renewal; rotated refresh tokens are written to
-/// `HIGHLEVEL_REFRESH_TOKEN_FILE` when it is set.
-fn client_from_env(
-    base_url: Option<String>,
-    rate_limit: Option<RateLimit>,
-    attempts: u32,
-    match_fields: Option<Vec<String>>,
-) -> Result<(Client, String), Failure> {
-    let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-    let base_url = base_url.or_else(|| var("HIGHLEVEL_BASE_URL"));
-    let credentials: Credentials = match (var("HIGHLEVEL_TOKEN"), var("HIGHLEVEL_CLIENT_ID")) {
-        (Some(token), _) => token.into(),
-        (None, Some(client_id)) => {
-            let required =
-                |name: &str| var(name).ok_or_else(|| Failure::usage(format!("set {name}")));
-            let secret = required("HIGHLEVEL_CLIENT_SECRET")?;
-            let refresh_token = required("HIGHLEVEL_REFRESH_TOKEN")?;
-            let user_type = var("HIGHLEVEL_USER_TYPE").unwrap_or_else(|| "Location".to_owned());
-            let token_url = match &base_url {
-                Some(base) => format!("{}/oauth/token", base.trim_end_matches('/')),
-                None => highlevel_contacts::OAUTH_TOKEN_URL.to_owned(),
-            };
-            let store: Option<PathBuf> = var("HIGHLEVEL_REFRESH_TOKEN_FILE").map(PathBuf::from);
-            OAuthRefresh::new(token_url, client_id, secret, refresh_token)
-                .form_field("user_type", user_type)
-                .on_refresh_token(move |token| {
-                    let store = store.clone();
-                    async move {
-                        match store {
-                            Some(path) => std::fs::write(&path, token.expose())
-                                .map_err(|e| format!("cannot store the refresh token: {e}")),
-                            None => {
-                                eprintln!(
-                                    "note: a new refresh token was issued; set HIGHLEVEL_REFRESH_TOKEN_FILE to keep it"
-                                );
-                                Ok(())
-                            }
-                        }
-                    }
-                })
-                .into()
-        }
-        (None, None) => {
-            return Err(Failure::usage(
-                "set HIGHLEVEL_TOKEN, or HIGHLEVEL_CLIENT_ID, HIGHLEVEL_CLIENT_SECRET and HIGHLEVEL_REFRESH_TOKEN",
-            ));
-        }
-    };
-    let mut builder = Client::builder(credentials).retry(
-        RetryPolicy::new(attempts.max(1), Duration::from_millis(200))
-            .max_delay(Duration::from_secs(30)),
-    );
-    if let Some(base_url) = &base_url {
-        builder = builder.base_url(base_url);
-    }
-    if let Some(limit) = rate_limit {
-        builder = builder.rate_limits(&[(limit.requests, limit.window)]);
-    }
-    if let Some(fields) = match_fields {
-        if let Some(unknown) = fields
-            .iter()
-            .find(|name| <UpsertContactRequest as RequestFields>::field(name).is_none())
-        {
-            return Err(Failure::usage(format!(
-                "--match-fields: `{unknown}` is not a field of Upsert Contact"
-            )));
-        }
-        builder = builder.matched_fields(fields);
-    }
-    let client = builder
-        .build()
-        .map_err(|e| Failure::usage(format!("cannot build the client: {e}")))?;
-    let base_url = base_url.unwrap_or_else(|| highlevel_contacts::DEFAULT_BASE_URL.to_owned());
-    Ok((client, base_url.trim_end_matches('/').to_owned()))
 }

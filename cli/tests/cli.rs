@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use highlevel_mock::{Config, MockServer};
+use highlevel_mock::{Config, MockServer, parse_rate_limit};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "cli-secret-token";
@@ -336,7 +336,7 @@ async fn interrupted_import_resumes_without_losing_or_repeating_rows() {
     const ROWS: usize = 60;
     let mock = MockServer::start(
         Config::new(TOKEN)
-            .rate_limit("50/1s".parse().unwrap())
+            .rate_limit(parse_rate_limit("50/1s").unwrap())
             .delay(Duration::from_millis(40)),
     )
     .await
@@ -535,5 +535,181 @@ async fn progress_is_tied_to_its_target_and_to_each_row_s_content() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(second.stats().requests, sent + 1);
     assert_eq!(second.stats().contacts, 3);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `command` off the runtime's threads.
+async fn output_of(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+/// `--help` names each variable, and never shows a credential's value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_names_the_variables_and_hides_the_credentials() {
+    const SECRETS: [(&str, &str); 4] = [
+        ("HIGHLEVEL_TOKEN", TOKEN),
+        ("HIGHLEVEL_CLIENT_ID", "client-id-value"),
+        ("HIGHLEVEL_CLIENT_SECRET", "client-secret-value"),
+        ("HIGHLEVEL_REFRESH_TOKEN", "refresh-token-value"),
+    ];
+    for args in [
+        &["--help"][..],
+        &["upsert-contact", "--help"],
+        &["import", "--help"],
+    ] {
+        let mut help = command("http://base.example");
+        help.envs(SECRETS)
+            .env("HIGHLEVEL_USER_TYPE", "Company")
+            .args(args);
+        let output = output_of(help).await;
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        for (name, value) in SECRETS {
+            assert!(text.contains(&format!("[env: {name}]")), "{args:?}: {text}");
+            assert!(!text.contains(value), "{args:?} shows {name}: {text}");
+        }
+        for name in ["HIGHLEVEL_BASE_URL", "HIGHLEVEL_REFRESH_TOKEN_FILE"] {
+            assert!(text.contains(name), "{args:?}: {text}");
+        }
+        // What is not a credential is shown, as any default is.
+        assert!(
+            text.contains("[env: HIGHLEVEL_USER_TYPE=Company]"),
+            "{text}"
+        );
+    }
+}
+
+/// An empty variable counts as unset; a flag wins over its variable, wherever it is given.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn empty_variables_count_as_unset_and_flags_win() {
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let url = mock.url();
+    let stderr = |output: &Output| String::from_utf8_lossy(&output.stderr).into_owned();
+    let upsert = ["upsert-contact", "--location-id", "l", "--email", "a@x.com"];
+
+    let mut empty_token = command(&url);
+    empty_token
+        .env("HIGHLEVEL_TOKEN", "")
+        .env("HIGHLEVEL_CLIENT_ID", "")
+        .args(upsert);
+    let output = output_of(empty_token).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("set HIGHLEVEL_TOKEN, or HIGHLEVEL_CLIENT_ID"),
+        "{}",
+        stderr(&output)
+    );
+
+    let mut empty_secret = command(&url);
+    empty_secret
+        .env("HIGHLEVEL_TOKEN", "")
+        .env("HIGHLEVEL_CLIENT_ID", "client")
+        .env("HIGHLEVEL_CLIENT_SECRET", "")
+        .env("HIGHLEVEL_REFRESH_TOKEN", "refresh")
+        .args(upsert);
+    let output = output_of(empty_secret).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("set HIGHLEVEL_CLIENT_SECRET"),
+        "{}",
+        stderr(&output)
+    );
+
+    // An empty HIGHLEVEL_BASE_URL is HighLevel's; the import stops at the missing file,
+    // before anything is sent.
+    let mut empty_base = command("");
+    empty_base.args(["import", "/nonexistent/contacts.csv", "--location-id", "l"]);
+    let output = output_of(empty_base).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot read"),
+        "{}",
+        stderr(&output)
+    );
+    // An empty --base-url is what was typed, and not a URL.
+    let mut empty_flag = command(&url);
+    empty_flag.args(["--base-url", ""]).args(upsert);
+    let output = output_of(empty_flag).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot build the client"),
+        "{}",
+        stderr(&output)
+    );
+
+    // --base-url after the command wins over HIGHLEVEL_BASE_URL, as before it.
+    let mut flag_after = command("http://unused.invalid");
+    flag_after.args(upsert).args(["--base-url", &url]);
+    let answer = stdout_json(&output_of(flag_after).await);
+    assert_eq!(answer["new"], true);
+    // So does --token over HIGHLEVEL_TOKEN.
+    let mut token_flag = command(&url);
+    token_flag
+        .env("HIGHLEVEL_TOKEN", "wrong")
+        .args(upsert)
+        .args(["--token", TOKEN]);
+    let answer = stdout_json(&output_of(token_flag).await);
+    assert_eq!(answer["new"], false);
+}
+
+/// The first 16 hex digits of the SHA-256 of a row's cells joined by U+001F: how every
+/// version of the tool names a row's content in the progress file.
+fn row_hash(cells: &[&str]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(cells.join("\u{1f}").as_bytes())[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// A progress file written by an earlier version (fields split by tabs, nothing quoted)
+/// resumes: its rows are not sent again, and its reasons are reported as written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_progress_file_of_the_earlier_format_resumes() {
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    let url = mock.url();
+    let dir = temp_dir("earlier-progress");
+    let csv = write_csv(
+        &dir,
+        "c.csv",
+        "email,firstName\na@example.com,A\nb@example.com,B\nc@example.com,C\n",
+    );
+    let reason = r#"upsertContact failed: the server answered 400: "phone" is bad, it says"#;
+    let earlier = format!(
+        "# highlevel-contacts import\t{url}\tloc\n\
+         1\tcreated\t{}\t\n\
+         2\tfailed\t{}\t{reason}\n",
+        row_hash(&["a@example.com", "A"]),
+        row_hash(&["b@example.com", "B"]),
+    );
+    let progress = dir.join("c.csv.progress");
+    std::fs::write(&progress, &earlier).unwrap();
+    let args = ["import", csv.to_str().unwrap(), "--location-id", "loc"];
+
+    let output = run(&url, &args).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("created 2, updated 0, applied 0, unknown 0, failed 1")
+    );
+    assert!(
+        stderr.contains(&format!("row 2 (line 3), failed: {reason}")),
+        "{stderr}"
+    );
+    assert_eq!(mock.stats().requests, 1, "only the unrecorded row is sent");
+    assert_eq!(mock.contacts()[0]["email"], "c@example.com");
+    let text = std::fs::read_to_string(&progress).unwrap();
+    assert!(
+        text.starts_with(&earlier),
+        "the earlier records are kept: {text}"
+    );
+
+    // Everything is recorded now: a second run sends nothing.
+    let output = run(&url, &args).await;
+    assert_eq!(output.status.code(), Some(5));
+    assert_eq!(mock.stats().requests, 1);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use highlevel_mock::{Config, MockServer, RateLimit, parse_match_order};
+use highlevel_mock::{Config, MockServer, RateLimit, parse_match_order, parse_rate_limit};
 
 /// A stateful mock of HighLevel's Contacts API (Update and Upsert Contact).
 #[derive(Parser)]
@@ -19,7 +19,7 @@ struct Args {
     #[arg(long)]
     token: String,
     /// The burst limit, N/DURATION (such as 100/10s, 50/1s, 500/250ms).
-    #[arg(long, default_value = "100/10s", value_parser = clap::value_parser!(RateLimit))]
+    #[arg(long, default_value = "100/10s", value_parser = parse_rate_limit)]
     rate_limit: RateLimit,
     /// The Location allows duplicate contacts.
     #[arg(long)]

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use highlevel_contacts::types::{UpdateContactRequest, UpsertContactRequest};
 use highlevel_contacts::{Client, Error, RetryPolicy};
-use highlevel_mock::{Config, Fault, MockServer, RateLimit};
+use highlevel_mock::{Config, Fault, MockServer, RateLimit, parse_rate_limit};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "test-token";
@@ -262,7 +262,7 @@ async fn errors_in_highlevel_style_and_rate_headers_on_every_answer() {
 
 #[tokio::test]
 async fn sliding_window_answers_429_once_full() {
-    let limit: RateLimit = "3/10s".parse().unwrap();
+    let limit: RateLimit = parse_rate_limit("3/10s").unwrap();
     let mock = MockServer::start(Config::new(TOKEN).rate_limit(limit))
         .await
         .unwrap();
@@ -293,13 +293,60 @@ async fn sliding_window_answers_429_once_full() {
 
 #[test]
 fn rate_limit_grammar() {
-    let parse = |text: &str| text.parse::<RateLimit>();
+    let parse = parse_rate_limit;
     assert_eq!(parse("100/10s").unwrap().window, Duration::from_secs(10));
     assert_eq!(parse("50/1s").unwrap().requests, 50);
     assert_eq!(parse("5/250ms").unwrap().window, Duration::from_millis(250));
     assert_eq!(parse("5/m").unwrap().window, Duration::from_secs(60));
     for bad in ["", "100", "0/1s", "x/1s", "10/1y", "10/0s"] {
         assert!(parse(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn rate_limits_are_written_n_per_duration() {
+    let parsed: RateLimit = parse_rate_limit("100/10s").unwrap();
+    assert_eq!(
+        (parsed.requests, parsed.window),
+        (100, Duration::from_secs(10))
+    );
+    assert_eq!(
+        parse_rate_limit("500/250ms").unwrap().window,
+        Duration::from_millis(250)
+    );
+    assert_eq!(
+        parse_rate_limit("200000/1d").unwrap().window,
+        Duration::from_secs(86_400)
+    );
+    for bad in ["", "100", "0/1s", "x/1s", "10/0s", "10/1y"] {
+        assert!(parse_rate_limit(bad).is_err(), "{bad}");
+    }
+    assert_eq!(parse_rate_limit(&parsed.to_string()).unwrap(), parsed);
+}
+
+/// humantime reads the duration: its longer forms work, and each refusal says why.
+#[test]
+fn rate_limit_durations_are_humantime_s_and_refusals_say_why() {
+    let window = |text: &str| parse_rate_limit(text).unwrap().window;
+    assert_eq!(window("1000/1m"), Duration::from_secs(60));
+    assert_eq!(window("10/1m30s"), Duration::from_secs(90));
+    assert_eq!(window("10/2hours"), Duration::from_secs(7200));
+    assert_eq!(window(" 10 / 1w "), Duration::from_secs(7 * 86_400));
+    for (bad, why) in [
+        ("fast", "write N/DURATION, such as 100/10s"),
+        ("100/", "write N/DURATION, such as 100/10s"),
+        ("0/1s", "N must be 1 or more"),
+        ("10/0s", "the window must be longer than zero"),
+        ("10/1x", "`x` is not a unit of time"),
+        ("10/2months", "months and years have no fixed length"),
+        ("10/1M", "months and years have no fixed length"),
+    ] {
+        let error = parse_rate_limit(bad).unwrap_err();
+        assert!(
+            error.starts_with(&format!("`{bad}` is not a rate limit: ")),
+            "{error}"
+        );
+        assert!(error.contains(why), "{bad}: {error}");
     }
 }
 

@@ -1,7 +1,6 @@
 //! The client-side rate limiter.
 
 use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
@@ -216,47 +215,12 @@ impl RateLimiter {
     }
 }
 
-/// At most `requests` in any `window`, written `N/DURATION` wherever a
-/// person types one: `100/10s`, `50/1s`, `500/250ms`, `1000/1m`, `200000/1d`.
+/// At most `requests` in any `window`: a limit as a tool names it. `Display` writes
+/// `N/DURATION` in milliseconds (`100/10000ms`); reading that form is the tools' job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     pub requests: u64,
     pub window: Duration,
-}
-
-impl FromStr for RateLimit {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, String> {
-        let bad = || format!("`{text}` is not a rate limit: write N/DURATION, such as 100/10s");
-        let (count, duration) = text.split_once('/').ok_or_else(bad)?;
-        let requests: u64 = count.trim().parse().map_err(|_| bad())?;
-        let duration = duration.trim();
-        let split = duration
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(duration.len());
-        let (amount, unit) = duration.split_at(split);
-        let amount: u64 = if amount.is_empty() {
-            1
-        } else {
-            amount.parse().map_err(|_| bad())?
-        };
-        let millis = match unit {
-            "ms" => 1,
-            "s" => 1_000,
-            "m" => 60_000,
-            "h" => 3_600_000,
-            "d" => 86_400_000,
-            _ => return Err(bad()),
-        };
-        if requests == 0 || amount == 0 {
-            return Err(bad());
-        }
-        Ok(RateLimit {
-            requests,
-            window: Duration::from_millis(amount * millis),
-        })
-    }
 }
 
 impl fmt::Display for RateLimit {

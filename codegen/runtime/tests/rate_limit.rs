@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use client_runtime::{RateLimit, RateLimiter, RateWindow};
+use client_runtime::{RateLimiter, RateWindow};
 use reqwest::header::{HeaderMap, HeaderValue};
 
 static WINDOWS: [RateWindow; 2] = [
@@ -79,27 +79,6 @@ fn the_server_s_headers_lower_the_limit_and_fill_a_spent_window() {
         limiter.wait() > Duration::from_secs(3600),
         "the day is spent"
     );
-}
-
-#[test]
-fn rate_limits_are_written_n_per_duration() {
-    let parsed: RateLimit = "100/10s".parse().unwrap();
-    assert_eq!(
-        (parsed.requests, parsed.window),
-        (100, Duration::from_secs(10))
-    );
-    assert_eq!(
-        "500/250ms".parse::<RateLimit>().unwrap().window,
-        Duration::from_millis(250)
-    );
-    assert_eq!(
-        "200000/1d".parse::<RateLimit>().unwrap().window,
-        Duration::from_secs(86_400)
-    );
-    for bad in ["", "100", "0/1s", "x/1s", "10/0s", "10/1y"] {
-        assert!(bad.parse::<RateLimit>().is_err(), "{bad}");
-    }
-    assert_eq!(parsed.to_string().parse::<RateLimit>().unwrap(), parsed);
 }
 
 #[tokio::test]
