@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::{Api, Body, Credential, Operation, ResponseCase, Retry, Status};
+use crate::model::{Api, Body, CredentialKind, Operation, ResponseCase, Retry, Status};
 use crate::names;
 use crate::progenitor_pass::{ExternalTypes, RawMethod, RawOutput};
 use crate::{Error, Settings};
@@ -58,13 +58,13 @@ pub(crate) fn client_module(
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });
-    let rate_limits = api.rate_limits.iter().map(|limit| {
-        let (requests, milliseconds) = (limit.requests, limit.milliseconds);
+    let rate_windows = api.rate_windows.iter().map(|window| {
+        let (requests, milliseconds) = (window.requests, window.milliseconds);
         let optional = |header: &Option<String>| match header {
             Some(name) => quote!(Some(#name)),
             None => quote!(None),
         };
-        let (limit_header, remaining_header) = (optional(&limit.limit_header), optional(&limit.remaining_header));
+        let (limit_header, remaining_header) = (optional(&window.limit_header), optional(&window.remaining_header));
         quote!(RateWindow { requests: #requests, milliseconds: #milliseconds, limit_header: #limit_header, remaining_header: #remaining_header })
     });
     let token_url_const = api.oauth_token_url.as_ref().map(|url| {
@@ -78,11 +78,11 @@ pub(crate) fn client_module(
         Some(_) => quote!(Some(DEFAULT_BASE_URL)),
         None => quote!(None),
     };
-    let constructors = match &api.credential {
-        Some(credential) => {
-            let (header, prefix) = match credential {
-                Credential::Bearer => ("authorization".to_owned(), "Bearer "),
-                Credential::Header { name } => (name.to_ascii_lowercase(), ""),
+    let constructors = match &api.credential_kind {
+        Some(kind) => {
+            let (header, prefix) = match kind {
+                CredentialKind::Bearer => ("authorization".to_owned(), "Bearer "),
+                CredentialKind::Header { name } => (name.to_ascii_lowercase(), ""),
             };
             let new = api.default_base_url.as_ref().map(|_| {
                 quote! {
@@ -159,7 +159,7 @@ pub(crate) fn client_module(
         quote!(RateWindow),
         quote!(RetryRule),
     ];
-    if api.credential.is_some() {
+    if api.credential_kind.is_some() {
         crate_imports.push(quote!(Credentials));
         runtime_imports.push(quote!(Credential));
     }
@@ -196,7 +196,7 @@ pub(crate) fn client_module(
         pub const OPERATIONS: &[OperationPolicy] = &[#(#operations_table),*];
 
         /// The spec's `x-rate-limits`.
-        const RATE_LIMITS: &[RateWindow] = &[#(#rate_limits),*];
+        const RATE_LIMITS: &[RateWindow] = &[#(#rate_windows),*];
 
         impl ClientBuilder {
             /// Checks the settings and builds the client.
@@ -587,7 +587,7 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         doc.push_str(&format!("\n{}\n", description.trim()));
     }
     let crate_ident = settings.crate_name.replace('-', "_");
-    let token = if api.credential.is_some() {
+    let token = if api.credential_kind.is_some() {
         "\"<token>\""
     } else {
         ""

@@ -9,7 +9,7 @@
 //! - all responses are removed: each becomes a [`ResponseCase`] and the
 //!   generated facade decodes the answer by status. Inline response schemas
 //!   are first hoisted into `components/schemas` so typify names them;
-//! - the security requirements become one [`Credential`] kind plus a flag
+//! - the security requirements become one [`CredentialKind`] plus a flag
 //!   per operation.
 
 use openapiv3::{
@@ -18,7 +18,9 @@ use openapiv3::{
 };
 
 use crate::error::Error;
-use crate::model::{Api, Body, Credential, Operation, RateLimit, ResponseCase, Retry, Status};
+use crate::model::{
+    Api, Body, CredentialKind, Operation, RateWindowSpec, ResponseCase, Retry, Status,
+};
 use crate::rules::{self, pointer};
 
 pub(crate) struct Lowered {
@@ -33,7 +35,7 @@ pub(crate) fn lower(document: &serde_json::Value, mut spec: OpenAPI) -> Result<L
     let global_security = spec.security.clone();
     let components = spec.components.get_or_insert_with(Default::default);
     let mut operations = Vec::new();
-    let mut credential: Option<(Credential, String)> = None;
+    let mut credential: Option<(CredentialKind, String)> = None;
 
     for (path, item) in spec.paths.paths.iter_mut() {
         let ReferenceOr::Item(item) = item else {
@@ -138,14 +140,14 @@ pub(crate) fn lower(document: &serde_json::Value, mut spec: OpenAPI) -> Result<L
             }
         })
         .collect();
-    let rate_limits = rate_limits(&spec)?;
+    let rate_windows = rate_windows(&spec)?;
     let api = Api {
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
         default_base_url: default_base_url(&spec),
-        credential: credential.map(|(kind, _)| kind),
+        credential_kind: credential.map(|(kind, _)| kind),
         operations,
-        rate_limits,
+        rate_windows,
         oauth_token_url: oauth_token_url(&spec),
         schemas: Default::default(),
     };
@@ -167,7 +169,7 @@ fn operations_mut(
     ]
 }
 
-fn credential_kinds(spec: &OpenAPI) -> Result<Vec<(String, Credential)>, Error> {
+fn credential_kinds(spec: &OpenAPI) -> Result<Vec<(String, CredentialKind)>, Error> {
     let Some(components) = &spec.components else {
         return Ok(Vec::new());
     };
@@ -179,10 +181,10 @@ fn credential_kinds(spec: &OpenAPI) -> Result<Vec<(String, Credential)>, Error> 
         };
         let kind = match scheme {
             SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
-                Credential::Bearer
+                CredentialKind::Bearer
             }
             SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => {
-                Credential::Bearer
+                CredentialKind::Bearer
             }
             SecurityScheme::APIKey {
                 location: APIKeyLocation::Header,
@@ -197,7 +199,7 @@ fn credential_kinds(spec: &OpenAPI) -> Result<Vec<(String, Credential)>, Error> 
                         format!("`{name}` is not a valid header name"),
                     ));
                 }
-                Credential::Header { name: name.clone() }
+                CredentialKind::Header { name: name.clone() }
             }
             SecurityScheme::HTTP { scheme, .. } => {
                 return Err(Error::at(
@@ -260,7 +262,7 @@ fn oauth_token_url(spec: &OpenAPI) -> Option<String> {
         })
 }
 
-fn rate_limits(spec: &OpenAPI) -> Result<Vec<RateLimit>, Error> {
+fn rate_windows(spec: &OpenAPI) -> Result<Vec<RateWindowSpec>, Error> {
     let Some(declared) = spec.extensions.get("x-rate-limits") else {
         return Ok(Vec::new());
     };
@@ -286,7 +288,7 @@ fn rate_limits(spec: &OpenAPI) -> Result<Vec<RateLimit>, Error> {
                     .and_then(serde_json::Value::as_str)
                     .map(str::to_ascii_lowercase)
             };
-            Ok(RateLimit {
+            Ok(RateWindowSpec {
                 requests: number("requests")?,
                 milliseconds: number("milliseconds")?,
                 limit_header: header("limit-header"),
