@@ -1,95 +1,106 @@
 //! The generated crate's `Cargo.toml`: the package as the settings describe
 //! it, the runtime's dependencies, and the crates typify's types use.
 
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
+
 use crate::Settings;
 use crate::progenitor_pass::ExternalTypes;
+use crate::render::RUNTIME_MANIFEST;
 
 /// The manifest, under `preamble` (TOML comment lines).
 pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str) -> String {
-    let mut out = preamble.to_owned();
-    out.push_str("\n[package]\n");
-    out.push_str(&format!("name = {}\n", toml_string(&settings.crate_name)));
-    out.push_str(&format!(
-        "version = {}\n",
-        toml_string(&settings.crate_version)
-    ));
-    out.push_str("edition = \"2024\"\nrust-version = \"1.88\"\n");
-    if let Some(description) = &settings.description {
-        out.push_str(&format!("description = {}\n", toml_string(description)));
-    }
-    if let Some(license) = &settings.license {
-        out.push_str(&format!("license = {}\n", toml_string(license)));
-    }
-    for (key, value) in [
+    let mut package = package(settings);
+    package.decor_mut().set_prefix(format!("{preamble}\n"));
+    let mut manifest = DocumentMut::new();
+    manifest.insert("package", Item::Table(package));
+    manifest.insert("dependencies", Item::Table(dependencies(uses)));
+    manifest.to_string()
+}
+
+fn package(settings: &Settings) -> Table {
+    let mut package = Table::new();
+    package.insert("name", value(settings.crate_name.as_str()));
+    package.insert("version", value(settings.crate_version.as_str()));
+    package.insert("edition", value("2024"));
+    package.insert("rust-version", value("1.88"));
+    let described = [
+        ("description", &settings.description),
+        ("license", &settings.license),
         ("readme", &settings.readme),
         ("repository", &settings.repository),
         ("documentation", &settings.documentation),
-    ] {
-        if let Some(value) = value {
-            out.push_str(&format!("{key} = {}\n", toml_string(value)));
+    ];
+    for (key, text) in described {
+        if let Some(text) = text {
+            package.insert(key, value(text.as_str()));
         }
     }
     if !settings.publish {
-        out.push_str("publish = false\n");
+        package.insert("publish", value(false));
     }
-    out.push_str("\n[dependencies]\n");
-    // The runtime's own dependencies, as its manifest lists them.
-    let runtime: toml::Table =
-        toml::from_str(crate::render::RUNTIME_MANIFEST).expect("the runtime's Cargo.toml parses");
-    let mut dependencies: Vec<(String, String)> = runtime["dependencies"]
+    package
+}
+
+/// The runtime's dependencies, as its manifest lists them, and those of
+/// typify's types that this spec uses; by name, each on one line.
+fn dependencies(uses: ExternalTypes) -> Table {
+    let runtime: DocumentMut = RUNTIME_MANIFEST
+        .parse()
+        .expect("the runtime's Cargo.toml parses");
+    let mut dependencies: Vec<(String, Value)> = runtime["dependencies"]
         .as_table()
         .expect("the runtime has dependencies")
         .iter()
-        .map(|(name, spec)| (name.clone(), inline_toml(spec)))
+        .map(|(name, item)| {
+            let spec = item
+                .as_value()
+                .expect("the runtime's dependencies are inline");
+            (name.to_owned(), spec.clone())
+        })
         .collect();
     if uses.chrono {
         dependencies.push((
             "chrono".to_owned(),
-            "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }"
-                .to_owned(),
+            detailed("0.4", Some(false), &["serde", "std"]),
         ));
     }
     if uses.regress {
-        dependencies.push(("regress".to_owned(), "\"0.10\"".to_owned()));
+        dependencies.push(("regress".to_owned(), Value::from("0.10")));
     }
     if uses.uuid {
-        dependencies.push((
-            "uuid".to_owned(),
-            "{ version = \"1\", features = [\"serde\"] }".to_owned(),
-        ));
+        dependencies.push(("uuid".to_owned(), detailed("1", None, &["serde"])));
     }
-    dependencies.sort();
-    for (name, spec) in dependencies {
-        out.push_str(&format!("{name} = {spec}\n"));
-    }
-    out
+    let mut table: Table = dependencies
+        .into_iter()
+        .map(|(name, spec)| (name, tidy(spec)))
+        .collect();
+    table.sort_values();
+    table
 }
 
-/// A dependency's TOML value on one line, keys in the manifest's order.
-fn inline_toml(value: &toml::Value) -> String {
-    match value {
-        toml::Value::String(text) => toml_string(text),
-        toml::Value::Boolean(flag) => flag.to_string(),
-        toml::Value::Integer(number) => number.to_string(),
-        toml::Value::Array(items) => {
-            let items: Vec<String> = items.iter().map(inline_toml).collect();
-            format!("[{}]", items.join(", "))
-        }
-        toml::Value::Table(table) => {
-            // `version` first, as people write it.
-            let mut keys: Vec<&String> = table.keys().collect();
-            keys.sort_by_key(|key| (key.as_str() != "version", key.as_str()));
-            let pairs: Vec<String> = keys
-                .into_iter()
-                .map(|key| format!("{key} = {}", inline_toml(&table[key])))
-                .collect();
-            format!("{{ {} }}", pairs.join(", "))
-        }
-        other => panic!("the runtime's manifest has an unexpected value: {other:?}"),
+/// `{ version, default-features, features }`.
+fn detailed(version: &str, default_features: Option<bool>, features: &[&str]) -> Value {
+    let mut spec = InlineTable::new();
+    spec.insert("version", version.into());
+    if let Some(default_features) = default_features {
+        spec.insert("default-features", default_features.into());
     }
+    spec.insert(
+        "features",
+        Array::from_iter(features.iter().copied()).into(),
+    );
+    Value::InlineTable(spec)
 }
 
-fn toml_string(value: &str) -> String {
-    // A TOML basic string has JSON's escapes.
-    serde_json::Value::String(value.to_owned()).to_string()
+/// A dependency's value without the runtime manifest's comments and
+/// spacing: `version` first, as people write it, then the keys by name.
+fn tidy(mut spec: Value) -> Value {
+    spec.decor_mut().clear();
+    if let Value::InlineTable(table) = &mut spec {
+        table.sort_values_by(|key, _, other, _| {
+            (key.get() != "version", key.get()).cmp(&(other.get() != "version", other.get()))
+        });
+        table.fmt();
+    }
+    spec
 }
