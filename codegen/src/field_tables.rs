@@ -19,7 +19,7 @@ pub(crate) fn tables(api: &Api, types: &[Item]) -> Vec<Item> {
         .collect();
     api.schemas
         .iter()
-        .filter(|(rust_name, schema)| schema.direction.sent() && structs.contains(*rust_name))
+        .filter(|(rust_name, schema)| schema.flow.sent() && structs.contains(*rust_name))
         .map(|(rust_name, schema)| {
             let ty = format_ident!("{}", rust_name);
             let fields = schema.fields.iter().map(field_info);

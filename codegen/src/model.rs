@@ -10,10 +10,10 @@ pub(crate) struct Api {
     pub title: String,
     pub description: Option<String>,
     pub default_base_url: Option<String>,
-    pub credential: Option<Credential>,
+    pub credential_kind: Option<CredentialKind>,
     pub operations: Vec<Operation>,
     /// `x-rate-limits`: windows the client keeps to.
-    pub rate_limits: Vec<RateLimit>,
+    pub rate_windows: Vec<RateWindowSpec>,
     /// Where OAuth tokens are renewed: an `oauth2` scheme's refresh (or
     /// token) URL.
     pub oauth_token_url: Option<String>,
@@ -21,17 +21,20 @@ pub(crate) struct Api {
     pub schemas: BTreeMap<String, ObjectSchema>,
 }
 
-/// At most `requests` in any window of `milliseconds`, with the response
-/// headers that report the server's count.
-pub(crate) struct RateLimit {
+/// One window of the spec's `x-rate-limits`: at most `requests` in any
+/// window of `milliseconds`, with the response headers that report the
+/// server's count. The runtime's `RateWindow` is its generated form.
+pub(crate) struct RateWindowSpec {
     pub requests: u64,
     pub milliseconds: u64,
     pub limit_header: Option<String>,
     pub remaining_header: Option<String>,
 }
 
+/// How the one credential of a client is sent. The runtime's `Credential`
+/// is a value of this kind: the header with the caller's token.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Credential {
+pub(crate) enum CredentialKind {
     /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
     Bearer,
     /// The token as the whole value of a named header (`apiKey` in `header`).
@@ -106,7 +109,7 @@ pub(crate) enum Body {
 
 /// Which way a schema's values travel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Direction {
+pub(crate) enum Flow {
     /// Only in request bodies: built by callers, sent exactly.
     Request,
     /// Only in answers: read tolerantly.
@@ -114,13 +117,13 @@ pub(crate) enum Direction {
     Both,
 }
 
-impl Direction {
+impl Flow {
     pub fn sent(self) -> bool {
-        self != Direction::Response
+        self != Flow::Response
     }
 
     pub fn received(self) -> bool {
-        self != Direction::Request
+        self != Flow::Request
     }
 }
 
@@ -129,7 +132,7 @@ impl Direction {
 pub(crate) struct ObjectSchema {
     /// Its name under `components/schemas`.
     pub name: String,
-    pub direction: Direction,
+    pub flow: Flow,
     /// `x-rejected-properties`: the error body's messages name rejected
     /// properties.
     pub rejected: Option<RejectedProperties>,

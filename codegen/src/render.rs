@@ -8,20 +8,27 @@ use crate::Error;
 /// The runtime every generated crate carries as `src/runtime/`: the source
 /// of the `client-runtime` crate (`codegen/runtime/src/`, its tests apart in
 /// `codegen/runtime/tests/`), whose `lib.rs` becomes the module's `mod.rs`.
-pub(crate) const RUNTIME_FILES: [(&str, &str); 8] = [
+pub(crate) const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../runtime/src/lib.rs")),
-    ("client.rs", include_str!("../runtime/src/client.rs")),
+    ("builder.rs", include_str!("../runtime/src/builder.rs")),
     (
         "credentials.rs",
         include_str!("../runtime/src/credentials.rs"),
     ),
+    ("error.rs", include_str!("../runtime/src/error.rs")),
+    ("execute.rs", include_str!("../runtime/src/execute.rs")),
+    ("fields.rs", include_str!("../runtime/src/fields.rs")),
+    ("hooks.rs", include_str!("../runtime/src/hooks.rs")),
+    ("policy.rs", include_str!("../runtime/src/policy.rs")),
     (
         "rate_limit.rs",
         include_str!("../runtime/src/rate_limit.rs"),
     ),
-    ("fields.rs", include_str!("../runtime/src/fields.rs")),
+    ("receive.rs", include_str!("../runtime/src/receive.rs")),
     ("response.rs", include_str!("../runtime/src/response.rs")),
     ("retry.rs", include_str!("../runtime/src/retry.rs")),
+    ("state.rs", include_str!("../runtime/src/state.rs")),
+    ("transport.rs", include_str!("../runtime/src/transport.rs")),
     ("values.rs", include_str!("../runtime/src/values.rs")),
 ];
 

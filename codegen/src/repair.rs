@@ -381,54 +381,19 @@ fn request_bodies(doc: &mut Value, notes: &mut Vec<Repair>) -> Result<(), Error>
     Ok(())
 }
 
+/// Mends the request body at `at`: one media type that the client can
+/// send, with a schema that fits it.
 fn request_body(at: &str, body: &mut Value, notes: &mut Vec<Repair>) -> Result<(), Error> {
     let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
         return Ok(());
     };
-    if content.len() > 1 {
-        let rank = |media_type: &str| {
-            let essence = essence(media_type);
-            SENDABLE
-                .iter()
-                .position(|s| *s == essence)
-                .unwrap_or(SENDABLE.len())
-        };
-        let keep = content
-            .keys()
-            .min_by_key(|media_type| rank(media_type))
-            .cloned()
-            .unwrap_or_default();
-        let dropped: Vec<String> = content.keys().filter(|k| **k != keep).cloned().collect();
-        notes.push(Repair::at(
-            format!("{at}/content"),
-            "the request body has several media types",
-            format!(
-                "the client sends `{keep}` only (not {})",
-                dropped
-                    .iter()
-                    .map(|d| format!("`{d}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-        content.retain(|media_type, _| *media_type == keep);
-    }
+    keep_one_media_type(at, content, notes);
     let Some(media_type) = content.keys().next().cloned() else {
         return Ok(());
     };
     let media_at = format!("{at}/content{}", pointer([media_type.as_str()]));
-    let mut essence = essence(&media_type);
-    if essence == "*/*" || essence == "application/*" {
-        let media = content.remove(&media_type).unwrap_or_default();
-        notes.push(Repair::at(
-            media_at.clone(),
-            format!("a `{media_type}` request body names no one media type to send"),
-            "it is sent as `application/octet-stream`",
-        ));
-        content.insert("application/octet-stream".to_owned(), media);
-        essence = "application/octet-stream".to_owned();
-    }
-    let media_type = content.keys().next().cloned().unwrap_or_default();
+    let media_type = name_a_wildcard(&media_at, &media_type, content, notes);
+    let essence = essence(&media_type);
     let Some(media) = content.get_mut(&media_type).and_then(Value::as_object_mut) else {
         return Err(Error::at(media_at, "a media type must be a mapping"));
     };
@@ -441,13 +406,83 @@ fn request_body(at: &str, body: &mut Value, notes: &mut Vec<Repair>) -> Result<(
             ),
         ));
     }
+    fit_schema_to_media_type(&media_at, &media_type, &essence, media)
+}
+
+/// Of several media types, keeps the first the client sends best
+/// (`SENDABLE`'s order) and notes the others as dropped.
+fn keep_one_media_type(at: &str, content: &mut Map<String, Value>, notes: &mut Vec<Repair>) {
+    if content.len() <= 1 {
+        return;
+    }
+    let rank = |media_type: &str| {
+        let essence = essence(media_type);
+        SENDABLE
+            .iter()
+            .position(|s| *s == essence)
+            .unwrap_or(SENDABLE.len())
+    };
+    let keep = content
+        .keys()
+        .min_by_key(|media_type| rank(media_type))
+        .cloned()
+        .unwrap_or_default();
+    let dropped: Vec<String> = content.keys().filter(|k| **k != keep).cloned().collect();
+    notes.push(Repair::at(
+        format!("{at}/content"),
+        "the request body has several media types",
+        format!(
+            "the client sends `{keep}` only (not {})",
+            dropped
+                .iter()
+                .map(|d| format!("`{d}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    ));
+    content.retain(|media_type, _| *media_type == keep);
+}
+
+/// A `*/*` or `application/*` body names no media type to send: it is sent
+/// as `application/octet-stream`. Returns the media type the body now has.
+fn name_a_wildcard(
+    media_at: &str,
+    media_type: &str,
+    content: &mut Map<String, Value>,
+    notes: &mut Vec<Repair>,
+) -> String {
+    if !matches!(essence(media_type).as_str(), "*/*" | "application/*") {
+        return media_type.to_owned();
+    }
+    let media = content.remove(media_type).unwrap_or_default();
+    notes.push(Repair::at(
+        media_at,
+        format!("a `{media_type}` request body names no one media type to send"),
+        "it is sent as `application/octet-stream`",
+    ));
+    let octet_stream = "application/octet-stream".to_owned();
+    content.insert(octet_stream.clone(), media);
+    octet_stream
+}
+
+/// JSON bodies lose `encoding`, form bodies must not need it; a binary or
+/// text body must be a plain string, whose checks and format the client
+/// would not apply to what it sends.
+fn fit_schema_to_media_type(
+    media_at: &str,
+    media_type: &str,
+    essence: &str,
+    media: &mut Map<String, Value>,
+) -> Result<(), Error> {
     let Some(schema) = media.get_mut("schema") else {
         return Err(Error::at(
             media_at,
             "the request body has no `schema`, so its type is unknown",
         ));
     };
-    match essence.as_str() {
+    let plain_string = schema.get("type").and_then(Value::as_str) == Some("string")
+        && schema.get("$ref").is_none();
+    match essence {
         "application/json" => {
             // `encoding` only means something for forms and multipart.
             media.remove("encoding");
@@ -465,8 +500,6 @@ fn request_body(at: &str, body: &mut Value, notes: &mut Vec<Repair>) -> Result<(
             media.remove("encoding");
         }
         "application/octet-stream" => {
-            let plain_string = schema.get("type").and_then(Value::as_str) == Some("string")
-                && schema.get("$ref").is_none();
             if !plain_string {
                 return Err(Error::at(
                     format!("{media_at}/schema"),
@@ -488,8 +521,6 @@ fn request_body(at: &str, body: &mut Value, notes: &mut Vec<Repair>) -> Result<(
             }
         }
         _ => {
-            let plain_string = schema.get("type").and_then(Value::as_str) == Some("string")
-                && schema.get("$ref").is_none();
             if !plain_string {
                 return Err(Error::at(
                     format!("{media_at}/schema"),

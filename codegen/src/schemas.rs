@@ -1,15 +1,13 @@
 //! Reads every object schema that an operation sends or receives into the
 //! model: per property its wire name, kind, required, nullable, default,
-//! format and checks, and per schema its direction.
+//! format and checks, and per schema which way it flows.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
 use crate::error::Error;
-use crate::model::{
-    Body, Direction, Field, FieldKind, ObjectSchema, Operation, RejectedProperties,
-};
+use crate::model::{Body, Field, FieldKind, Flow, ObjectSchema, Operation, RejectedProperties};
 use crate::names;
 use crate::rules::pointer;
 
@@ -40,10 +38,10 @@ pub(crate) fn analyse(
         let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
             continue;
         };
-        let direction = match (requests.contains(name), responses.contains(name)) {
-            (true, true) => Direction::Both,
-            (true, false) => Direction::Request,
-            (false, true) => Direction::Response,
+        let flow = match (requests.contains(name), responses.contains(name)) {
+            (true, true) => Flow::Both,
+            (true, false) => Flow::Request,
+            (false, true) => Flow::Response,
             (false, false) => continue,
         };
         let fields = object
@@ -59,7 +57,7 @@ pub(crate) fn analyse(
             names::type_name(name),
             ObjectSchema {
                 name: name.clone(),
-                direction,
+                flow,
                 rejected,
                 fields,
             },

@@ -56,7 +56,7 @@ pub(crate) fn rewrite(api: &Api, types: &mut Vec<Item>) -> Result<Rewritten, Err
         let syn::Fields::Named(fields) = &mut item.fields else {
             continue;
         };
-        if schema.direction.sent() {
+        if schema.flow.sent() {
             for (wire, renamed) in avoid_method_collisions(&mut fields.named, schema) {
                 notes.push(Repair::at(pointer(["components", "schemas", schema.name.as_str(), "properties", wire.as_str()]),
                     format!(
@@ -73,7 +73,7 @@ pub(crate) fn rewrite(api: &Api, types: &mut Vec<Item>) -> Result<Rewritten, Err
             let Some(property) = schema.field(&wire) else {
                 continue;
             };
-            let shape = rewrite_field(field, &wire, property, schema.direction);
+            let shape = rewrite_field(field, &wire, property, schema.flow);
             shapes.push(RewrittenField {
                 name: field.ident.clone().expect("named field"),
                 wire,
@@ -85,8 +85,8 @@ pub(crate) fn rewrite(api: &Api, types: &mut Vec<Item>) -> Result<Rewritten, Err
         // Callers read every struct's fields but build request structs only
         // through `new(required…)` and the setters, so a property the API
         // adds, in either direction, breaks no caller.
-        let exhaustive = (!schema.direction.sent() || rules::REQUEST_STRUCTS_EXHAUSTIVE)
-            && (!schema.direction.received() || rules::RESPONSE_STRUCTS_EXHAUSTIVE);
+        let exhaustive = (!schema.flow.sent() || rules::REQUEST_STRUCTS_EXHAUSTIVE)
+            && (!schema.flow.received() || rules::RESPONSE_STRUCTS_EXHAUSTIVE);
         if !exhaustive {
             item.attrs.push(parse_quote!(#[non_exhaustive]));
         }
@@ -98,10 +98,10 @@ pub(crate) fn rewrite(api: &Api, types: &mut Vec<Item>) -> Result<Rewritten, Err
         {
             setters.push(rejected_properties(&item.ident, field, &rejected.pattern));
         }
-        if schema.direction.received() {
+        if schema.flow.received() {
             received.insert(item.ident.to_string());
         }
-        if schema.direction.sent() {
+        if schema.flow.sent() {
             sent.insert(item.ident.to_string());
             validated.insert(item.ident.to_string());
             setters.push(request_methods(&item.ident, &shapes));
@@ -244,7 +244,7 @@ fn rewrite_field(
     field: &mut Field,
     wire: &str,
     property: &model::Field,
-    direction: model::Direction,
+    flow: model::Flow,
 ) -> FieldShape {
     if let Some(rust_name) = &property.rust_name {
         let renamed = field.ident.as_ref().is_some_and(|ident| ident != wire);
@@ -256,14 +256,14 @@ fn rewrite_field(
             field.attrs.push(parse_quote!(#[serde(rename = #wire)]));
         }
     }
-    if direction.sent() && property.unlisted {
+    if flow.sent() && property.unlisted {
         field.ty = wrap_in_listed(&field.ty);
     }
     let ident = field.ident.clone().expect("named field");
     let rename = (ident != wire).then(|| quote!(rename = #wire,));
     let inner = option_inner(&field.ty).cloned();
     let shape = field_shape(PropertyFacts {
-        sent: direction.sent(),
+        sent: flow.sent(),
         required: property.required,
         nullable: property.nullable,
         array: property.array,
@@ -280,7 +280,7 @@ fn rewrite_field(
         // Typify's field already is `Option<T>`, skipped when `None`,
         // unless a list or a default made it something else.
         FieldShape::Optional | FieldShape::OptionalList
-            if direction.sent() && (property.array || property.default) =>
+            if flow.sent() && (property.array || property.default) =>
         {
             let ty = match inner {
                 Some(_) => field.ty.clone(),

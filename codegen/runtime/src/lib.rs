@@ -9,20 +9,31 @@
 //! the runtime to its raw client (`Inner::pre_hook`, `Inner::execute`) and
 //! to its `Client` (`ClientBuilder::build_parts`).
 
-mod client;
+mod builder;
 mod credentials;
+mod error;
+mod execute;
 mod fields;
+mod hooks;
+mod policy;
 mod rate_limit;
+mod receive;
 mod response;
 mod retry;
+mod state;
+mod transport;
 mod values;
 
-pub use client::{BuildError, ClientBuilder, ClientParts, Inner, OperationPolicy};
+pub use builder::{BuildError, ClientBuilder, ClientParts};
 pub use credentials::{Credential, Credentials, OAuthRefresh, SecretToken};
+pub use error::{ApiError, Error, UnexpectedResponse};
 pub use fields::{FieldInfo, FieldKind, RejectedProperties, RequestFields};
+pub use policy::OperationPolicy;
 pub use rate_limit::{RateBudget, RateLimit, RateLimiter, RateWindow};
-pub use response::{ApiError, Error, Response, UnexpectedResponse, decode_json, receive};
+pub use receive::{decode_json, receive};
+pub use response::Response;
 pub use retry::{RetryPolicy, RetryRule, is_transient, retry_after};
+pub use state::Inner;
 pub use values::{
     Listed, Nullable, check_email, check_path_segment, encode_path_segment, header_value, lenient,
     lenient_or_default,

@@ -1,0 +1,226 @@
+//! `ClientBuilder`: a generated client's settings, checked when it is built
+//! into the parts the generated `Client` is made of; and `BuildError`.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::credentials::Credential;
+use super::policy::OperationPolicy;
+use super::rate_limit::{RateLimiter, RateWindow};
+use super::retry::RetryPolicy;
+use super::state::Inner;
+
+/// Settings for a generated crate's `Client`; start from `Client::builder`.
+#[derive(Debug)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    http: Option<reqwest::Client>,
+    credential: Option<Credential>,
+    operations: &'static [OperationPolicy],
+    rate_limits: &'static [RateWindow],
+    limit_override: Option<Vec<(u64, Duration)>>,
+    retry: RetryPolicy,
+    matched_fields: Option<Vec<String>>,
+    timeout: Duration,
+    connect_timeout: Duration,
+}
+
+impl ClientBuilder {
+    /// The generated `Client::builder` starts here, with what the spec fixes.
+    #[doc(hidden)]
+    pub fn new(
+        default_base_url: Option<&str>,
+        credential: Option<Credential>,
+        operations: &'static [OperationPolicy],
+        rate_limits: &'static [RateWindow],
+    ) -> Self {
+        ClientBuilder {
+            base_url: default_base_url.map(str::to_owned),
+            http: None,
+            credential,
+            operations,
+            rate_limits,
+            limit_override: None,
+            retry: RetryPolicy::default(),
+            matched_fields: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+
+    /// Sends requests to `url` (scheme, host, optional port and path stem)
+    /// instead of the spec's server.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Uses the caller's own `reqwest::Client` (proxies, TLS roots, pools);
+    /// the timeouts set here then do not apply.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Replaces the spec's rate limits, window by window and in the spec's
+    /// order: at most `requests` in any `window`. For a budget shared with
+    /// other programs, or a server with other limits. Clients that share a
+    /// token share the limits of the first one built.
+    pub fn rate_limits(mut self, limits: &[(u64, Duration)]) -> Self {
+        self.limit_override = Some(limits.to_vec());
+        self
+    }
+
+    /// How failed requests are retried; [`RetryPolicy::disabled`] turns
+    /// retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The body fields the server matches an existing resource on, for
+    /// the operations whose spec says when a repeat is safe
+    /// (`x-retry-safe-when`). By default a repeat needs every match field the
+    /// spec lists (`all-present`). A caller who knows the server's setting,
+    /// such as a HighLevel location that matches contacts on email only,
+    /// declares it here: `matched_fields(["email"])`. A request that carries
+    /// all of these fields is then repeated after a timeout or a 5xx; one
+    /// that lacks any is not, and fails as `Error::OutcomeUnknown`.
+    pub fn matched_fields<I>(mut self, fields: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.matched_fields = Some(fields.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Limit for a whole request, from connecting to the last body byte.
+    /// Default: 30 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Limit for establishing a connection. Default: 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Clients of one token and server share their rate limits.
+    fn limiter_key(&self, base_url: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        base_url.trim_end_matches('/').hash(&mut hasher);
+        if let Some(credential) = &self.credential {
+            credential.identity(&mut hasher);
+        }
+        hasher.finish()
+    }
+
+    /// What a generated `Client` is made of, checked; its `build` wraps it.
+    #[doc(hidden)]
+    pub fn build_parts(self) -> Result<ClientParts, BuildError> {
+        let base_url = self.base_url.clone().ok_or(BuildError::MissingBaseUrl)?;
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|_| BuildError::InvalidBaseUrl(base_url.clone()))?;
+        // Paths are appended to the base URL as text: a query or a fragment
+        // in it would swallow them (`http://h/p#f` + `/contacts/x` sends
+        // `/p`).
+        if !matches!(parsed.scheme(), "http" | "https")
+            || parsed.query().is_some()
+            || parsed.fragment().is_some()
+            || parsed.cannot_be_a_base()
+        {
+            return Err(BuildError::InvalidBaseUrl(base_url));
+        }
+        if let Some(credential) = &self.credential {
+            credential.check()?;
+        }
+        let limiter = RateLimiter::shared(
+            self.limiter_key(&base_url),
+            self.rate_limits,
+            self.limit_override.as_deref(),
+        );
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .user_agent(concat!(
+                    env!("CARGO_PKG_NAME"),
+                    "/",
+                    env!("CARGO_PKG_VERSION")
+                ))
+                .build()
+                .map_err(BuildError::Http)?,
+        };
+        let inner = Inner {
+            credential: self.credential,
+            operations: self.operations,
+            retry: self.retry,
+            limiter,
+            matched_fields: self.matched_fields,
+        };
+        Ok(ClientParts {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            http,
+            inner,
+        })
+    }
+}
+
+/// A built client's parts: the base URL (without a trailing slash), the
+/// HTTP client and the runtime state progenitor's hooks use.
+#[derive(Debug)]
+pub struct ClientParts {
+    pub base_url: String,
+    pub http: reqwest::Client,
+    pub inner: Inner,
+}
+
+/// Why a client could not be built. Never contains the token.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The spec names no absolute server URL and none was given.
+    MissingBaseUrl,
+    /// The base URL is not an absolute `http`/`https` URL without a query
+    /// or a fragment.
+    InvalidBaseUrl(String),
+    /// The token cannot be sent in an HTTP header (control characters or
+    /// non-visible bytes).
+    InvalidToken,
+    /// `reqwest` could not build its client (e.g. no TLS roots).
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingBaseUrl => {
+                f.write_str("no base URL: the spec names none, so set one")
+            }
+            BuildError::InvalidBaseUrl(url) => {
+                write!(
+                    f,
+                    "`{url}` is not an absolute http(s) URL without a query or a fragment"
+                )
+            }
+            BuildError::InvalidToken => {
+                f.write_str("the token contains characters a header cannot carry")
+            }
+            BuildError::Http(_) => f.write_str("the HTTP client could not be built"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(source) => Some(source),
+            _ => None,
+        }
+    }
+}

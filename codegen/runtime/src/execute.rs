@@ -1,0 +1,167 @@
+//! Progenitor's `exec` hook, around each request: the rate limiter, a
+//! `tracing` span per attempt, one renewal of a rejected OAuth token, and
+//! retries while the failure is transient and a repeat is safe.
+
+use std::time::Duration;
+
+use tracing::Instrument;
+
+use super::retry::{is_transient, retry_after};
+use super::state::Inner;
+
+/// What follows an attempt.
+enum Verdict {
+    /// Its outcome is the answer.
+    Final,
+    /// It is sent again, after the wait the server asked for, if it asked.
+    Repeat { asked_wait: Option<Duration> },
+}
+
+impl Inner {
+    /// Sends `request`, and sends it again while the failure is transient
+    /// and a repeat is safe. Each attempt is a `tracing` span with the
+    /// operation, attempt, status and latency; never headers or bodies.
+    pub async fn execute(
+        &self,
+        http: &reqwest::Client,
+        mut request: reqwest::Request,
+        operation_id: &str,
+    ) -> reqwest::Result<reqwest::Response> {
+        use backon::BackoffBuilder;
+        // Judged once, and only when an answer could be retried: an
+        // upsert's rule reads the JSON body.
+        let mut repeatable: Option<bool> = None;
+        let mut backoff = backon::ExponentialBuilder::default()
+            .with_min_delay(self.retry.base_delay)
+            .with_max_delay(self.retry.max_delay)
+            .with_max_times(self.retry.max_attempts.saturating_sub(1) as usize)
+            .with_jitter()
+            .build();
+        let mut attempt = 1u32;
+        let mut renewed_token = false;
+        loop {
+            // A body that cannot be replayed (a stream) is sent once.
+            let Some(this_attempt) = request.try_clone() else {
+                return http.execute(request).await;
+            };
+            let span = tracing::info_span!(
+                "http_request",
+                operation = operation_id,
+                attempt,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+                rate_available = tracing::field::Empty,
+            );
+            let outcome = self.attempt(http, this_attempt, &span).await;
+            if !renewed_token
+                && self
+                    .renew_rejected_token(http, &mut request, &outcome)
+                    .await
+            {
+                renewed_token = true;
+                attempt += 1;
+                continue;
+            }
+            let repeat_safe = || {
+                *repeatable.get_or_insert_with(|| self.request_repeat_safe(operation_id, &request))
+            };
+            let Verdict::Repeat { asked_wait } = verdict(&outcome, repeat_safe) else {
+                return outcome;
+            };
+            let Some(backoff_wait) = backoff.next() else {
+                return outcome;
+            };
+            let wait = asked_wait.unwrap_or(backoff_wait);
+            if wait > self.retry.max_delay {
+                return outcome;
+            }
+            span.in_scope(|| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"));
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt in `span`: waits for the rate limiter, sends, and records
+    /// the status, the latency and what the rate budget has left.
+    async fn attempt(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        span: &tracing::Span,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.limiter.acquire().instrument(span.clone()).await;
+        let started = std::time::Instant::now();
+        let outcome = http.execute(request).instrument(span.clone()).await;
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        if let Ok(response) = &outcome {
+            span.record("status", response.status().as_u16());
+            self.limiter.observe(response.headers());
+            // The budget is worked out only for a subscriber that listens.
+            if !span.is_disabled()
+                && let Some(remaining) = self
+                    .limiter
+                    .budget()
+                    .iter()
+                    .map(|window| window.available)
+                    .min()
+            {
+                span.record("rate_available", remaining);
+            }
+        }
+        outcome
+    }
+
+    /// After a 401, puts a renewed token on `request`, for one more try:
+    /// the old one may have expired or been revoked since it was handed
+    /// out. Whether there is one.
+    async fn renew_rejected_token(
+        &self,
+        http: &reqwest::Client,
+        request: &mut reqwest::Request,
+        outcome: &reqwest::Result<reqwest::Response>,
+    ) -> bool {
+        if let Ok(response) = outcome
+            && response.status() == reqwest::StatusCode::UNAUTHORIZED
+            && let Some(credential) = &self.credential
+            && let Some(sent) = request.headers().get(credential.header())
+            && let Some(renewed) = credential.renewed_after_rejection(http, sent).await
+        {
+            request
+                .headers_mut()
+                .insert(credential.header().clone(), renewed);
+            return true;
+        }
+        false
+    }
+
+    /// [`repeat_safe`](Inner::repeat_safe) for the JSON body `request`
+    /// carries.
+    fn request_repeat_safe(&self, operation_id: &str, request: &reqwest::Request) -> bool {
+        let body = request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .unwrap_or_default();
+        self.repeat_safe(operation_id, serde_json::from_slice(body).ok().as_ref())
+    }
+}
+
+/// A failed connect and a 429 were not processed: always repeatable. A
+/// timeout or a 5xx may have been applied: repeatable when `repeat_safe`
+/// (asked only then) says so.
+fn verdict(
+    outcome: &reqwest::Result<reqwest::Response>,
+    mut repeat_safe: impl FnMut() -> bool,
+) -> Verdict {
+    let asked_wait = match outcome {
+        Err(error) if error.is_connect() => None,
+        Ok(response) if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS => {
+            retry_after(response.headers())
+        }
+        Err(error) if error.is_timeout() && repeat_safe() => None,
+        Ok(response) if is_transient(response.status()) && repeat_safe() => {
+            retry_after(response.headers())
+        }
+        _ => return Verdict::Final,
+    };
+    Verdict::Repeat { asked_wait }
+}

@@ -1,0 +1,103 @@
+//! Progenitor's `pre` hook, before each request: constant headers, the
+//! credential, removing progenitor's `api-version`, and refusing to send
+//! while a rate-limit window the server reports as spent stays spent.
+
+use reqwest::header::{HeaderName, HeaderValue};
+
+use super::error::Error;
+use super::state::Inner;
+
+impl Inner {
+    /// Progenitor's `ClientHooks::pre`: headers and the credential before a
+    /// request, or why it is not sent. The generated raw client's hooks call
+    /// this and [`execute`](Inner::execute).
+    pub async fn pre_hook<E>(
+        &self,
+        request: &mut reqwest::Request,
+        operation_id: &str,
+        http: &reqwest::Client,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        self.prepare(request, operation_id, http)
+            .await
+            .map_err(HookFailure::into_raw)
+    }
+
+    /// What `pre_hook` does, failing with the runtime's own reasons.
+    async fn prepare(
+        &self,
+        request: &mut reqwest::Request,
+        operation_id: &str,
+        http: &reqwest::Client,
+    ) -> Result<(), HookFailure> {
+        let headers = request.headers_mut();
+        // Progenitor sends `api-version: <info.version>` on every request;
+        // no API asked for it, so it never leaves the client.
+        headers.remove("api-version");
+        let Some(operation) = self.operation(operation_id) else {
+            return Ok(());
+        };
+        for (name, value) in operation.constant {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                HookFailure::InvalidRequest(format!("`{name}` is not a valid header name"))
+            })?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                HookFailure::InvalidRequest(format!("the value of header `{name}` is not valid"))
+            })?;
+            headers.insert(name, value);
+        }
+        if operation.authenticated {
+            let credential = self.credential.as_ref().ok_or_else(|| {
+                HookFailure::InvalidRequest(format!("{operation_id} needs a credential"))
+            })?;
+            let value = credential.current(http).await.map_err(HookFailure::Token)?;
+            request
+                .headers_mut()
+                .insert(credential.header().clone(), value);
+        }
+        // A window the server reports as spent (such as a day's budget) is
+        // not waited out inside a call.
+        let wait = self.limiter.wait();
+        if wait > self.retry.max_delay {
+            return Err(HookFailure::RateLimited(format!(
+                "the rate-limit budget is spent; it frees up in {} s",
+                wait.as_secs()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Why the request hook stopped a request. Progenitor's hooks can only
+/// return its own errors, so `Custom` carries the kind as a prefix that
+/// [`receive`](fn@super::receive) reads back with
+/// [`read_back`](HookFailure::read_back).
+pub(crate) enum HookFailure {
+    InvalidRequest(String),
+    Token(String),
+    RateLimited(String),
+}
+
+impl HookFailure {
+    const TOKEN: &str = "token: ";
+    const RATE_LIMITED: &str = "rate limit: ";
+
+    fn into_raw<E>(self) -> progenitor_client::Error<E> {
+        match self {
+            HookFailure::InvalidRequest(reason) => progenitor_client::Error::InvalidRequest(reason),
+            HookFailure::Token(reason) => {
+                progenitor_client::Error::Custom(format!("{}{reason}", Self::TOKEN))
+            }
+            HookFailure::RateLimited(reason) => {
+                progenitor_client::Error::Custom(format!("{}{reason}", Self::RATE_LIMITED))
+            }
+        }
+    }
+
+    /// The error that a `Custom` reason made by `into_raw` stands for.
+    pub(crate) fn read_back<E>(reason: &str) -> Error<E> {
+        match reason.strip_prefix(Self::TOKEN) {
+            Some(reason) => Error::Token(reason.to_owned()),
+            None => Error::RateLimited(reason.trim_start_matches(Self::RATE_LIMITED).to_owned()),
+        }
+    }
+}

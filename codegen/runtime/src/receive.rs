@@ -1,0 +1,183 @@
+//! Turning what progenitor's raw method returned into a typed result:
+//! decoding by status, and `OutcomeUnknown` where a repeat is not safe.
+
+use bytes::Bytes;
+use progenitor_client::{ByteStream, ResponseValue};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use super::error::{ApiError, Error, UnexpectedResponse};
+use super::hooks::HookFailure;
+use super::response::Response;
+
+/// The body, and the error that cut it short if one did: what was received
+/// so far is kept.
+async fn collect(mut stream: ByteStream) -> (Bytes, Option<reqwest::Error>) {
+    let mut body = Vec::new();
+    while let Some(chunk) = std::future::poll_fn(|cx| (*stream).as_mut().poll_next(cx)).await {
+        match chunk {
+            Ok(chunk) => body.extend_from_slice(&chunk),
+            Err(error) => return (body.into(), Some(error)),
+        }
+    }
+    (body.into(), None)
+}
+
+/// Decodes a body for a status, or says the status is not declared (`None`).
+pub type Decoder<T> = fn(u16, &[u8]) -> Option<Result<T, serde_json::Error>>;
+
+pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(body)
+}
+
+/// Turns what the raw progenitor method returned into a typed result.
+///
+/// The pre-pass removed every response from the spec progenitor saw, so an
+/// answer reaches us undecoded: a 2xx as a byte stream, anything else as
+/// `UnexpectedResponse`. Decoding by status happens here. A 2xx is never
+/// reported as a refusal, and a failure after sending becomes
+/// `OutcomeUnknown` when `repeat_safe` (asked only then) says the request
+/// may not be repeated.
+pub async fn receive<T, E>(
+    operation: &'static str,
+    sent: Result<ResponseValue<ByteStream>, progenitor_client::Error<()>>,
+    decode_success: Decoder<T>,
+    decode_error: Decoder<E>,
+    repeat_safe: impl FnOnce() -> bool,
+) -> Result<Response<T>, Error<E>> {
+    let unknown_unless_safe = |cause: Error<E>| {
+        if repeat_safe() {
+            cause
+        } else {
+            Error::OutcomeUnknown {
+                operation,
+                cause: Box::new(cause),
+            }
+        }
+    };
+    let answer = match answer(operation, sent).await {
+        Ok(answer) => answer,
+        Err(Failure::Final(error)) => return Err(error),
+        Err(Failure::InDoubt(error)) => return Err(unknown_unless_safe(error)),
+    };
+    let status = answer.status;
+    if status.is_success() {
+        return match decode_success(status.as_u16(), &answer.body) {
+            Some(Ok(value)) => Ok(Response {
+                status,
+                headers: answer.headers,
+                body: value,
+                raw_body: answer.body,
+            }),
+            Some(Err(error)) => Err(Error::AcceptedUndecodable(
+                answer.kept(operation, Some(error)),
+            )),
+            None => Err(Error::AcceptedUndecodable(answer.kept(operation, None))),
+        };
+    }
+    let refused = refusal(operation, answer, decode_error);
+    Err(if status.is_server_error() {
+        unknown_unless_safe(refused)
+    } else {
+        refused
+    })
+}
+
+/// An answer as received.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Answer {
+    /// The answer kept whole, for an error that reports it.
+    fn kept(
+        self,
+        operation: &'static str,
+        decode_error: Option<serde_json::Error>,
+    ) -> UnexpectedResponse {
+        UnexpectedResponse {
+            operation,
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+            decode_error,
+        }
+    }
+}
+
+/// Why a request got no whole answer.
+enum Failure<E> {
+    /// The error as it stands: the request was refused before sending,
+    /// never reached the server, or was refused by it.
+    Final(Error<E>),
+    /// The request may have been applied: the answer to it, or to a 5xx,
+    /// was lost on the way.
+    InDoubt(Error<E>),
+}
+
+/// The answer, with the whole body, or why there is none.
+async fn answer<E>(
+    operation: &'static str,
+    sent: Result<ResponseValue<ByteStream>, progenitor_client::Error<()>>,
+) -> Result<Answer, Failure<E>> {
+    use progenitor_client::Error as Raw;
+    let (status, headers, body) = match sent {
+        Ok(value) => {
+            let (status, headers) = (value.status(), value.headers().clone());
+            // A 2xx whose body was cut short was still applied.
+            let (body, _) = collect(value.into_inner()).await;
+            (status, headers, body)
+        }
+        Err(Raw::UnexpectedResponse(response)) => {
+            let (status, headers) = (response.status(), response.headers().clone());
+            match response.bytes().await {
+                Ok(body) => (status, headers, body),
+                Err(error) if status.is_server_error() => {
+                    return Err(Failure::InDoubt(Error::Transport(error)));
+                }
+                Err(error) => return Err(Failure::Final(Error::Transport(error))),
+            }
+        }
+        Err(Raw::InvalidRequest(reason)) => {
+            return Err(Failure::Final(Error::InvalidRequest(reason)));
+        }
+        // Only the request hook makes `Custom` errors.
+        Err(Raw::Custom(reason)) => return Err(Failure::Final(HookFailure::read_back(&reason))),
+        // Nothing reached the server: always safe to send again.
+        Err(Raw::CommunicationError(error)) if error.is_connect() || error.is_builder() => {
+            return Err(Failure::Final(Error::Transport(error)));
+        }
+        Err(
+            Raw::CommunicationError(error)
+            | Raw::ResponseBodyError(error)
+            | Raw::InvalidUpgrade(error),
+        ) => return Err(Failure::InDoubt(Error::Transport(error))),
+        Err(Raw::ErrorResponse(_) | Raw::InvalidResponsePayload(..)) => {
+            return Err(Failure::Final(Error::Internal(format!(
+                "{operation}: the raw client decoded a response it was given no schema for"
+            ))));
+        }
+    };
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// Any other status: the declared error body, or the answer kept whole.
+fn refusal<E>(operation: &'static str, answer: Answer, decode: Decoder<E>) -> Error<E> {
+    match decode(answer.status.as_u16(), &answer.body) {
+        Some(Ok(value)) => Error::Api(ApiError {
+            operation,
+            status: answer.status,
+            headers: answer.headers,
+            body: value,
+            raw_body: answer.body,
+        }),
+        Some(Err(error)) => Error::UnexpectedResponse(answer.kept(operation, Some(error))),
+        None => Error::UnexpectedResponse(answer.kept(operation, None)),
+    }
+}

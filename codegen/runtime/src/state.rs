@@ -1,0 +1,67 @@
+//! The state every generated client holds (`Inner`), and what it answers
+//! about operations: the rate budget, whether a request may be repeated,
+//! and the fields a request is matched on.
+
+use std::fmt;
+
+use super::credentials::Credential;
+use super::policy::OperationPolicy;
+use super::rate_limit::{RateBudget, RateLimiter};
+use super::retry::{RetryPolicy, RetryRule};
+
+/// Per-client state the request hook needs.
+#[derive(Clone)]
+pub struct Inner {
+    pub(super) credential: Option<Credential>,
+    pub(super) operations: &'static [OperationPolicy],
+    pub(super) retry: RetryPolicy,
+    pub(super) limiter: std::sync::Arc<RateLimiter>,
+    pub(super) matched_fields: Option<Vec<String>>,
+}
+
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inner")
+            .field("credential", &self.credential)
+            .field("operations", &self.operations)
+            .field("retry", &self.retry)
+            .field("matched_fields", &self.matched_fields)
+            .field("rate_budget", &self.limiter.budget())
+            .finish()
+    }
+}
+
+impl Inner {
+    pub fn budget(&self) -> Vec<RateBudget> {
+        self.limiter.budget()
+    }
+
+    pub(super) fn operation(&self, operation_id: &str) -> Option<&'static OperationPolicy> {
+        OperationPolicy::find(self.operations, operation_id)
+    }
+
+    /// Whether `operation_id`'s request with this JSON body may be sent
+    /// again after it may have been applied (a timeout, a dropped
+    /// connection, a 5xx). The retries and the "outcome unknown" error both
+    /// ask this.
+    pub fn repeat_safe(&self, operation_id: &str, body: Option<&serde_json::Value>) -> bool {
+        let rule = self
+            .operation(operation_id)
+            .map_or(RetryRule::ConnectErrorsOnly, |op| op.retry);
+        rule.allows_repeat(body, self.matched_fields.as_deref())
+    }
+
+    /// The body fields that must all be present for `operation_id`'s request
+    /// to be repeated safely: the builder's `matched_fields`, else the spec's
+    /// `all-present` (for an upsert, the fields the server matches on).
+    pub fn match_fields(&self, operation_id: &str) -> Vec<String> {
+        if let Some(fields) = &self.matched_fields {
+            return fields.clone();
+        }
+        self.operation(operation_id)
+            .map_or(&[][..], |op| op.retry.all_present())
+            .iter()
+            .map(|name| (*name).to_owned())
+            .collect()
+    }
+}

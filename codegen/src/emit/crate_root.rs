@@ -1,0 +1,82 @@
+//! The crate root `lib.rs`: its documentation with a first example, the
+//! modules, and what the crate exports.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::status_enum::success_bodies;
+use crate::Settings;
+use crate::model::Api;
+use crate::names;
+
+pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
+    let doc = crate_doc(settings, api);
+    let exports = client_exports(api);
+    quote! {
+        #![doc = #doc]
+        #![forbid(unsafe_code)]
+
+        mod client;
+        #[allow(clippy::all)]
+        mod raw;
+        // One runtime serves every spec; a spec without credentials or JSON
+        // bodies leaves parts of it unused.
+        #[allow(dead_code, unused_imports)]
+        mod runtime;
+        /// The spec's schemas as Rust types.
+        #[allow(clippy::all)]
+        pub mod types;
+
+        pub use client::{#(#exports),*};
+        pub use runtime::{ApiError, BuildError, ClientBuilder, Credentials, Error, FieldInfo, FieldKind, Listed, Nullable, OAuthRefresh, OperationPolicy, RateBudget, RateLimit, RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule, SecretToken, UnexpectedResponse};
+    }
+}
+
+/// The API's title and description, and an example that builds a client.
+fn crate_doc(settings: &Settings, api: &Api) -> String {
+    let mut doc = format!("# {}\n", api.title);
+    if let Some(description) = &api.description {
+        doc.push_str(&format!("\n{}\n", description.trim()));
+    }
+    let crate_ident = settings.crate_name.replace('-', "_");
+    let token = if api.credential_kind.is_some() {
+        "\"<token>\""
+    } else {
+        ""
+    };
+    let example = match &api.default_base_url {
+        Some(_) => format!("let client = {crate_ident}::Client::new({token})?;"),
+        None => format!(
+            "let client = {crate_ident}::Client::builder({token})\n    .base_url(\"https://api.example.com\")\n    .build()?;"
+        ),
+    };
+    doc.push_str(&format!(
+        "\n```no_run\n# fn main() -> Result<(), {crate_ident}::BuildError> {{\n{example}\n# let _ = client;\n# Ok(())\n# }}\n```"
+    ));
+    doc
+}
+
+/// What `client.rs` defines for callers: the client, the tables and URLs
+/// the spec fixes, and each operation's status enums.
+fn client_exports(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
+    [quote!(Client), quote!(OPERATIONS)]
+        .into_iter()
+        .chain(
+            api.default_base_url
+                .as_ref()
+                .map(|_| quote!(DEFAULT_BASE_URL)),
+        )
+        .chain(
+            api.oauth_token_url
+                .as_ref()
+                .map(|_| quote!(OAUTH_TOKEN_URL)),
+        )
+        .chain(api.operations.iter().flat_map(|operation| {
+            let pascal = names::type_name(&operation.id);
+            let mut idents = vec![format_ident!("{}Error", pascal)];
+            if success_bodies(&operation.responses).len() > 1 {
+                idents.push(format_ident!("{}Success", pascal));
+            }
+            idents.into_iter().map(|ident| quote!(#ident))
+        }))
+}

@@ -1,0 +1,106 @@
+//! The generated crate's `Cargo.toml`: the package as the settings describe
+//! it, the runtime's dependencies, and the crates typify's types use.
+
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
+
+use crate::Settings;
+use crate::progenitor_pass::ExternalTypes;
+use crate::render::RUNTIME_MANIFEST;
+
+/// The manifest, under `preamble` (TOML comment lines).
+pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str) -> String {
+    let mut package = package(settings);
+    package.decor_mut().set_prefix(format!("{preamble}\n"));
+    let mut manifest = DocumentMut::new();
+    manifest.insert("package", Item::Table(package));
+    manifest.insert("dependencies", Item::Table(dependencies(uses)));
+    manifest.to_string()
+}
+
+fn package(settings: &Settings) -> Table {
+    let mut package = Table::new();
+    package.insert("name", value(settings.crate_name.as_str()));
+    package.insert("version", value(settings.crate_version.as_str()));
+    package.insert("edition", value("2024"));
+    package.insert("rust-version", value("1.88"));
+    let described = [
+        ("description", &settings.description),
+        ("license", &settings.license),
+        ("readme", &settings.readme),
+        ("repository", &settings.repository),
+        ("documentation", &settings.documentation),
+    ];
+    for (key, text) in described {
+        if let Some(text) = text {
+            package.insert(key, value(text.as_str()));
+        }
+    }
+    if !settings.publish {
+        package.insert("publish", value(false));
+    }
+    package
+}
+
+/// The runtime's dependencies, as its manifest lists them, and those of
+/// typify's types that this spec uses; by name, each on one line.
+fn dependencies(uses: ExternalTypes) -> Table {
+    let runtime: DocumentMut = RUNTIME_MANIFEST
+        .parse()
+        .expect("the runtime's Cargo.toml parses");
+    let mut dependencies: Vec<(String, Value)> = runtime["dependencies"]
+        .as_table()
+        .expect("the runtime has dependencies")
+        .iter()
+        .map(|(name, item)| {
+            let spec = item
+                .as_value()
+                .expect("the runtime's dependencies are inline");
+            (name.to_owned(), spec.clone())
+        })
+        .collect();
+    if uses.chrono {
+        dependencies.push((
+            "chrono".to_owned(),
+            detailed("0.4", Some(false), &["serde", "std"]),
+        ));
+    }
+    if uses.regress {
+        dependencies.push(("regress".to_owned(), Value::from("0.10")));
+    }
+    if uses.uuid {
+        dependencies.push(("uuid".to_owned(), detailed("1", None, &["serde"])));
+    }
+    let mut table: Table = dependencies
+        .into_iter()
+        .map(|(name, spec)| (name, tidy(spec)))
+        .collect();
+    table.sort_values();
+    table
+}
+
+/// `{ version, default-features, features }`.
+fn detailed(version: &str, default_features: Option<bool>, features: &[&str]) -> Value {
+    let mut spec = InlineTable::new();
+    spec.insert("version", version.into());
+    if let Some(default_features) = default_features {
+        spec.insert("default-features", default_features.into());
+    }
+    spec.insert(
+        "features",
+        Array::from_iter(features.iter().copied()).into(),
+    );
+    Value::InlineTable(spec)
+}
+
+/// A dependency's value without the runtime manifest's comments and
+/// spacing: `version` first, as people write it, then the keys by name.
+fn tidy(mut spec: Value) -> Value {
+    spec.decor_mut().clear();
+    if let Value::InlineTable(table) = &mut spec {
+        table.sort_values_by(|key, _, other, _| {
+            (key.get() != "version", key.get()).cmp(&(other.get() != "version", other.get()))
+        });
+        table.fmt();
+    }
+    spec
+}

@@ -1,0 +1,111 @@
+//! The operations' responses, taken out of the spec progenitor sees: each
+//! becomes a [`ResponseCase`] that the facade decodes by status.
+
+use openapiv3::{Operation as SpecOperation, ReferenceOr, Response, StatusCode};
+
+use super::{component_name, free_schema_name, is_json};
+use crate::error::Error;
+use crate::model::{Body, ResponseCase, Status};
+
+/// Removes the operation's responses, returning them as cases to decode.
+pub(super) fn take_responses(
+    at: &str,
+    operation_id: &str,
+    operation: &mut SpecOperation,
+    components: &mut openapiv3::Components,
+) -> Result<Vec<ResponseCase>, Error> {
+    let declared = std::mem::take(&mut operation.responses);
+    let statuses = declared
+        .responses
+        .into_iter()
+        .map(|(code, response)| {
+            let status = match code {
+                StatusCode::Code(code) => Status::Code(code),
+                StatusCode::Range(class) => Status::Range(class),
+            };
+            (status, response)
+        })
+        .chain(declared.default.map(|response| (Status::Default, response)));
+
+    let mut cases = Vec::new();
+    for (status, response) in statuses {
+        let key = match status {
+            Status::Code(code) => code.to_string(),
+            Status::Range(class) => format!("{class}XX"),
+            Status::Default => "default".to_owned(),
+        };
+        let response_at = format!("{at}/responses/{key}");
+        let response: Response = match response {
+            ReferenceOr::Item(response) => response,
+            ReferenceOr::Reference { reference } => {
+                let name = component_name(&response_at, &reference, "responses")?;
+                match components.responses.get(name) {
+                    Some(ReferenceOr::Item(response)) => response.clone(),
+                    _ => {
+                        return Err(Error::at(
+                            response_at,
+                            format!("`$ref: {reference}` is not a response"),
+                        ));
+                    }
+                }
+            }
+        };
+        let body = response_body(&response_at, operation_id, status, &response, components)?;
+        cases.push(ResponseCase {
+            status,
+            description: response.description,
+            body,
+        });
+    }
+    cases.sort_by_key(|case| case.status);
+    Ok(cases)
+}
+
+fn response_body(
+    at: &str,
+    operation_id: &str,
+    status: Status,
+    response: &Response,
+    components: &mut openapiv3::Components,
+) -> Result<Body, Error> {
+    if response.content.is_empty() {
+        return Ok(Body::None);
+    }
+    let Some((_, media)) = response
+        .content
+        .iter()
+        .find(|(media_type, _)| is_json(media_type))
+    else {
+        // Text, HTML, binary or `*/*`: the caller gets the bytes.
+        return Ok(Body::Bytes);
+    };
+    match &media.schema {
+        None => Ok(Body::AnyJson),
+        Some(ReferenceOr::Reference { reference }) => Ok(Body::Schema(
+            component_name(at, reference, "schemas")?.to_owned(),
+        )),
+        Some(ReferenceOr::Item(schema)) => {
+            let name = hoisted_name(operation_id, status, components);
+            components
+                .schemas
+                .insert(name.clone(), ReferenceOr::Item(schema.clone()));
+            Ok(Body::Schema(name))
+        }
+    }
+}
+
+/// A free name for an inline response schema: `<OperationId>Response` for a
+/// success (progenitor's own choice), `<OperationId><Status>` otherwise.
+fn hoisted_name(operation_id: &str, status: Status, components: &openapiv3::Components) -> String {
+    use heck::ToPascalCase;
+    let suffix = match status {
+        _ if status.is_success() => "Response".to_owned(),
+        Status::Code(code) => format!("Status{code}"),
+        Status::Range(class) => format!("Status{class}xx"),
+        Status::Default => "DefaultResponse".to_owned(),
+    };
+    free_schema_name(
+        format!("{}{suffix}", operation_id.to_pascal_case()),
+        |name| components.schemas.contains_key(name),
+    )
+}
