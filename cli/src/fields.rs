@@ -39,13 +39,26 @@ const OWN_FLAGS: &[&str] = &[
 ];
 
 /// The flag name a property would take: kebab case, in the singular for a list.
+/// A name that is not a plain word in kebab case (empty, `2fa`, `naïve`) gets none: such a
+/// property goes through `--json`.
 fn flag_name(field: &FieldInfo) -> Option<String> {
     let name = field.wire_name.to_kebab_case();
+    if !is_plain_flag(&name) {
+        return None;
+    }
     match field.kind {
         FieldKind::List(items) if items.is_scalar() => Some(singular(&name)),
         kind if kind.is_scalar() => Some(name),
         _ => None,
     }
+}
+
+/// Lower-case ASCII words joined by `-`, starting with a letter.
+fn is_plain_flag(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// `tags` → `tag`, `categories` → `category`, `addresses` → `address`; `status` and other
@@ -200,7 +213,22 @@ fn help(field: &FieldInfo, items: &FieldKind) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::singular;
+    use heck::ToKebabCase;
+
+    use super::{is_plain_flag, singular};
+
+    #[test]
+    fn only_plain_names_become_flags() {
+        for (wire, plain) in [
+            ("firstName", true),
+            ("address1", true),
+            ("", false),
+            ("2fa", false),
+            ("naïve", false),
+        ] {
+            assert_eq!(is_plain_flag(&wire.to_kebab_case()), plain, "{wire:?}");
+        }
+    }
 
     #[test]
     fn list_flags_are_named_in_the_singular() {
