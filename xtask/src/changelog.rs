@@ -10,7 +10,8 @@ use std::path::Path;
 use anyhow::Context;
 use codegen::GeneratedCrate;
 
-use crate::{CHANGELOG, REGENERATE};
+use crate::CHANGELOG;
+use crate::package_files::copied_note;
 
 /// Where the changelog goes in the generated crate.
 const IN_CRATE: &str = "CHANGELOG.md";
@@ -21,12 +22,10 @@ pub fn attach(root: &Path, generated: &mut GeneratedCrate) -> anyhow::Result<()>
     let path = root.join(CHANGELOG);
     match std::fs::read_to_string(&path) {
         Ok(text) => {
-            let preamble = format!(
-                "<!-- @generated: copied from {CHANGELOG}; edit that file, not this one.\n     Regenerate with `{REGENERATE}`. -->\n\n"
+            generated.files.insert(
+                IN_CRATE.to_owned(),
+                copied_note(CHANGELOG) + &text.replace("\r\n", "\n"),
             );
-            generated
-                .files
-                .insert(IN_CRATE.to_owned(), preamble + &text.replace("\r\n", "\n"));
             Ok(())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),

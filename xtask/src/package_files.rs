@@ -11,6 +11,13 @@ use crate::{CodegenConfig, REGENERATE};
 
 pub const LICENCES: [&str; 2] = ["LICENSE-MIT", "LICENSE-APACHE"];
 
+/// The `@generated` note on a Markdown file copied into the crate from `source`.
+pub fn copied_note(source: &str) -> String {
+    format!(
+        "<!-- @generated: copied from {source}; edit that file, not this one.\n     Regenerate with `{REGENERATE}`. -->\n\n"
+    )
+}
+
 pub fn attach(
     root: &Path,
     config: &CodegenConfig,
@@ -22,12 +29,9 @@ pub fn attach(
             .with_context(|| root.join(name).display().to_string())
     };
     if let Some(readme) = config.readme() {
-        let preamble = format!(
-            "<!-- @generated: copied from {readme}; edit that file, not this one.\n     Regenerate with `{REGENERATE}`. -->\n\n"
-        );
         generated
             .files
-            .insert(readme.to_owned(), preamble + &read(readme)?);
+            .insert(readme.to_owned(), copied_note(readme) + &read(readme)?);
     }
     for licence in LICENCES {
         generated.files.insert(licence.to_owned(), read(licence)?);
