@@ -137,9 +137,13 @@ fn kind(
     property: &ReferenceOr<Box<Schema>>,
     depth: usize,
 ) -> FieldKind {
-    let Some(schema) = resolve(components, property) else {
-        return FieldKind::Any;
-    };
+    match resolve(components, property) {
+        Some(schema) => schema_kind(components, schema, depth),
+        None => FieldKind::Any,
+    }
+}
+
+fn schema_kind(components: &openapiv3::Components, schema: &Schema, depth: usize) -> FieldKind {
     if depth > KIND_DEPTH {
         return FieldKind::Any;
     }
@@ -164,12 +168,14 @@ fn kind(
         // gives it the referenced type.
         SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
             let only = match &all_of[0] {
-                ReferenceOr::Item(schema) => ReferenceOr::Item(Box::new(schema.clone())),
-                ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-                    reference: reference.clone(),
-                },
+                ReferenceOr::Item(schema) => Some(schema),
+                ReferenceOr::Reference { reference } => schema_name(reference)
+                    .and_then(|name| components.schemas.get(name))
+                    .and_then(ReferenceOr::as_item),
             };
-            kind(components, &only, depth + 1)
+            only.map_or(FieldKind::Any, |schema| {
+                schema_kind(components, schema, depth + 1)
+            })
         }
         _ => FieldKind::Any,
     }
