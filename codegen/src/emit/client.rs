@@ -170,11 +170,8 @@ fn operation_methods(
     let mut methods = Vec::new();
     let mut enums = Vec::new();
     for operation in &api.operations {
-        let Some(raw_method) = raw
-            .methods
-            .iter()
-            .find(|m| m.operation_id == names::method_name(&operation.id))
-        else {
+        let method_name = names::method_name(&operation.id);
+        let Some(raw_method) = raw.methods.iter().find(|m| m.operation_id == method_name) else {
             return Err(Error::at(
                 "",
                 format!("progenitor generated no method for `{}`", operation.id),
