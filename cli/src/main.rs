@@ -50,6 +50,8 @@ enum Command {
         /// Clear a field (send `null`), by its API name, such as `email` or `firstName`.
         #[arg(long, value_name = "FIELD")]
         clear: Vec<String>,
+        #[command(flatten)]
+        print: PrintArg,
     },
     /// Upsert Contact: `POST /contacts/upsert`. Creates the contact or updates its match.
     UpsertContact {
@@ -58,9 +60,30 @@ enum Command {
         json: Option<String>,
         #[command(flatten)]
         fields: FieldFlags<UpsertContactRequest>,
+        #[command(flatten)]
+        print: PrintArg,
     },
     /// Upserts every row of a CSV file; resumable (progress in `FILE.csv.progress`).
     Import(import::ImportArgs),
+}
+
+/// `--print POINTER`: one value of the answer instead of all of it.
+#[derive(clap::Args)]
+struct PrintArg {
+    /// Print only the answer's value at this JSON pointer, such as `/contact/id`: text as
+    /// it is, anything else as JSON. Nothing is printed when the answer has no such value.
+    #[arg(long, value_name = "POINTER", value_parser = parse_pointer)]
+    print: Option<String>,
+}
+
+fn parse_pointer(text: &str) -> Result<String, String> {
+    if text.is_empty() || text.starts_with('/') {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "a JSON pointer starts with `/`, such as `/contact/id` (not `{text}`)"
+        ))
+    }
 }
 
 /// The command line, with what an empty variable gave forgotten.
@@ -110,6 +133,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             json,
             fields,
             clear,
+            print,
         } => {
             let mut object = body_object(json, fields)?;
             for name in clear {
@@ -130,12 +154,16 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 .update_contact(&contact_id, &body)
                 .await
                 .map_err(failure)?;
-            print_json(answer.body())
+            print_answer(answer.body(), &print)
         }
-        Command::UpsertContact { json, fields } => {
+        Command::UpsertContact {
+            json,
+            fields,
+            print,
+        } => {
             let body: UpsertContactRequest = typed_body(body_object(json, fields)?)?;
             let answer = client.upsert_contact(&body).await.map_err(failure)?;
-            print_json(answer.body())
+            print_answer(answer.body(), &print)
         }
         Command::Import(args) => import::run(&client, &base_url, args).await,
     }
@@ -179,11 +207,25 @@ fn typed_body<T: RequestFields + serde::de::DeserializeOwned>(
         .map_err(|e| Failure::usage(format!("invalid body: {}", serde_text(&e))))
 }
 
-fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Failure {
+/// Prints the answer, or its value at `--print`'s pointer. The request was applied either
+/// way, so a pointer that finds nothing is a note, not a failure.
+fn print_answer(answer: &impl serde::Serialize, print: &PrintArg) -> Result<(), Failure> {
+    let cannot_print = |e: serde_json::Error| Failure {
         code: EXIT_API,
         message: format!("cannot print the answer: {e}"),
-    })?;
-    println!("{text}");
+    };
+    let Some(pointer) = &print.print else {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(answer).map_err(cannot_print)?
+        );
+        return Ok(());
+    };
+    let answer = serde_json::to_value(answer).map_err(cannot_print)?;
+    match answer.pointer(pointer) {
+        Some(Value::String(text)) => println!("{text}"),
+        Some(value) => println!("{value}"),
+        None => eprintln!("note: the request was applied; its answer has nothing at `{pointer}`"),
+    }
     Ok(())
 }

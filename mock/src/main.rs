@@ -1,7 +1,8 @@
 //! `highlevel-mock --listen 127.0.0.1:PORT --token TOKEN [--rate-limit 100/10s]
-//! [--allow-duplicates] [--match-order email,phone] [--delay-ms N]`
+//! [--allow-duplicates] [--match-order email,phone] [--delay-ms N] [--url-file FILE]`
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -31,6 +32,10 @@ struct Args {
     /// Wait this many milliseconds before every API answer.
     #[arg(long, default_value_t = 0)]
     delay_ms: u64,
+    /// Once listening, write the base URL (`http://127.0.0.1:PORT`) to this file, so a
+    /// script that started the mock in the background can wait for it and read the port.
+    #[arg(long, value_name = "FILE")]
+    url_file: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -58,7 +63,44 @@ async fn main() -> ExitCode {
         }
     };
     println!("listening on {}", server.addr());
-    let _ = tokio::signal::ctrl_c().await;
+    if let Some(path) = &args.url_file
+        && let Err(error) = write_whole(path, &format!("http://{}\n", server.addr()))
+    {
+        eprintln!("error: --url-file {}: {error}", path.display());
+        server.shutdown().await;
+        return ExitCode::FAILURE;
+    }
+    stopped().await;
+    let stats = server.stats();
     server.shutdown().await;
+    println!(
+        "served {} requests ({} rate-limited), {} contacts stored",
+        stats.requests, stats.rate_limited, stats.contacts
+    );
     ExitCode::SUCCESS
+}
+
+/// Writes `text` to `path` all at once (a sibling file renamed over it), so a reader that
+/// waits for the file never reads half a URL.
+fn write_whole(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    std::fs::write(&partial, text)?;
+    std::fs::rename(&partial, path)
+}
+
+/// Ctrl-C, or `kill` (SIGTERM) from the shell that started the mock in the background.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

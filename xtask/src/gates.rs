@@ -3,7 +3,8 @@
 //! `#[ignore]`d tests (Prism, the mock server the contract test runs) from
 //! their registries
 //! into `tools/` (pinned by `tools/package-lock.json` and
-//! `tools/requirements.txt`), then runs the linters and cargo's gates.
+//! `tools/requirements.txt`), then runs the linters, cargo's gates and the
+//! README's quickstart.
 
 use std::path::Path;
 use std::process::Command;
@@ -70,6 +71,8 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
         "cargo test",
         Command::new(&cargo).args(["test", "--workspace", "--", "--include-ignored"]),
     )?;
+    eprintln!("==> README quickstart");
+    crate::quickstart::run(root).context("README quickstart")?;
     step(
         root,
         "cargo doc (generated crate)",

@@ -9,6 +9,7 @@ pub mod gates;
 mod generate;
 mod git;
 pub mod package_files;
+mod quickstart;
 mod resolvers;
 
 use std::path::{Path, PathBuf};

@@ -244,3 +244,83 @@ fn report_diff(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `cargo xtask …` command a workflow runs, as the shell splits it, up to the
+    /// first redirection or operator.
+    fn xtask_commands(workflow: &serde_yaml_ng::Value) -> Vec<Vec<String>> {
+        let jobs = workflow["jobs"].as_mapping().expect("a workflow has jobs");
+        let scripts = jobs
+            .values()
+            .filter_map(|job| job["steps"].as_sequence())
+            .flatten()
+            .filter_map(|step| step["run"].as_str());
+        let mut commands = Vec::new();
+        for script in scripts {
+            for line in script.replace("\\\n", " ").lines() {
+                let words = shlex::split(line.trim())
+                    .unwrap_or_else(|| panic!("a shell line that does not split: {line}"));
+                if words.starts_with(&["cargo".to_owned(), "xtask".to_owned()]) {
+                    let end = words
+                        .iter()
+                        .position(|word| {
+                            matches!(word.as_str(), ">" | ">>" | "|" | "&&" | "||" | ";" | "2>")
+                        })
+                        .unwrap_or(words.len());
+                    commands.push(words[1..end].to_vec());
+                }
+            }
+        }
+        commands
+    }
+
+    #[test]
+    fn every_workflow_parses_and_its_xtask_commands_are_ones_xtask_takes() {
+        let dir = repo_root().join(".github/workflows");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "yml"))
+            .collect();
+        files.sort();
+        let names: Vec<String> = files
+            .iter()
+            .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["api-diff.yml", "ci.yml"]);
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let workflow: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} is not YAML: {e}", file.display()));
+            let commands = xtask_commands(&workflow);
+            assert!(
+                !commands.is_empty(),
+                "{} runs no `cargo xtask` command",
+                file.display()
+            );
+            for command in commands {
+                if let Err(error) = Cli::try_parse_from(&command) {
+                    panic!(
+                        "{}: `cargo {}` is not a command xtask takes:\n{error}",
+                        file.display(),
+                        command.join(" ")
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_command_xtask_does_not_take_is_caught() {
+        let workflow = serde_yaml_ng::from_str(
+            "jobs:\n  a:\n    steps:\n      - run: |\n          echo hi\n          cargo xtask tset > out.md\n",
+        )
+        .unwrap();
+        let commands = xtask_commands(&workflow);
+        assert_eq!(commands, [["xtask", "tset"]]);
+        assert!(Cli::try_parse_from(&commands[0]).is_err());
+    }
+}
