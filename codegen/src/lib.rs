@@ -19,6 +19,7 @@
 //!    formats everything into files.
 
 mod bundle;
+mod conversions;
 mod defaults;
 mod emit;
 mod error;
@@ -37,6 +38,7 @@ mod source;
 pub mod surface;
 mod syntax;
 mod tolerant;
+mod unions;
 mod upgrade;
 mod validate;
 mod wire;
@@ -68,6 +70,7 @@ pub fn bundled_document(
     bundle::bundle(file, &mut document, resolver)?;
     let mut notes = upgrade::upgrade(&mut document).map_err(|e| e.in_file(file))?;
     notes.extend(repair::repair(&mut document).map_err(|e| e.in_file(file))?);
+    notes.extend(unions::shadowed_branches(&document));
     let notes = notes.into_iter().map(|note| note.in_file(file)).collect();
     Ok((document, notes))
 }
@@ -267,10 +270,14 @@ fn crate_files(
     let lower::Lowered { spec, api } = lower::lower(&document, openapi)?;
     let api = model::Api {
         schemas: schemas::analyse(&spec, &api.operations)?,
+        unions: unions::analyse(&document),
         ..api
     };
     let mut raw = progenitor_pass::run(&spec)?;
-    let rewritten = wire::rewrite(&api, &mut raw.types)?;
+    let mut rewritten = wire::rewrite(&api, &mut raw.types)?;
+    rewritten
+        .notes
+        .extend(conversions::add(&api, &mut raw.types));
     tolerant::tolerate(&mut raw.types, &rewritten.received, &rewritten.sent);
     let tables = field_tables::tables(&api, &raw.types);
     raw.types.extend(tables);

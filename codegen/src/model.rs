@@ -19,6 +19,8 @@ pub(crate) struct Api {
     pub oauth_token_url: Option<String>,
     /// Object schemas used by some operation, by Rust type name.
     pub schemas: BTreeMap<String, ObjectSchema>,
+    /// The `oneOf`/`anyOf` schemas of `components/schemas`, by Rust type name.
+    pub unions: BTreeMap<String, Union>,
 }
 
 /// One window of the spec's `x-rate-limits`: at most `requests` in any
@@ -146,6 +148,18 @@ impl ObjectSchema {
             .iter()
             .find(|field| field.wire_name == wire_name)
     }
+}
+
+/// A `oneOf` or `anyOf` schema of `components/schemas`: typify makes it an
+/// untagged enum with one variant per branch, in the spec's order.
+#[derive(Debug)]
+pub(crate) struct Union {
+    /// Its name under `components/schemas`.
+    pub name: String,
+    /// Per branch: the name of the constructor it gives a request struct that
+    /// holds the union (the branch's `title`, else `x-rust-constructor`), in
+    /// snake case; `None` where the spec names none.
+    pub constructors: Vec<Option<String>>,
 }
 
 /// `x-rejected-properties: {from, pattern}`.

@@ -1598,9 +1598,9 @@ pub struct CustomFieldInput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum CustomFieldValue {
-    String(::std::string::String),
+    Text(::std::string::String),
     Number(::serde_json::Number),
-    Array(::std::vec::Vec<::std::string::String>),
+    Options(::std::vec::Vec<::std::string::String>),
     CustomFieldFile(CustomFieldFile),
 }
 
@@ -1612,7 +1612,7 @@ impl ::std::convert::From<::serde_json::Number> for CustomFieldValue {
 
 impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for CustomFieldValue {
     fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self::Array(value)
+        Self::Options(value)
     }
 }
 
@@ -3178,6 +3178,149 @@ impl UpsertContactRequest {
             value.validate()?;
         }
         Ok(())
+    }
+}
+
+impl ::std::convert::From<&str> for CustomFieldValue {
+    fn from(value: &str) -> Self {
+        Self::Text(value.to_owned())
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for CustomFieldValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl ::std::convert::TryFrom<f64> for CustomFieldValue {
+    type Error = crate::NonFiniteNumber;
+    fn try_from(value: f64) -> ::std::result::Result<Self, Self::Error> {
+        ::std::result::Result::Ok(
+            Self::Number(
+                ::serde_json::Number::from_f64(value)
+                    .ok_or(crate::NonFiniteNumber(value))?,
+            ),
+        )
+    }
+}
+
+impl ::std::convert::From<::std::vec::Vec<&str>> for CustomFieldValue {
+    fn from(value: ::std::vec::Vec<&str>) -> Self {
+        Self::Options(value.into_iter().map(|text| (*text).to_owned()).collect())
+    }
+}
+
+impl ::std::convert::From<&[&str]> for CustomFieldValue {
+    fn from(value: &[&str]) -> Self {
+        Self::Options(value.into_iter().map(|text| (*text).to_owned()).collect())
+    }
+}
+
+impl<const N: usize> ::std::convert::From<[&str; N]> for CustomFieldValue {
+    fn from(value: [&str; N]) -> Self {
+        Self::Options(value.into_iter().map(|text| (*text).to_owned()).collect())
+    }
+}
+
+impl ::std::convert::From<i8> for CustomFieldValue {
+    fn from(value: i8) -> Self {
+        Self::Number(::serde_json::Number::from(value))
+    }
+}
+
+impl ::std::convert::From<i16> for CustomFieldValue {
+    fn from(value: i16) -> Self {
+        Self::Number(::serde_json::Number::from(value))
+    }
+}
+
+impl ::std::convert::From<i32> for CustomFieldValue {
+    fn from(value: i32) -> Self {
+        Self::Number(::serde_json::Number::from(value))
+    }
+}
+
+impl ::std::convert::From<i64> for CustomFieldValue {
+    fn from(value: i64) -> Self {
+        Self::Number(::serde_json::Number::from(value))
+    }
+}
+
+impl ::std::convert::From<isize> for CustomFieldValue {
+    fn from(value: isize) -> Self {
+        Self::Number(::serde_json::Number::from(value))
+    }
+}
+
+impl ::std::convert::From<u8> for CustomFieldValue {
+    fn from(value: u8) -> Self {
+        Self::Number(::serde_json::Number::from(value))
+    }
+}
+
+impl ::std::convert::From<u16> for CustomFieldValue {
+    fn from(value: u16) -> Self {
+        Self::Number(::serde_json::Number::from(value))
+    }
+}
+
+impl ::std::convert::From<u32> for CustomFieldValue {
+    fn from(value: u32) -> Self {
+        Self::Number(::serde_json::Number::from(value))
+    }
+}
+
+impl ::std::convert::From<u64> for CustomFieldValue {
+    fn from(value: u64) -> Self {
+        Self::Number(::serde_json::Number::from(value))
+    }
+}
+
+impl ::std::convert::From<usize> for CustomFieldValue {
+    fn from(value: usize) -> Self {
+        Self::Number(::serde_json::Number::from(value))
+    }
+}
+
+impl CustomFieldInput {
+    /// A value whose `field_value` is the spec's `text` branch (`CustomFieldValue::Text`), with the required properties.
+    pub fn text(
+        id: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::new(id).field_value(CustomFieldValue::Text(value.into()))
+    }
+
+    /// A value whose `field_value` is the spec's `number` branch (`CustomFieldValue::Number`), with the required properties.
+    pub fn number(
+        id: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::serde_json::Number>,
+    ) -> Self {
+        Self::new(id).field_value(CustomFieldValue::Number(value.into()))
+    }
+
+    /// A value whose `field_value` is the spec's `options` branch (`CustomFieldValue::Options`), with the required properties.
+    pub fn options(
+        id: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        Self::new(id)
+            .field_value(
+                CustomFieldValue::Options(
+                    value.into_iter().map(::std::convert::Into::into).collect(),
+                ),
+            )
+    }
+
+    /// A value whose `field_value` is the spec's `file` branch (`CustomFieldValue::CustomFieldFile`), with the required properties.
+    pub fn file(
+        id: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<CustomFieldFile>,
+    ) -> Self {
+        Self::new(id).field_value(CustomFieldValue::CustomFieldFile(value.into()))
     }
 }
 

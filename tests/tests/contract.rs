@@ -124,7 +124,7 @@ async fn every_request_the_client_builds_is_one_the_spec_allows() {
         )
         .custom_fields([
             CustomFieldInput::new("a").field_value(CustomFieldValue::Number(100.into())),
-            CustomFieldInput::new("b").field_value(CustomFieldValue::Array(vec!["x".into()])),
+            CustomFieldInput::new("b").field_value(CustomFieldValue::Options(vec!["x".into()])),
         ])
         .create_new_if_duplicate_allowed(false);
     let response = client.upsert_contact(&full).await.unwrap();

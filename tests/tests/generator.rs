@@ -362,3 +362,30 @@ fn non_json_responses_are_returned_as_bytes() {
         generated.files["src/client.rs"]
     );
 }
+
+#[test]
+fn a_union_branch_that_can_never_be_decoded_is_noted_and_refused_when_strict() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: a\n      requestBody:\n        content: {application/json: {schema: {$ref: '#/components/schemas/Input'}}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Input:\n      type: object\n      required: [id]\n      properties:\n        id: {type: string}\n        value: {$ref: '#/components/schemas/Value'}\n    Value:\n      oneOf:\n        - {type: string, title: Text, description: a text}\n        - {type: string, title: Radio, example: b}\n        - {type: number, title: Amount}\n";
+    let generated = generate_text("union.yaml", spec).unwrap();
+    let notes: Vec<String> = generated.notes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        notes,
+        [
+            "union.yaml#/components/schemas/Value/oneOf/1: branch 1 accepts the same JSON as branch 0: they differ only in descriptions, examples or titles; decoding never picks branch 1: the union's Rust enum tries its variants in order, and branch 0 comes first"
+        ]
+    );
+    // The constructors still come from the titles; `&str` converts into neither text
+    // branch, since two take it.
+    let types = &generated.files["src/types.rs"];
+    for constructor in ["pub fn text(", "pub fn radio(", "pub fn amount("] {
+        assert!(types.contains(constructor), "{constructor}");
+    }
+    assert!(!types.contains("From<&str> for Value"), "{types}");
+    assert!(types.contains("From<i32> for Value"), "{types}");
+    let error = generate_strict("union.yaml", spec).unwrap_err();
+    assert_eq!(error.pointer, "/components/schemas/Value/oneOf/1");
+    assert!(
+        error.reason.contains("accepts the same JSON as branch 0"),
+        "{error}"
+    );
+}

@@ -145,7 +145,7 @@ async fn a_full_upsert_sends_every_field_as_documented() {
         .tags(["nisi sint commodo amet", "consequat"])
         .custom_fields([CustomFieldInput::new("6dvNaf7VhkQ9snc5vnjJ")
             .key("my_custom_field")
-            .field_value(CustomFieldValue::String("My Text".into()))])
+            .field_value(CustomFieldValue::Text("My Text".into()))])
         .source("public api")
         .date_of_birth(chrono::NaiveDate::from_ymd_opt(1990, 9, 25).unwrap())
         .country(CountryCode::Us)
@@ -211,9 +211,9 @@ fn custom_field_doc_examples_round_trip() {
             json!({"id": "6dvNaf7VhkQ9snc5vnjJ", "key": "my_custom_field", "field_value": value});
         let typed: CustomFieldInput = serde_json::from_value(input.clone()).unwrap();
         let kind = match &typed.field_value {
-            Some(CustomFieldValue::String(_)) => "text",
+            Some(CustomFieldValue::Text(_)) => "text",
             Some(CustomFieldValue::Number(_)) => "number",
-            Some(CustomFieldValue::Array(_)) => "list",
+            Some(CustomFieldValue::Options(_)) => "list",
             Some(CustomFieldValue::CustomFieldFile(_)) => "file",
             None => "none",
         };

@@ -35,6 +35,6 @@ pub use response::Response;
 pub use retry::{RetryPolicy, RetryRule, is_transient, retry_after};
 pub use state::Inner;
 pub use values::{
-    Listed, Nullable, check_email, check_path_segment, encode_path_segment, header_value, lenient,
-    lenient_or_default,
+    Listed, NonFiniteNumber, Nullable, check_email, check_path_segment, encode_path_segment,
+    header_value, lenient, lenient_or_default,
 };

@@ -184,3 +184,16 @@ where
 {
     Ok(lenient(deserializer)?.unwrap_or_default())
 }
+
+/// A float that JSON cannot carry (NaN or an infinity), refused by the
+/// generated `TryFrom<f64>` conversions into a union that holds a JSON number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NonFiniteNumber(pub f64);
+
+impl std::fmt::Display for NonFiniteNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is not a JSON number", self.0)
+    }
+}
+
+impl std::error::Error for NonFiniteNumber {}

@@ -60,6 +60,7 @@ pub(crate) fn lower(document: &serde_json::Value, mut spec: OpenAPI) -> Result<L
         rate_windows: rate_windows(&spec)?,
         oauth_token_url: oauth_token_url(&spec),
         schemas: Default::default(),
+        unions: Default::default(),
     };
     Ok(Lowered { spec, api })
 }
