@@ -27,6 +27,7 @@ mod field_tables;
 mod lower;
 mod model;
 mod names;
+mod operation_ids;
 mod progenitor_pass;
 mod render;
 mod repair;

@@ -3,6 +3,8 @@
 //! as a note (a located message the caller shows); with
 //! `Settings::strict`, notes are errors instead.
 //!
+//! - An operation without an `operationId` gets one from its method and path
+//!   (`operation_ids.rs`).
 //! - A path template name (`/a/{type}`) that no parameter declares becomes a
 //!   required `string` path parameter.
 //! - String enumerations whose values give the same Rust name (`add` and
@@ -31,6 +33,7 @@ use crate::rules::{resolve_ref, template_names};
 
 pub(crate) fn repair(doc: &mut Value) -> Result<Vec<Repair>, Error> {
     let mut notes = Vec::new();
+    crate::operation_ids::synthesize(doc, &mut notes);
     declare_path_parameters(doc, &mut notes)?;
     let mut path = Vec::new();
     unnameable_enums(doc, &mut path, &mut notes);

@@ -389,3 +389,28 @@ fn a_union_branch_that_can_never_be_decoded_is_noted_and_refused_when_strict() {
         "{error}"
     );
 }
+
+#[test]
+fn operations_without_an_id_are_named_from_method_and_path_with_a_note() {
+    let generated = generate_fixture("unnamed-operations.yaml").unwrap();
+    let notes: Vec<String> = generated.notes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        notes,
+        [
+            "tests/fixtures/unnamed-operations.yaml#/paths/~1accounts~1{id}/get: the operation has no `operationId`, which names its method; named `get_accounts_by_id_2` from its method and path",
+            "tests/fixtures/unnamed-operations.yaml#/paths/~1accounts~1{id}/delete: the operation has no `operationId`, which names its method; named `delete_accounts_by_id` from its method and path",
+        ]
+    );
+    let client = &generated.files["src/client.rs"];
+    for method in [
+        "pub async fn get_accounts_by_id<",
+        "pub async fn get_accounts_by_id_2<",
+        "pub async fn delete_accounts_by_id<",
+    ] {
+        assert!(client.contains(method), "{method}");
+    }
+    let text =
+        std::fs::read(highlevel_tests::fixtures_dir().join("unnamed-operations.yaml")).unwrap();
+    let error = generate_strict("unnamed-operations.yaml", text).unwrap_err();
+    assert_eq!(error.pointer, "/paths/~1accounts~1{id}/get");
+}

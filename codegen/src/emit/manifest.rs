@@ -1,5 +1,6 @@
 //! The generated crate's `Cargo.toml`: the package as the settings describe
-//! it, the runtime's dependencies, and the crates typify's types use.
+//! it, the runtime's features and dependencies, and the crates typify's types
+//! use.
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
 
@@ -13,7 +14,11 @@ pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str)
     package.decor_mut().set_prefix(format!("{preamble}\n"));
     let mut manifest = DocumentMut::new();
     manifest.insert("package", Item::Table(package));
-    manifest.insert("dependencies", Item::Table(dependencies(uses)));
+    let runtime: DocumentMut = RUNTIME_MANIFEST
+        .parse()
+        .expect("the runtime's Cargo.toml parses");
+    manifest.insert("features", runtime["features"].clone());
+    manifest.insert("dependencies", Item::Table(dependencies(&runtime, uses)));
     manifest.to_string()
 }
 
@@ -43,10 +48,7 @@ fn package(settings: &Settings) -> Table {
 
 /// The runtime's dependencies, as its manifest lists them, and those of
 /// typify's types that this spec uses; by name, each on one line.
-fn dependencies(uses: ExternalTypes) -> Table {
-    let runtime: DocumentMut = RUNTIME_MANIFEST
-        .parse()
-        .expect("the runtime's Cargo.toml parses");
+fn dependencies(runtime: &DocumentMut, uses: ExternalTypes) -> Table {
     let mut dependencies: Vec<(String, Value)> = runtime["dependencies"]
         .as_table()
         .expect("the runtime has dependencies")
