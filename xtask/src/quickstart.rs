@@ -47,11 +47,13 @@ fn script(readme: &str) -> anyhow::Result<String> {
     Ok(format!("{block}\n"))
 }
 
-/// The lines the README shows as output: `#   text`, indented past the comment.
+/// The lines the README shows as output: `#   text`, indented three spaces
+/// past the comment sign (a comment's own continuation lines take four).
 fn shown_output(script: &str) -> impl Iterator<Item = &str> {
     script
         .lines()
         .filter_map(|line| line.strip_prefix("#   "))
+        .filter(|shown| !shown.starts_with(' '))
         .map(str::trim)
 }
 
@@ -105,9 +107,9 @@ mod tests {
 
     #[test]
     fn the_script_is_the_first_sh_block_of_the_section_and_its_comments_show_output() {
-        let readme = "# T\n```sh\nnot this\n```\n## Offline quickstart\ntext\n```sh\necho hi\n#   hi\n# a comment\n```\n```sh\nnor this\n```\n";
+        let readme = "# T\n```sh\nnot this\n```\n## Offline quickstart\ntext\n```sh\necho hi\n#   hi\n# a comment\n#    that goes on\n```\n```sh\nnor this\n```\n";
         let block = script(readme).unwrap();
-        assert_eq!(block, "echo hi\n#   hi\n# a comment\n");
+        assert_eq!(block, "echo hi\n#   hi\n# a comment\n#    that goes on\n");
         assert_eq!(shown_output(&block).collect::<Vec<_>>(), ["hi"]);
         assert!(script("## Other\n```sh\nx\n```\n").is_err());
     }
