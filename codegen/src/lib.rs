@@ -39,6 +39,7 @@ mod source;
 pub mod surface;
 mod syntax;
 mod tolerant;
+mod unfit_defaults;
 mod unions;
 mod upgrade;
 mod validate;

@@ -5,6 +5,8 @@
 //!
 //! - An operation without an `operationId` gets one from its method and path
 //!   (`operation_ids.rs`).
+//! - A `default` that its own schema refuses (`default: 0` on a string) is
+//!   dropped (`unfit_defaults.rs`): typify panics over it.
 //! - A path template name (`/a/{type}`) that no parameter declares becomes a
 //!   required `string` path parameter.
 //! - String enumerations whose values give the same Rust name (`add` and
@@ -34,6 +36,7 @@ use crate::rules::{resolve_ref, template_names};
 pub(crate) fn repair(doc: &mut Value) -> Result<Vec<Repair>, Error> {
     let mut notes = Vec::new();
     crate::operation_ids::synthesize(doc, &mut notes);
+    crate::unfit_defaults::drop_unfit(doc, &mut notes);
     declare_path_parameters(doc, &mut notes)?;
     let mut path = Vec::new();
     unnameable_enums(doc, &mut path, &mut notes);

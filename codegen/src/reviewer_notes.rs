@@ -6,6 +6,10 @@
 //! departs from its sources, and why. Generated docs leave it out; what a
 //! caller needs to know is written before it, in plain words. Examples,
 //! defaults and enum values are data, and are left as they are.
+//!
+//! Descriptions and summaries also get `\n` line ends: a carriage return
+//! alone is not allowed in a Rust doc comment, and the crate would not
+//! compile.
 
 use serde_json::Value;
 
@@ -17,7 +21,8 @@ pub(crate) fn strip(document: &mut Value) {
             for (key, value) in map.iter_mut() {
                 match (key.as_str(), value) {
                     ("example" | "examples" | "default" | "enum" | "const", _) => {}
-                    ("description", Value::String(text)) => *text = for_users(text),
+                    ("description", Value::String(text)) => *text = for_users(&unix_lines(text)),
+                    ("summary", Value::String(text)) => *text = unix_lines(text),
                     (_, value) => strip(value),
                 }
             }
@@ -25,6 +30,10 @@ pub(crate) fn strip(document: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(strip),
         _ => {}
     }
+}
+
+fn unix_lines(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// `text` without its reviewers' notes.

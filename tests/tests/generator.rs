@@ -414,3 +414,21 @@ fn operations_without_an_id_are_named_from_method_and_path_with_a_note() {
     let error = generate_strict("unnamed-operations.yaml", text).unwrap_err();
     assert_eq!(error.pointer, "/paths/~1accounts~1{id}/get");
 }
+
+#[test]
+fn defaults_their_schema_refuses_are_dropped_and_bare_carriage_returns_end_lines() {
+    let generated = generate_fixture("unfit-defaults.yaml").unwrap();
+    let notes: Vec<String> = generated.notes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        notes,
+        [
+            "tests/fixtures/unfit-defaults.yaml#/components/schemas/Job/properties/priority/default: the default 0 is not of the schema's type `string`; dropped: the property has no default",
+            "tests/fixtures/unfit-defaults.yaml#/components/schemas/Job/properties/kind/default: the default \"other\" is not among the schema's `enum` values; dropped: the property has no default",
+        ]
+    );
+    for file in generated.files.values() {
+        assert!(!file.contains('\r'), "a carriage return reached the crate");
+    }
+    let types = &generated.files["src/types.rs"];
+    assert!(types.contains("/// Its second line."), "{types}");
+}
