@@ -3,6 +3,7 @@
 
 mod changelog;
 mod config;
+pub mod corpus;
 pub mod diff;
 mod files;
 pub mod gates;

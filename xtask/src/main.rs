@@ -65,6 +65,27 @@ enum Task {
     /// Run every gate: spec linters (installed on first use), fmt, clippy,
     /// all tests, docs.
     Test,
+    /// Generate public specs nobody here wrote (APIs.guru's directory, from
+    /// npm, installed into tools/corpus on first use) and check that the
+    /// crates compile; one line per spec, then a table.
+    Corpus {
+        /// Draw this many specs (default: all).
+        #[arg(long)]
+        sample: Option<usize>,
+        /// The seed of the draw: the same seed gives the same sample anywhere.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Leave out specs over this many KiB.
+        #[arg(long)]
+        max_kb: Option<u64>,
+        /// Take the specs named in this file (paths under the directory's
+        /// `api/`, one per line) instead of a sample.
+        #[arg(long, conflicts_with_all = ["sample", "max_kb"])]
+        list: Option<PathBuf>,
+        /// Only generate; do not compile.
+        #[arg(long)]
+        no_compile: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -102,6 +123,29 @@ fn main() -> ExitCode {
             report_diff(&root, sides, format, fail_on_breaking, apply)
         }
         Task::Test => xtask::gates::run_all(&root).map(|()| ExitCode::SUCCESS),
+        Task::Corpus {
+            sample,
+            seed,
+            max_kb,
+            list,
+            no_compile,
+        } => {
+            let options = xtask::corpus::Options {
+                sample,
+                seed,
+                max_kb,
+                list,
+                compile: !no_compile,
+            };
+            xtask::corpus::run(&root, &options).map(|report| {
+                println!("\n{}", report.table());
+                if report.clean() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            })
+        }
     };
     done.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
