@@ -23,7 +23,10 @@ const CORPUS: &[(&str, Expect)] = &[
     // Its v3: the same `../common/` layout one folder down, and deprecated
     // properties (`field_value`, `succeded`), whose `#[deprecated]` the
     // crate's own code must allow.
-    ("highlevel-official/apps/v3/contacts-v3.json", Expect::Compiles),
+    (
+        "highlevel-official/apps/v3/contacts-v3.json",
+        Expect::Compiles,
+    ),
     ("progenitor/buildomat.json", Expect::Compiles),
     ("progenitor/cli-gen.json", Expect::Compiles),
     ("progenitor/keeper.json", Expect::Compiles),

@@ -980,3 +980,45 @@ fn the_json_report_carries_the_summary_groups_and_renames() {
         report.renames.schemas.len()
     );
 }
+
+/// A schema renamed without changing shape is one rename, with its Rust
+/// consequence, instead of a removed type and an added one with all their
+/// members; its derived types move with it.
+#[test]
+fn a_renamed_schema_is_one_rename_in_the_rust_api() {
+    let old = spec_value();
+    let mut new = old.clone();
+    let contact = remove(&mut new, CONTACT);
+    set(&mut new, "/components/schemas/Person", contact);
+    let text = serde_json::to_string(&new).unwrap().replace(
+        "\"#/components/schemas/Contact\"",
+        "\"#/components/schemas/Person\"",
+    );
+    let report = full_report(&serde_json::to_string(&old).unwrap(), &text);
+    let shown = report::markdown(&report);
+    let [rename] = report.renames.schemas.as_slice() else {
+        panic!("expected one rename:\n{shown}");
+    };
+    assert_eq!(
+        (rename.old.as_str(), rename.new.as_str()),
+        ("Contact", "Person")
+    );
+    assert!(!rename.shape_changed, "{shown}");
+    let rust = rename.rust.as_ref().expect("both crates have the type");
+    assert_eq!(rust.alias, "pub type Contact = Person;");
+    assert!(report.changes.is_empty(), "{shown}");
+    let renamed: Vec<&str> = report
+        .rust_api
+        .iter()
+        .map(|change| change.item.as_str())
+        .collect();
+    assert!(renamed.contains(&"types::Person"), "{shown}");
+    assert!(
+        report
+            .rust_api
+            .iter()
+            .all(|change| change.change.starts_with("renamed from `types::Contact")),
+        "{shown}"
+    );
+    assert_eq!(report.semver, Semver::Major);
+}
