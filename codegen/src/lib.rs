@@ -21,6 +21,7 @@
 mod bundle;
 mod conversions;
 mod defaults;
+mod deprecation;
 mod emit;
 mod error;
 mod field_tables;
@@ -283,6 +284,7 @@ fn crate_files(
     tolerant::tolerate(&mut raw.types, &rewritten.received, &rewritten.sent);
     let tables = field_tables::tables(&api, &raw.types);
     raw.types.extend(tables);
+    deprecation::mark(&api, &mut raw.types);
     let client = emit::client_module(&settings.crate_name, &api, &raw, &rewritten.validated)?;
     let lib = emit::lib_module(settings, &api);
 

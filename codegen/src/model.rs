@@ -195,6 +195,9 @@ pub(crate) struct Field {
     pub object: Option<String>,
     /// The first sentence of its description.
     pub summary: String,
+    /// `deprecated: true`, with its whole description (empty without one):
+    /// the note of its `#[deprecated]`.
+    pub deprecated: Option<String>,
 }
 
 impl Field {

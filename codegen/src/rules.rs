@@ -6,6 +6,7 @@
 //!
 //! - which generated types are exhaustive;
 //! - which header parameters the client sends by itself;
+//! - the Rust name of a schema's type;
 //! - which Rust type a property's struct field gets;
 //! - how an OpenAPI document is read as JSON: the methods of a path item,
 //!   JSON pointers, local `$ref`s.
@@ -72,6 +73,30 @@ pub fn constant_header_value<'d>(document: &'d Value, parameter: &'d Value) -> O
         [only] => only.as_str(),
         _ => None,
     }
+}
+
+/// The Rust type the generated crate gives the schema `name` of
+/// `components/schemas`, under `types::`: typify's name for it.
+pub fn schema_type_name(name: &str) -> String {
+    crate::names::type_name(name)
+}
+
+/// Keys that document a schema without changing what it accepts or the
+/// Rust type it gets.
+pub const SCHEMA_DOCUMENTATION: [&str; 4] = ["description", "example", "title", "deprecated"];
+
+/// The one part of a schema that is `allOf: [part]` with nothing else but
+/// documentation: the way a spec documents a reference (`description`
+/// beside a `$ref` is ignored in OpenAPI 3.0). The generated crate reads it
+/// as the part itself: the field gets the referenced type.
+pub fn documented_part(schema: &Value) -> Option<&Value> {
+    let map = schema.as_object()?;
+    let [part] = map.get("allOf")?.as_array()?.as_slice() else {
+        return None;
+    };
+    map.keys()
+        .all(|key| key == "allOf" || SCHEMA_DOCUMENTATION.contains(&key.as_str()))
+        .then_some(part)
 }
 
 /// What the spec says about one property of an object schema, as far as
@@ -374,6 +399,20 @@ mod tests {
         let nullable_list = |p: &mut PropertyFacts| (p.array, p.nullable) = (true, true);
         assert_eq!(shape_of(false, nullable_list), Optional);
         assert_eq!(shape_of(false, |p| p.required = true), Required);
+    }
+
+    #[test]
+    fn a_documented_one_part_all_of_is_its_part() {
+        let part = json!({"$ref": "#/components/schemas/Task"});
+        let documented = json!({"description": "The task.", "example": {}, "allOf": [part]});
+        assert_eq!(documented_part(&documented), Some(&part));
+        for other in [
+            json!({"nullable": true, "allOf": [part]}),
+            json!({"allOf": [part, {"type": "object"}]}),
+            part.clone(),
+        ] {
+            assert_eq!(documented_part(&other), None, "{other}");
+        }
     }
 
     #[test]

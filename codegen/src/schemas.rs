@@ -125,7 +125,18 @@ fn field(
             .filter(|name| is_object(components, name))
             .map(names::type_name),
         summary: description.map(first_sentence).unwrap_or_default(),
+        deprecated: is_deprecated(property)
+            .then(|| description.map(str::trim).unwrap_or_default().to_owned()),
     })
+}
+
+/// `deprecated: true` on the property itself (a `$ref` carries no other
+/// keys in OpenAPI 3.0).
+fn is_deprecated(property: &ReferenceOr<Box<Schema>>) -> bool {
+    match property {
+        ReferenceOr::Item(schema) => schema.schema_data.deprecated,
+        ReferenceOr::Reference { .. } => false,
+    }
 }
 
 /// How deep `kind` follows lists and one-element `allOf`s: a schema that

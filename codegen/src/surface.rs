@@ -200,7 +200,11 @@ fn collect(
                             {
                                 push(
                                     format!("{self_path}::{}()", f.sig.ident),
-                                    tokens(f.sig.to_token_stream()),
+                                    format!(
+                                        "{}{}",
+                                        tokens(f.sig.to_token_stream()),
+                                        deprecation(&f.attrs)
+                                    ),
                                 );
                             }
                         }
@@ -248,8 +252,22 @@ fn fields(path: &str, fields: &Fields, push: &mut impl FnMut(String, String)) {
             .map_or_else(|| index.to_string(), ToString::to_string);
         push(
             format!("{path}::{name}"),
-            format!("field: {}", tokens(field.ty.to_token_stream())),
+            format!(
+                "field: {}{}",
+                tokens(field.ty.to_token_stream()),
+                deprecation(&field.attrs)
+            ),
         );
+    }
+}
+
+/// ` #[deprecated]` for a deprecated field or method: callers' uses of it
+/// still compile, with a warning.
+fn deprecation(attrs: &[syn::Attribute]) -> &'static str {
+    if attrs.iter().any(|attr| attr.path().is_ident("deprecated")) {
+        " #[deprecated]"
+    } else {
+        ""
     }
 }
 

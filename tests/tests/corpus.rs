@@ -20,6 +20,13 @@ const CORPUS: &[(&str, Expect)] = &[
     // path parameter (repaired, with a note), lint errors that do not matter
     // to a client (see ARCHITECTURE.md, "Specs written by others").
     ("highlevel-official/apps/contacts.json", Expect::Compiles),
+    // Its v3: the same `../common/` layout one folder down, and deprecated
+    // properties (`field_value`, `succeded`), whose `#[deprecated]` the
+    // crate's own code must allow.
+    (
+        "highlevel-official/apps/v3/contacts-v3.json",
+        Expect::Compiles,
+    ),
     ("progenitor/buildomat.json", Expect::Compiles),
     ("progenitor/cli-gen.json", Expect::Compiles),
     ("progenitor/keeper.json", Expect::Compiles),
@@ -58,7 +65,11 @@ fn generate(spec: &str) -> Result<GeneratedCrate, String> {
 #[test]
 fn the_table_covers_every_spec_of_the_corpus() {
     let mut found = Vec::new();
-    for folder in ["highlevel-official/apps", "progenitor"] {
+    for folder in [
+        "highlevel-official/apps",
+        "highlevel-official/apps/v3",
+        "progenitor",
+    ] {
         for entry in std::fs::read_dir(corpus_dir().join(folder)).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
             if name.ends_with(".json") || name.ends_with(".yaml") {

@@ -393,6 +393,32 @@ fn mutations() -> Vec<Mutation> {
             backward: NonBreaking,
         },
         Mutation {
+            name: "constant header changes its value (every request carries another API version)",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    "/components/parameters/Version/schema/enum",
+                    json!(["2024-01-01"]),
+                )
+            },
+            forward: Breaking,
+            backward: Breaking,
+        },
+        Mutation {
+            name: "request field deprecated",
+            setup: nothing,
+            edit: |doc| {
+                set(
+                    doc,
+                    &format!("{UPSERT_REQUEST}/properties/source/deprecated"),
+                    json!(true),
+                )
+            },
+            forward: NonBreaking,
+            backward: NonBreaking,
+        },
+        Mutation {
             name: "required header with one allowed integer added (an argument, not a constant)",
             setup: nothing,
             edit: add_schema_version_header,
@@ -815,4 +841,184 @@ fn the_git_resolver_reads_external_refs_at_the_revision() {
         error.contains("HEAD:tests/corpus/highlevel-official/common/missing.json"),
         "{error}"
     );
+}
+
+/// A constant header is the client's: a new value is one change, reported
+/// once for every operation, breaking on the wire though no Rust signature
+/// moves, and the summary leads with it.
+#[test]
+fn a_constant_header_that_changes_is_one_change_of_every_request() {
+    let old = spec_value();
+    let mut new = old.clone();
+    set(
+        &mut new,
+        "/components/parameters/Version/schema/enum",
+        json!(["2024-01-01"]),
+    );
+    let report = full_report(
+        &serde_json::to_string(&old).unwrap(),
+        &serde_json::to_string(&new).unwrap(),
+    );
+    let shown = report::markdown(&report);
+    let [group] = report.groups.as_slice() else {
+        panic!("expected one group:\n{shown}");
+    };
+    assert_eq!(group.class, Breaking, "{shown}");
+    assert!(group.wire_breaking, "{shown}");
+    assert_eq!(group.element, "constant headers");
+    assert_eq!(
+        group.what,
+        "constant header `Version` changed from `2021-07-28` to `2024-01-01`"
+    );
+    assert!(group.on_every_operation(report.summary.operations));
+    assert_eq!(report.summary.every_operation, [0]);
+    assert!(report.rust_api.is_empty(), "{shown}");
+    assert_eq!(report.semver, Semver::Major);
+    let summary = shown.split("<details>").next().unwrap();
+    assert!(
+        summary.contains("**Every request changes** (all 2 operations):\n- **breaking on the wire:** constant header `Version` changed from `2021-07-28` to `2024-01-01`"),
+        "{shown}"
+    );
+}
+
+const V2: &str = "highlevel-official/apps/contacts.json";
+const V3: &str = "highlevel-official/apps/v3/contacts-v3.json";
+
+/// The report on two corpus specs, each with its external `$ref`s read
+/// beside it.
+fn corpus_report(old: &str, new: &str) -> xtask::diff::Report {
+    let corpus = xtask::repo_root().join("tests/corpus");
+    let load = |spec: &str| {
+        let path = corpus.join(spec);
+        let document = SpecDocument::new(
+            format!("tests/corpus/{spec}"),
+            std::fs::read(&path).unwrap(),
+        );
+        (document, xtask::FileResolver::beside(&path))
+    };
+    let (old_document, old_resolver) = load(old);
+    let (new_document, new_resolver) = load(new);
+    xtask::diff::build_report(
+        xtask::diff::SpecInput {
+            document: &old_document,
+            resolver: &old_resolver,
+        },
+        xtask::diff::SpecInput {
+            document: &new_document,
+            resolver: &new_resolver,
+        },
+        &config(),
+        "0.1.0",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// HighLevel's own step from v2 to v3: the summary fits on one screen and
+/// names what a reader must see; the whole report is a snapshot.
+#[test]
+fn the_vendors_v2_to_v3_report_leads_with_a_summary_that_fits_on_one_screen() {
+    let report = corpus_report(V2, V3);
+    let shown = report::markdown(&report);
+    let summary = shown.split("<details>").next().unwrap();
+    let lines = summary.lines().count();
+    assert!(
+        lines <= 40,
+        "{lines} lines before the first fold:\n{summary}"
+    );
+    for expected in [
+        "constant header `Version` changed from `2021-07-28` to `v3`",
+        "`GetContectByIdSchema` → `GetContactByIdSchemaV3`",
+        "`DndSettingsSchema` → `DndSettingsSchemaV3`",
+        "`remove-contact-from-every-campaign`",
+        "request field `customFields[].field_value` is deprecated",
+    ] {
+        assert!(
+            summary.contains(expected),
+            "{expected} is not in:\n{summary}"
+        );
+    }
+    let renamed: Vec<&str> = report
+        .renames
+        .schemas
+        .iter()
+        .map(|rename| rename.old.as_str())
+        .collect();
+    assert_eq!(
+        renamed,
+        [
+            "ContactsByIdSuccessfulResponseDto",
+            "CreateContactDto",
+            "CreateContactsSuccessfulResponseDto",
+            "DndSettingsSchema",
+            "GetContectByIdSchema",
+            "UpdateContactDto",
+            "UpdateContactsSuccessfulResponseDto",
+            "UpsertContactDto",
+            "UpsertContactsSuccessfulResponseDto",
+        ]
+    );
+    assert_eq!(report.semver, Semver::Major);
+    insta::assert_snapshot!("vendor_v2_to_v3_markdown", shown);
+}
+
+/// The JSON output carries the summary, the groups and the renames too.
+#[test]
+fn the_json_report_carries_the_summary_groups_and_renames() {
+    let report = corpus_report(V2, V3);
+    let json: Value = serde_json::from_str(&report::json(&report)).unwrap();
+    for key in [
+        "summary", "groups", "renames", "changes", "rust_api", "semver",
+    ] {
+        assert!(json.get(key).is_some(), "no `{key}` in the JSON report");
+    }
+    assert_eq!(
+        json["summary"]["every_operation"].as_array().unwrap().len(),
+        report.summary.every_operation.len()
+    );
+    assert_eq!(
+        json["renames"]["schemas"].as_array().unwrap().len(),
+        report.renames.schemas.len()
+    );
+}
+
+/// A schema renamed without changing shape is one rename, with its Rust
+/// consequence, instead of a removed type and an added one with all their
+/// members; its derived types move with it.
+#[test]
+fn a_renamed_schema_is_one_rename_in_the_rust_api() {
+    let old = spec_value();
+    let mut new = old.clone();
+    let contact = remove(&mut new, CONTACT);
+    set(&mut new, "/components/schemas/Person", contact);
+    let text = serde_json::to_string(&new).unwrap().replace(
+        "\"#/components/schemas/Contact\"",
+        "\"#/components/schemas/Person\"",
+    );
+    let report = full_report(&serde_json::to_string(&old).unwrap(), &text);
+    let shown = report::markdown(&report);
+    let [rename] = report.renames.schemas.as_slice() else {
+        panic!("expected one rename:\n{shown}");
+    };
+    assert_eq!(
+        (rename.old.as_str(), rename.new.as_str()),
+        ("Contact", "Person")
+    );
+    assert!(!rename.shape_changed, "{shown}");
+    let rust = rename.rust.as_ref().expect("both crates have the type");
+    assert_eq!(rust.alias, "pub type Contact = Person;");
+    assert!(report.changes.is_empty(), "{shown}");
+    let renamed: Vec<&str> = report
+        .rust_api
+        .iter()
+        .map(|change| change.item.as_str())
+        .collect();
+    assert!(renamed.contains(&"types::Person"), "{shown}");
+    assert!(
+        report
+            .rust_api
+            .iter()
+            .all(|change| change.change.starts_with("renamed from `types::Contact")),
+        "{shown}"
+    );
+    assert_eq!(report.semver, Semver::Major);
 }

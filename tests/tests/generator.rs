@@ -42,6 +42,32 @@ fn single_value_required_headers_become_constants() {
     insta::assert_snapshot!(snapshot_text(&generated));
 }
 
+/// A deprecated property's field and setters carry `#[deprecated]` with the
+/// spec's description; the generated code's own uses allow it (the fixture
+/// crates compile with warnings denied), and the public surface shows it.
+#[test]
+fn deprecated_properties_warn_their_callers_only() {
+    let generated = generate_fixture("deprecated-fields.yaml").unwrap();
+    let types = &generated.files["src/types.rs"];
+    let note = r#"#[deprecated(note = "Deprecated. Use `fieldValue` instead.")]"#;
+    for expected in [
+        format!("{note}\n    pub field_value: crate::Nullable<::std::string::String>"),
+        format!("{note}\n    pub fn field_value("),
+        format!("{note}\n    pub fn clear_field_value("),
+        "#[deprecated]\n    pub fn tags<".to_owned(),
+        r#"#[deprecated(note = "Legacy misspelling of `succeeded`.")]"#.to_owned(),
+    ] {
+        assert!(types.contains(&expected), "no {expected} in:\n{types}");
+    }
+    let surface = codegen::surface::public_api(&generated.files).unwrap();
+    let shown = codegen::surface::render(&surface);
+    assert!(
+        shown.contains("types::FieldPatch::field_value()") && shown.contains("#[deprecated]"),
+        "{shown}"
+    );
+    insta::assert_snapshot!(snapshot_text(&generated));
+}
+
 #[test]
 fn security_scheme_becomes_a_client_credential() {
     let generated = generate_fixture("security.yaml").unwrap();

@@ -54,6 +54,13 @@ enum Task {
         new: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Markdown)]
         format: Format,
+        /// Cut the Markdown report to at most this many characters, with a
+        /// note where it is cut (GitHub takes 65,536 in a comment).
+        #[arg(long)]
+        max_chars: Option<usize>,
+        /// Also write the whole Markdown report to this file.
+        #[arg(long)]
+        full_report: Option<PathBuf>,
         /// Exit with 3 when a change breaks existing callers.
         #[arg(long)]
         fail_on_breaking: bool,
@@ -112,6 +119,8 @@ fn main() -> ExitCode {
             old,
             new,
             format,
+            max_chars,
+            full_report,
             fail_on_breaking,
             apply,
         } => {
@@ -120,7 +129,12 @@ fn main() -> ExitCode {
                 (None, Some(old), Some(new)) => Sides::Files { old, new },
                 _ => unreachable!("clap requires --base, or --old with --new"),
             };
-            report_diff(&root, sides, format, fail_on_breaking, apply)
+            let output = Output {
+                format,
+                max_chars,
+                full_report,
+            };
+            report_diff(&root, sides, &output, fail_on_breaking, apply)
         }
         Task::Test => xtask::gates::run_all(&root).map(|()| ExitCode::SUCCESS),
         Task::Corpus {
@@ -240,12 +254,45 @@ impl LoadedSpec {
     }
 }
 
+/// How `diff` prints its report.
+struct Output {
+    format: Format,
+    max_chars: Option<usize>,
+    full_report: Option<PathBuf>,
+}
+
+impl Output {
+    /// Prints `report`, cut to `max_chars` when asked; writes the whole
+    /// Markdown to `full_report` when asked.
+    fn print(&self, report: &xtask::diff::Report) -> anyhow::Result<()> {
+        let markdown = xtask::diff::report::markdown(report);
+        if let Some(path) = &self.full_report {
+            std::fs::write(path, &markdown).with_context(|| path.display().to_string())?;
+        }
+        let text = match (self.format, self.max_chars) {
+            (Format::Json, _) => xtask::diff::report::json(report),
+            (Format::Markdown, None) => markdown,
+            (Format::Markdown, Some(max_chars)) => {
+                let note = format!(
+                    "**The report is cut here** to fit a pull-request comment; the whole report \
+                     ({} characters) is the workflow run's `api-diff-report` artifact, or the \
+                     output of `cargo xtask diff` without `--max-chars`.",
+                    markdown.chars().count()
+                );
+                xtask::diff::comment::fit(&markdown, max_chars, &note)
+            }
+        };
+        print!("{text}");
+        Ok(())
+    }
+}
+
 /// `diff`: prints the report, applies it when asked, and exits with
 /// `EXIT_BREAKING` when asked to fail on a breaking change.
 fn report_diff(
     root: &Path,
     sides: Sides,
-    format: Format,
+    output: &Output,
     fail_on_breaking: bool,
     apply: bool,
 ) -> anyhow::Result<ExitCode> {
@@ -273,13 +320,7 @@ fn report_diff(
         ),
     };
     let report = xtask::diff::build_report(old.input(), new.input(), &config, &current_version)?;
-    print!(
-        "{}",
-        match format {
-            Format::Markdown => xtask::diff::report::markdown(&report),
-            Format::Json => xtask::diff::report::json(&report),
-        }
-    );
+    output.print(&report)?;
     if apply {
         xtask::diff::apply(root, &report)?;
     }

@@ -4,15 +4,22 @@
 //! Two views of the same edit: `spec` walks both documents operation by
 //! operation and classes each change with the rules in `rules`; `rust_api`
 //! generates both crates in memory and compares their public surfaces.
-//! `bump` turns both into a semver level and the next version, `report`
-//! prints them, and `apply` writes the bump and a changelog entry.
+//! `renames` pairs what was renamed, `groups` merges a change found at
+//! several places into one row, `summary` picks what a reader needs
+//! first; `bump` turns both views into a semver level and the next
+//! version, `report` prints them, and `apply` writes the bump and a
+//! changelog entry.
 
 mod apply;
 pub mod bump;
+pub mod comment;
+pub mod groups;
+pub mod renames;
 pub mod report;
 pub mod rules;
 pub mod rust_api;
 pub mod spec;
+pub mod summary;
 
 use anyhow::Context;
 use codegen::{GeneratedCrate, SpecDocument};
@@ -20,16 +27,27 @@ use serde::Serialize;
 
 pub use apply::{apply, changelog_entry};
 pub use bump::{Semver, VersionBump};
+pub use groups::Group;
+pub use renames::Renames;
 pub use rules::Class;
-pub use rust_api::ApiChange;
+pub use rust_api::{ApiChange, ApiGroup};
 pub use spec::SpecChange;
+pub use summary::Summary;
 
 use crate::CodegenConfig;
 
 /// Everything `cargo xtask diff` reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    pub summary: Summary,
+    /// The spec changes, each with every place it was found.
+    pub groups: Vec<Group>,
+    pub renames: Renames,
+    /// Each spec change at each operation.
     pub changes: Vec<SpecChange>,
+    /// The changes of the Rust API, the same change of one member in
+    /// several types as one.
+    pub rust_api_groups: Vec<ApiGroup>,
     pub rust_api: Vec<ApiChange>,
     pub semver: Semver,
     #[serde(rename = "crate")]
@@ -69,7 +87,8 @@ pub fn build_report(
     let (old_value, _) =
         codegen::bundled_document(old.document, old.resolver).context("in the old spec")?;
     let (new_value, _) = codegen::bundled_document(new.document, new.resolver)?;
-    let changes = spec::spec_changes(&old_value, &new_value);
+    let comparison = spec::compare(&old_value, &new_value);
+    let mut renames = renames::find(&old_value, &new_value, &comparison);
 
     let generator = codegen::Generator::new(config.settings());
     let old_as_new = SpecDocument::new(new.document.name.clone(), old.document.bytes.clone());
@@ -85,10 +104,21 @@ pub fn build_report(
     let new_crate = new_crate?;
     let old_surface = codegen::surface::public_api(&old_crate.files)?;
     let new_surface = codegen::surface::public_api(&new_crate.files)?;
-    let rust_api = rust_api::api_changes(&old_surface, &new_surface);
+    for rename in &mut renames.schemas {
+        rename.rust = rust_api::type_rename(&old_surface, &new_surface, &rename.old, &rename.new);
+    }
+    let renamed_types =
+        rust_api::with_derived_types(&old_surface, &new_surface, &renames.rust_types());
+    let rust_api = rust_api::api_changes(&old_surface, &new_surface, &renamed_types);
+    let groups = groups::group(&comparison.changes, &renames);
+    let summary = summary::summarize(&groups, &renames, &rust_api, comparison.operations);
 
     let mut report = Report {
-        changes,
+        summary,
+        groups,
+        renames,
+        changes: comparison.changes,
+        rust_api_groups: rust_api::grouped(&rust_api),
         rust_api,
         semver: Semver::None,
         crate_name: config.crate_name().to_owned(),

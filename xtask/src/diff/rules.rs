@@ -40,6 +40,7 @@ pub enum Kind {
     Field(FieldChange),
     Enum(EnumChange),
     Security(SecurityChange),
+    Deprecation(DeprecationChange),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,9 +56,18 @@ pub enum OperationChange {
 /// an argument (`codegen::rules::constant_header_value`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParameterChange {
-    Added { constant: bool },
-    Removed { constant: bool },
-    RequiredChanged { now_required: bool },
+    Added {
+        constant: bool,
+    },
+    Removed {
+        constant: bool,
+    },
+    RequiredChanged {
+        now_required: bool,
+    },
+    /// A constant header in both documents, with another value: what
+    /// every request carries changes, though no Rust signature does.
+    ConstantValueChanged,
 }
 
 /// The request body, and the media types of bodies either way.
@@ -88,6 +98,8 @@ pub enum FieldChange {
         required: bool,
     },
     Removed(Flow),
+    /// Renamed in case only (`Call` → `call`): one wire name for another.
+    RenamedInCase(Flow),
     RequiredChanged {
         flow: Flow,
         now_required: bool,
@@ -117,6 +129,15 @@ pub enum EnumChange {
     VariantRemoved(Flow),
 }
 
+/// An operation, parameter or property marked `deprecated: true`, or no
+/// longer marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeprecationChange {
+    pub now_deprecated: bool,
+    /// A property: the generated code marks its field and setters.
+    pub property: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecurityChange {
     SchemeAdded,
@@ -136,6 +157,74 @@ pub fn classify(kind: Kind) -> (Class, &'static str) {
         Kind::Field(change) => field(change),
         Kind::Enum(change) => enumeration(change),
         Kind::Security(change) => security(change),
+        Kind::Deprecation(change) => deprecation(change),
+    }
+}
+
+/// Whether a change breaks existing callers on the wire: a request the
+/// old client sends is refused or means something else, or an answer it
+/// reads no longer carries what it did. The rest of what is breaking only
+/// stops code from compiling, which the compiler points out.
+pub fn breaks_the_wire(kind: Kind) -> bool {
+    use Flow::{Received, Sent};
+    match kind {
+        Kind::Operation(change) => matches!(
+            change,
+            OperationChange::Removed
+                | OperationChange::PathChanged
+                | OperationChange::MethodChanged
+        ),
+        Kind::Parameter(change) => matches!(
+            change,
+            ParameterChange::ConstantValueChanged
+                | ParameterChange::RequiredChanged { now_required: true }
+        ),
+        Kind::Body(change) => matches!(
+            change,
+            BodyChange::RequestRequiredChanged { now_required: true }
+                | BodyChange::MediaTypeRemoved(_)
+        ),
+        Kind::Response(change) => change == ResponseChange::HeaderRemoved,
+        Kind::Field(change) => match change {
+            FieldChange::Added { flow, required } => flow == Sent && required,
+            FieldChange::Removed(_)
+            | FieldChange::RenamedInCase(_)
+            | FieldChange::TypeChanged
+            | FieldChange::FormatChanged => true,
+            FieldChange::RequiredChanged {
+                flow, now_required, ..
+            } => (flow == Sent) == now_required,
+            FieldChange::NullableChanged {
+                flow, now_nullable, ..
+            } => flow == Sent && !now_nullable,
+            FieldChange::AdditionalPropertiesChanged => false,
+        },
+        Kind::Enum(change) => matches!(
+            change,
+            EnumChange::ValueRemoved(Sent) | EnumChange::VariantAdded(Received)
+        ),
+        Kind::Security(change) => matches!(
+            change,
+            SecurityChange::SchemeAdded
+                | SecurityChange::SchemeChanged
+                | SecurityChange::ScopeAdded
+        ),
+        Kind::Deprecation(_) => false,
+    }
+}
+
+/// The kind of element a change is about, as the report counts them.
+pub fn element(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Operation(_) => "operations",
+        Kind::Parameter(ParameterChange::ConstantValueChanged) => "constant headers",
+        Kind::Parameter(_) => "parameters",
+        Kind::Body(_) => "bodies",
+        Kind::Response(_) => "responses",
+        Kind::Field(_) => "fields",
+        Kind::Enum(_) => "enum values and variants",
+        Kind::Security(_) => "security",
+        Kind::Deprecation(_) => "deprecations",
     }
 }
 
@@ -172,6 +261,11 @@ fn parameter(change: ParameterChange) -> (Class, &'static str) {
         ParameterChange::RequiredChanged { .. } => (
             Breaking,
             "the argument's type flips between `T` and `Option<T>`",
+        ),
+        ParameterChange::ConstantValueChanged => (
+            Breaking,
+            "the client sends it by itself on every request, so every request now carries the \
+             new value (such as another API version), though no Rust signature changes",
         ),
     }
 }
@@ -242,6 +336,15 @@ fn field(change: FieldChange) -> (Class, &'static str) {
         FieldChange::Removed(Received) => (
             Breaking,
             "its Rust field disappears; callers reading it break",
+        ),
+        FieldChange::RenamedInCase(Sent) => (
+            Breaking,
+            "the server expects the new names; the Rust fields are renamed when the case \
+             changes their Rust names",
+        ),
+        FieldChange::RenamedInCase(Received) => (
+            Breaking,
+            "answers carry the new names, which the old client reads as absent",
         ),
         FieldChange::RequiredChanged {
             flow,
@@ -345,6 +448,30 @@ fn enumeration(change: EnumChange) -> (Class, &'static str) {
             "callers may receive values their code does not handle",
         ),
         EnumChange::VariantRemoved(_) => (Breaking, "its Rust variant disappears"),
+    }
+}
+
+fn deprecation(change: DeprecationChange) -> (Class, &'static str) {
+    match change {
+        DeprecationChange {
+            now_deprecated: true,
+            property: true,
+        } => (
+            Class::NonBreaking,
+            "it still works; its Rust field and setters are `#[deprecated]`, so the compiler \
+             warns code that uses them",
+        ),
+        DeprecationChange {
+            now_deprecated: true,
+            property: false,
+        } => (
+            Class::NonBreaking,
+            "it still works; callers should move off it",
+        ),
+        DeprecationChange {
+            now_deprecated: false,
+            ..
+        } => (Class::NonBreaking, "it is no longer deprecated"),
     }
 }
 

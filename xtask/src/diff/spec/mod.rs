@@ -16,11 +16,14 @@ mod repeats;
 mod schema_walk;
 mod spec_json;
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 use serde_json::Value;
 
-use super::rules::{Class, Kind, OperationChange, classify};
+use super::rules::{Class, Kind, OperationChange, breaks_the_wire, classify};
 use operation_walk::{Finding, Walk};
+pub use schema_walk::schema_name;
 use spec_json::{Operation, SpecJson};
 
 /// One change of the spec, as existing callers see it.
@@ -36,7 +39,17 @@ pub struct SpecChange {
     /// Which document `pointer` points into.
     pub document: Side,
     pub class: Class,
+    /// Whether it breaks callers on the wire, not only in Rust
+    /// (`rules::breaks_the_wire`).
+    pub wire_breaking: bool,
     pub message: String,
+    /// The message without the count of repeats: the same text for the
+    /// same change wherever it is found.
+    #[serde(skip)]
+    pub text: String,
+    /// What changed, without why.
+    #[serde(skip)]
+    pub what: String,
     #[serde(skip)]
     pub kind: Kind,
 }
@@ -67,7 +80,10 @@ impl SpecChange {
             pointer: finding.pointer,
             document: finding.side,
             class,
+            wire_breaking: breaks_the_wire(finding.kind),
             message,
+            text: format!("{what}: {why}"),
+            what,
             kind: finding.kind,
         }
     }
@@ -76,16 +92,57 @@ impl SpecChange {
 /// Every change between `old` and `new`, grouped by operation in the order
 /// of the new document, then the operations the new document lacks.
 pub fn spec_changes(old: &Value, new: &Value) -> Vec<SpecChange> {
+    compare(old, new).changes
+}
+
+/// What comparing two documents found.
+pub struct Comparison {
+    /// As [`spec_changes`] gives them.
+    pub changes: Vec<SpecChange>,
+    /// Schemas of `components/schemas` found at the same place of an
+    /// operation under two names, old then new.
+    pub named_at_same_place: BTreeSet<(String, String)>,
+    /// Operations that kept their operationId and moved: the id, the old
+    /// path and the new one.
+    pub moved: Vec<MovedOperation>,
+    /// How many operations the new document has.
+    pub operations: usize,
+}
+
+/// An operation found by its operationId at another path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MovedOperation {
+    pub operation_id: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// The changes between `old` and `new`, and what they tell of renames.
+pub fn compare(old: &Value, new: &Value) -> Comparison {
     let (old, new) = (SpecJson::new(old), SpecJson::new(new));
     let old_ops = old.operations();
     let new_ops = new.operations();
     let mut changes = Vec::new();
+    let mut named_at_same_place = BTreeSet::new();
+    let mut moved = Vec::new();
     let mut matched = vec![false; old_ops.len()];
     for new_op in &new_ops {
         let findings = match counterpart(&old_ops, &new_ops, new_op) {
             Some(index) => {
                 matched[index] = true;
-                Walk::new(old, new).operation(&old_ops[index], new_op)
+                let old_op = &old_ops[index];
+                if old_op.label() != new_op.label()
+                    && let Some(id) = &new_op.id
+                {
+                    moved.push(MovedOperation {
+                        operation_id: id.clone(),
+                        old: old_op.label(),
+                        new: new_op.label(),
+                    });
+                }
+                let found = Walk::new(old, new).operation(old_op, new_op);
+                named_at_same_place.extend(found.named_at_same_place);
+                found.findings
             }
             None => vec![Finding::new(
                 Kind::Operation(OperationChange::Added),
@@ -114,7 +171,12 @@ pub fn spec_changes(old: &Value, new: &Value) -> Vec<SpecChange> {
         );
         changes.push(SpecChange::new(old_op, removed, 0));
     }
-    changes
+    Comparison {
+        changes,
+        named_at_same_place,
+        moved,
+        operations: new_ops.len(),
+    }
 }
 
 /// The old operation `new_op` continues: the one at the same method and
@@ -172,6 +234,48 @@ mod tests {
             "`200` response field `email.status` allows new value `paused` (and at 1 more place \
              of this operation): response enums are `#[non_exhaustive]` and already kept such a \
              value as `Unknown`"
+        );
+    }
+
+    /// An answer whose keys are `keys`, each a `Setting`.
+    fn settings(keys: &[&str]) -> Value {
+        let mut doc = spec(json!(["active"]));
+        let properties: serde_json::Map<String, Value> = keys
+            .iter()
+            .map(|key| {
+                (
+                    key.to_string(),
+                    json!({"$ref": "#/components/schemas/Setting"}),
+                )
+            })
+            .collect();
+        doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"] =
+            Value::Object(properties);
+        doc
+    }
+
+    #[test]
+    fn properties_renamed_in_case_only_are_one_wire_breaking_change() {
+        let changes = spec_changes(
+            &settings(&["Call", "SMS", "Fax"]),
+            &settings(&["call", "sms"]),
+        );
+        let messages: Vec<(&str, bool)> = changes
+            .iter()
+            .map(|change| (change.message.as_str(), change.wire_breaking))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    "`200` response field `Fax` removed: its Rust field disappears; callers reading it break",
+                    true
+                ),
+                (
+                    "`200` response body: properties renamed in case only: `Call` → `call`, `SMS` → `sms`: answers carry the new names, which the old client reads as absent",
+                    true
+                ),
+            ]
         );
     }
 }

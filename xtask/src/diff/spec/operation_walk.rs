@@ -11,7 +11,8 @@ use super::pairs::{Paired, pair_up};
 use super::schema_walk::Subject;
 use super::spec_json::{Node, Operation, SpecJson};
 use crate::diff::rules::{
-    BodyChange, Flow, Kind, OperationChange, ParameterChange, ResponseChange, SecurityChange,
+    BodyChange, DeprecationChange, Flow, Kind, OperationChange, ParameterChange, ResponseChange,
+    SecurityChange,
 };
 
 /// A change the walk found, before its repeats are merged and its message
@@ -43,6 +44,16 @@ pub(super) struct Walk<'a> {
     pub old: SpecJson<'a>,
     pub new: SpecJson<'a>,
     found: Vec<Finding>,
+    /// Named schemas of `components/schemas` that sit at the same place,
+    /// old name then new name, where the names differ: evidence of a
+    /// rename.
+    pub named_at_same_place: BTreeSet<(String, String)>,
+}
+
+/// What comparing one operation found.
+pub(super) struct OperationFindings {
+    pub findings: Vec<Finding>,
+    pub named_at_same_place: BTreeSet<(String, String)>,
 }
 
 pub(super) fn required_or_optional(required: bool) -> &'static str {
@@ -55,6 +66,7 @@ impl<'a> Walk<'a> {
             old,
             new,
             found: Vec::new(),
+            named_at_same_place: BTreeSet::new(),
         }
     }
 
@@ -64,7 +76,7 @@ impl<'a> Walk<'a> {
 
     /// Everything that changed between `old` and `new`, one operation in
     /// both documents.
-    pub fn operation(mut self, old: &Operation<'a>, new: &Operation<'a>) -> Vec<Finding> {
+    pub fn operation(mut self, old: &Operation<'a>, new: &Operation<'a>) -> OperationFindings {
         let at = &new.node.pointer;
         if old.path != new.path {
             let what = format!("path changed from `{}` to `{}`", old.path, new.path);
@@ -102,11 +114,43 @@ impl<'a> Walk<'a> {
                 what,
             );
         }
+        self.deprecation("operation", &old.node, &new.node, false);
         self.parameters(old, new);
         self.request_body(old, new);
         self.responses(old, new);
         self.security(old, new);
-        self.found
+        OperationFindings {
+            findings: self.found,
+            named_at_same_place: self.named_at_same_place,
+        }
+    }
+
+    /// `deprecated: true` set or dropped on an operation, a parameter or a
+    /// `property`, `what` names it.
+    pub fn deprecation(&mut self, what: &str, old: &Node<'a>, new: &Node<'a>, property: bool) {
+        let now_deprecated = new.flag("deprecated");
+        if old.flag("deprecated") != now_deprecated {
+            let became = if now_deprecated {
+                "is deprecated"
+            } else {
+                "is no longer deprecated"
+            };
+            let reason = new
+                .str("description")
+                .filter(|_| now_deprecated)
+                .map(|text| format!(" ({})", text.trim()))
+                .unwrap_or_default();
+            let kind = Kind::Deprecation(DeprecationChange {
+                now_deprecated,
+                property,
+            });
+            self.push(
+                kind,
+                Side::New,
+                &new.pointer,
+                format!("{what} {became}{reason}"),
+            );
+        }
     }
 
     fn parameters(&mut self, old: &Operation<'a>, new: &Operation<'a>) {
@@ -142,6 +186,22 @@ impl<'a> Walk<'a> {
     /// A parameter in both documents, at `location` (`query`, `header`…).
     fn parameter(&mut self, location: &str, old: &Node<'a>, new: &Node<'a>) {
         let name = new.str("name").unwrap_or_default();
+        self.deprecation(&format!("{location} parameter `{name}`"), old, new, false);
+        let constants = (
+            constant_header_value(self.old.root, old.value),
+            constant_header_value(self.new.root, new.value),
+        );
+        if let (Some(old_value), Some(new_value)) = constants {
+            // The client sends it: not the caller's value, so its schema's
+            // one allowed value is no enum of theirs.
+            if old_value != new_value {
+                let what =
+                    format!("constant header `{name}` changed from `{old_value}` to `{new_value}`");
+                let kind = Kind::Parameter(ParameterChange::ConstantValueChanged);
+                self.push(kind, Side::New, &new.pointer, what);
+            }
+            return;
+        }
         let required = new.flag("required");
         if old.flag("required") != required {
             self.push(

@@ -2,7 +2,9 @@
 //! values, properties, items, additional properties and alternatives,
 //! following `$ref`s into nested schemas.
 
-use codegen::rules::{PropertyFacts, escape_pointer_segment, field_shape};
+use codegen::rules::{
+    PropertyFacts, escape_pointer_segment, field_shape, unescape_pointer_segment,
+};
 use serde_json::Value;
 
 use super::Side;
@@ -41,6 +43,21 @@ impl Subject {
         }
     }
 
+    /// The members `names`: `request field `a``, or `request fields `a`,
+    /// `b``.
+    fn members(&self, names: &[String]) -> String {
+        match names {
+            [one] => self.member(one).describe(),
+            _ => {
+                let paths: Vec<String> = names
+                    .iter()
+                    .map(|name| format!("`{}`", self.member(name).path))
+                    .collect();
+                format!("{}s {}", self.field, paths.join(", "))
+            }
+        }
+    }
+
     fn member(&self, name: &str) -> Subject {
         let mut member = self.clone();
         member.path = if self.path.is_empty() {
@@ -73,6 +90,43 @@ fn rust_type(flow: Flow, required: bool, schema: &Node) -> &'static str {
     .rust_type()
 }
 
+/// The name of the schema of `components/schemas` that `pointer` names
+/// itself (not a place inside it).
+pub fn schema_name(pointer: &str) -> Option<String> {
+    let name = pointer.strip_prefix("/components/schemas/")?;
+    (!name.contains('/')).then(|| unescape_pointer_segment(name))
+}
+
+/// The properties only the old members have that only the new members
+/// have under the same name in another case (`Call` → `call`), old name
+/// then new, where that match is unique.
+fn case_renames(old: &[(String, Node)], new: &[(String, Node)]) -> Vec<(String, String)> {
+    let only = |these: &[(String, Node)], others: &[(String, Node)]| -> Vec<String> {
+        these
+            .iter()
+            .filter(|(name, _)| !others.iter().any(|(other, _)| other == name))
+            .map(|(name, _)| name.clone())
+            .collect()
+    };
+    let (removed, added) = (only(old, new), only(new, old));
+    let folded = |names: &[String], name: &str| {
+        names
+            .iter()
+            .filter(|other| other.to_lowercase() == name.to_lowercase())
+            .count()
+    };
+    removed
+        .iter()
+        .filter_map(|was| {
+            let now = added
+                .iter()
+                .find(|now| now.to_lowercase() == was.to_lowercase())?;
+            (folded(&added, was) == 1 && folded(&removed, now) == 1)
+                .then(|| (was.clone(), now.clone()))
+        })
+        .collect()
+}
+
 /// The schema pairs being compared further up, as pointers, so recursive
 /// schemas end.
 pub(super) type Seen = Vec<(String, String)>;
@@ -89,9 +143,19 @@ impl<'a> Walk<'a> {
         required: bool,
         seen: &mut Seen,
     ) {
+        let (old, new) = (
+            &self.old.as_read(old.clone()),
+            &self.new.as_read(new.clone()),
+        );
         let pair = (old.pointer.clone(), new.pointer.clone());
         if seen.contains(&pair) {
             return;
+        }
+        if let (Some(old_name), Some(new_name)) =
+            (schema_name(&old.pointer), schema_name(&new.pointer))
+            && old_name != new_name
+        {
+            self.named_at_same_place.insert((old_name, new_name));
         }
         seen.push(pair);
         self.schema_shape(subject, old, new, required, seen);
@@ -227,10 +291,23 @@ impl<'a> Walk<'a> {
 
     fn properties(&mut self, subject: &Subject, old: &Node<'a>, new: &Node<'a>, seen: &mut Seen) {
         let (old_required, new_required) = (old.strings_of("required"), new.strings_of("required"));
-        let pairs = pair_up(
+        let (old_members, new_members) = (
             self.old.members(old, "properties"),
             self.new.members(new, "properties"),
         );
+        let renamed = case_renames(&old_members, &new_members);
+        // A property renamed in case only is compared under its new name.
+        let old_members = old_members.into_iter().map(|(name, property)| {
+            let now = renamed.iter().find(|(was, _)| *was == name);
+            (now.map_or(name, |(_, now)| now.clone()), property)
+        });
+        let old_name = |name: &str| {
+            renamed
+                .iter()
+                .find(|(_, now)| now == name)
+                .map_or_else(|| name.to_owned(), |(was, _)| was.clone())
+        };
+        let pairs = pair_up(old_members, new_members);
         let at = |node: &Node, name: &str| {
             format!(
                 "{}/properties/{}",
@@ -238,53 +315,113 @@ impl<'a> Walk<'a> {
                 escape_pointer_segment(name)
             )
         };
+        // Several properties of one object added or removed are one change.
+        let added = |required: bool| -> Vec<String> {
+            let is_added = |pair: &Paired<String, Node>| match pair {
+                Paired::Added(name, _) if new_required.contains(name) == required => {
+                    Some(name.clone())
+                }
+                _ => None,
+            };
+            pairs.iter().filter_map(is_added).collect()
+        };
+        let added = [added(false), added(true)];
+        let removed: Vec<String> = pairs
+            .iter()
+            .filter_map(|pair| match pair {
+                Paired::Removed(name, _) => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
         for pair in pairs {
             match pair {
                 Paired::Added(name, _) => {
                     let required = new_required.contains(&name);
-                    let what = format!(
-                        "{} added ({})",
-                        subject.member(&name).describe(),
-                        required_or_optional(required)
-                    );
-                    let kind = Kind::Field(FieldChange::Added {
-                        flow: subject.flow,
-                        required,
-                    });
-                    self.push(kind, Side::New, &at(new, &name), what);
+                    let names = &added[usize::from(required)];
+                    if names.first() == Some(&name) {
+                        let what = format!(
+                            "{} added ({})",
+                            subject.members(names),
+                            required_or_optional(required)
+                        );
+                        let kind = Kind::Field(FieldChange::Added {
+                            flow: subject.flow,
+                            required,
+                        });
+                        self.push(kind, Side::New, &at(new, &name), what);
+                    }
                 }
                 Paired::Kept(name, old_property, new_property) => {
-                    let member = subject.member(&name);
-                    let was_required = old_required.contains(&name);
-                    let is_required = new_required.contains(&name);
-                    if was_required != is_required {
-                        let (side, holder) = if is_required {
-                            (Side::New, new)
-                        } else {
-                            (Side::Old, old)
-                        };
-                        let kind = Kind::Field(FieldChange::RequiredChanged {
-                            flow: subject.flow,
-                            now_required: is_required,
-                            rust_type_changes: rust_type(subject.flow, was_required, &old_property)
-                                != rust_type(subject.flow, is_required, &new_property),
-                        });
-                        let what = format!(
-                            "{} became {}",
-                            member.describe(),
-                            required_or_optional(is_required)
-                        );
-                        self.push(kind, side, &format!("{}/required", holder.pointer), what);
-                    }
-                    self.schema(&member, &old_property, &new_property, is_required, seen);
+                    let required = (
+                        old_required.contains(&old_name(&name)),
+                        new_required.contains(&name),
+                    );
+                    let holders = (old, new);
+                    let properties = (&old_property, &new_property);
+                    self.kept_property(subject, &name, holders, properties, required, seen);
                 }
                 Paired::Removed(name, _) => {
-                    let kind = Kind::Field(FieldChange::Removed(subject.flow));
-                    let what = format!("{} removed", subject.member(&name).describe());
-                    self.push(kind, Side::Old, &at(old, &name), what);
+                    if removed.first() == Some(&name) {
+                        let kind = Kind::Field(FieldChange::Removed(subject.flow));
+                        let what = format!("{} removed", subject.members(&removed));
+                        self.push(kind, Side::Old, &at(old, &name), what);
+                    }
                 }
             }
         }
+        if !renamed.is_empty() {
+            let names: Vec<String> = renamed
+                .iter()
+                .map(|(was, now)| format!("`{was}` → `{now}`"))
+                .collect();
+            let what = format!(
+                "{}: properties renamed in case only: {}",
+                subject.describe(),
+                names.join(", ")
+            );
+            let kind = Kind::Field(FieldChange::RenamedInCase(subject.flow));
+            self.push(
+                kind,
+                Side::New,
+                &format!("{}/properties", new.pointer),
+                what,
+            );
+        }
+    }
+
+    /// A property `name` in both `holders` (old, new): its deprecation, its
+    /// `required` flag (was, is) and its schema.
+    fn kept_property(
+        &mut self,
+        subject: &Subject,
+        name: &str,
+        (old, new): (&Node<'a>, &Node<'a>),
+        (old_property, new_property): (&Node<'a>, &Node<'a>),
+        (was_required, is_required): (bool, bool),
+        seen: &mut Seen,
+    ) {
+        let member = subject.member(name);
+        self.deprecation(&member.describe(), old_property, new_property, true);
+        if was_required != is_required {
+            let (side, holder) = if is_required {
+                (Side::New, new)
+            } else {
+                (Side::Old, old)
+            };
+            let kind = Kind::Field(FieldChange::RequiredChanged {
+                flow: subject.flow,
+                now_required: is_required,
+                rust_type_changes: rust_type(subject.flow, was_required, old_property)
+                    != rust_type(subject.flow, is_required, new_property),
+            });
+            let what = format!(
+                "{} became {}",
+                member.describe(),
+                required_or_optional(is_required)
+            );
+            self.push(kind, side, &format!("{}/required", holder.pointer), what);
+        }
+        self.schema(&member, old_property, new_property, is_required, seen);
     }
 
     /// `oneOf`/`anyOf`/`allOf` alternatives, matched by position.

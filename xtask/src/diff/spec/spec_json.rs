@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use codegen::rules::{METHODS, escape_pointer_segment, follow_refs};
+use codegen::rules::{METHODS, documented_part, escape_pointer_segment, follow_refs};
 use serde_json::{Map, Value};
 
 /// A JSON value and where it sits in its document.
@@ -96,6 +96,19 @@ impl<'a> SpecJson<'a> {
     fn resolve(&self, node: Node<'a>) -> Node<'a> {
         let (value, pointer) = follow_refs(self.root, node.value, node.pointer);
         Node { value, pointer }
+    }
+
+    /// What the generated crate reads `schema` as: the part of a documented
+    /// one-part `allOf` (`codegen::rules::documented_part`), the schema
+    /// itself otherwise.
+    pub fn as_read(&self, schema: Node<'a>) -> Node<'a> {
+        match documented_part(schema.value) {
+            Some(_) => self
+                .get(&schema, "allOf")
+                .and_then(|parts| self.get(&parts, "0"))
+                .unwrap_or(schema),
+            None => schema,
+        }
     }
 
     /// The member `key` of `node`, with its `$ref`s followed.
