@@ -13,8 +13,8 @@
 //!    accepts and records the operations, `schemas` the object schemas;
 //! 4. `progenitor_pass` runs progenitor; `wire` (ending with `defaults`)
 //!    makes the types say on the wire what the model says, `tolerant` makes
-//!    what is received decode leniently, `field_tables` adds the property
-//!    tables;
+//!    what is received decode leniently, `redact` keeps sensitive values
+//!    out of `Debug`, `field_tables` adds the property tables;
 //! 5. `emit` writes the facade, crate root and manifest, and `render`
 //!    formats everything into files.
 
@@ -30,6 +30,7 @@ mod model;
 mod names;
 mod operation_ids;
 mod progenitor_pass;
+mod redact;
 mod render;
 mod repair;
 mod reviewer_notes;
@@ -282,6 +283,7 @@ fn crate_files(
         .notes
         .extend(conversions::add(&api, &mut raw.types));
     tolerant::tolerate(&mut raw.types, &rewritten.received, &rewritten.sent);
+    redact::redact_sensitive(&api, &mut raw.types);
     let tables = field_tables::tables(&api, &raw.types);
     raw.types.extend(tables);
     deprecation::mark(&api, &mut raw.types);

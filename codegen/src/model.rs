@@ -190,6 +190,8 @@ pub(crate) struct Field {
     /// The schema carries `x-allow-unlisted`: values outside its `enum` may
     /// be sent through an explicit escape hatch.
     pub unlisted: bool,
+    /// `x-sensitive: true`: personal data, redacted in `Debug` output.
+    pub sensitive: bool,
     /// The Rust type of the object schema this property (or its items)
     /// refers to: its own checks run too.
     pub object: Option<String>,

@@ -1,6 +1,6 @@
 //! Reads every object schema that an operation sends or receives into the
 //! model: per property its wire name, kind, required, nullable, default,
-//! format and checks, and per schema which way it flows.
+//! format, checks and sensitivity, and per schema which way it flows.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -100,6 +100,7 @@ fn field(
         },
         ReferenceOr::Reference { .. } => None,
     };
+    let sensitive = sensitive(owner, wire, property)?;
     let description = match property {
         ReferenceOr::Item(schema) => schema.schema_data.description.as_deref(),
         ReferenceOr::Reference { .. } => None,
@@ -119,6 +120,7 @@ fn field(
             schema.schema_data.extensions.get("x-allow-unlisted")
                 == Some(&serde_json::Value::Bool(true))
         }),
+        sensitive,
         object: schema
             .and_then(|schema| object_reference(property, schema))
             .and_then(schema_name)
@@ -136,6 +138,29 @@ fn is_deprecated(property: &ReferenceOr<Box<Schema>>) -> bool {
     match property {
         ReferenceOr::Item(schema) => schema.schema_data.deprecated,
         ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// `x-sensitive` on the property (like `x-rust-name`, it is read where the
+/// property is declared): a boolean.
+fn sensitive(owner: &str, wire: &str, property: &ReferenceOr<Box<Schema>>) -> Result<bool, Error> {
+    let ReferenceOr::Item(schema) = property else {
+        return Ok(false);
+    };
+    match schema.schema_data.extensions.get("x-sensitive") {
+        None => Ok(false),
+        Some(serde_json::Value::Bool(sensitive)) => Ok(*sensitive),
+        Some(other) => Err(Error::at(
+            pointer([
+                "components",
+                "schemas",
+                owner,
+                "properties",
+                wire,
+                "x-sensitive",
+            ]),
+            format!("must be `true` or `false`, not `{other}`"),
+        )),
     }
 }
 

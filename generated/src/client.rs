@@ -25,9 +25,10 @@ pub const OAUTH_TOKEN_URL: &str = "https://services.leadconnectorhq.com/oauth/to
 /// Request bodies are validated strictly: a property not declared here is rejected with
 /// 422 and the message `property X should not exist`.
 ///
-/// Rate limits apply per Marketplace app (client) and per resource (Location or Company):
-/// a burst of 100 requests per 10 seconds and 200,000 requests per day. Every response
-/// reports usage in the `X-RateLimit-*` headers; a request over a limit gets 429.
+/// For apps that use OAuth, rate limits apply per Marketplace app (client) and per resource
+/// (Location or Company): a burst of 100 requests per 10 seconds and 200,000 requests per
+/// day. Responses report usage in the `X-RateLimit-*` headers. A request over a limit is
+/// taken to get 429 (inferred).
 #[derive(Debug, Clone)]
 pub struct Client {
     raw: crate::raw::Client,
@@ -161,9 +162,8 @@ impl Client {
     /// Token or OAuth access token).
     ///
     /// The body takes exactly the properties of `UpdateContactRequest`; any other property
-    /// is rejected with 422 `property X should not exist`.
-    ///
-    /// `companyName` is not accepted here (Upsert Contact accepts it).
+    /// is rejected with 422 `property X should not exist`. `gender` and `locationId` are
+    /// among those: Update Contact cannot change them.
     ///
     /// `tags` replaces all of the contact's tags. `country` takes the codes of HighLevel's
     /// country list (see `CountryCode`).
@@ -238,6 +238,23 @@ impl Client {
     /// matches the first field of the configured sequence and ignores the second field, so
     /// that no duplicate is created.
     ///
+    /// **Additional emails: data loss.** If the request's `email` equals an *additional*
+    /// email of an existing contact, that contact is updated: the address becomes its
+    /// primary email, and its former primary email is lost (it is not kept as an additional
+    /// email). The API offers no way to send additional emails (see `UpsertContactRequest`),
+    /// so a caller who must keep every address of such a contact should not upsert it by
+    /// that address.
+    ///
+    /// **`gender`** is taken only when a contact is created. On an existing contact the API
+    /// discards the value sent, answers 200 and returns the gender it had stored; no
+    /// operation here can change a contact's gender.
+    ///
+    /// **Repeating a request.** A request that may have been applied (a timeout, a dropped
+    /// connection, a 5xx) is sent again only when it carries both `email` and `phone` and
+    /// does not set `createNewIfDuplicateAllowed`, unless the caller has declared the
+    /// Location's match fields: such a repeat is taken to match the contact the first one
+    /// created or updated (inferred).
+    ///
     /// **`createNewIfDuplicateAllowed`** (default `false`):
     ///
     /// - `true`, and the Location allows duplicate contacts: a new contact is created at
@@ -306,13 +323,13 @@ impl Client {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateContactError {
-    /// `400`: The request could not be processed (for example a malformed body).
+    /// `400`: The request could not be processed (for example a malformed body; inferred).
     BadRequest(types::BadRequestError),
-    /// `401`: The token is missing, invalid or expired.
+    /// `401`: The token was refused. A missing, invalid or expired token is taken to get this status (inferred).
     Unauthorized(types::UnauthorizedError),
-    /// `422`: The body failed validation, for example a property that is not declared (`property X should not exist`) or a value of the wrong type; `message` lists every problem.
+    /// `422`: The body failed validation, for example a property that is not declared (`property X should not exist`) or a value of the wrong type; `message` holds one entry per problem (inferred from its being a list).
     UnprocessableEntity(types::UnprocessableEntityError),
-    /// `429`: A rate limit was exceeded: the burst limit (`X-RateLimit-Max` requests per `X-RateLimit-Interval-Milliseconds`) or the daily limit (`X-RateLimit-Limit-Daily`). Wait (see `Retry-After` if present, or the interval) and retry.
+    /// `429`: A rate limit was exceeded: the burst limit (`X-RateLimit-Max` requests per `X-RateLimit-Interval-Milliseconds`) or the daily limit (`X-RateLimit-Limit-Daily`). Wait (see `Retry-After` if present, or the interval) and retry. This status is inferred.
     TooManyRequests(types::TooManyRequestsError),
 }
 
@@ -342,13 +359,13 @@ impl crate::RejectedProperties for UpdateContactError {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpsertContactError {
-    /// `400`: The request could not be processed (for example a malformed body).
+    /// `400`: The request could not be processed (for example a malformed body; inferred).
     BadRequest(types::BadRequestError),
-    /// `401`: The token is missing, invalid or expired.
+    /// `401`: The token was refused. A missing, invalid or expired token is taken to get this status (inferred).
     Unauthorized(types::UnauthorizedError),
-    /// `422`: The body failed validation, for example a property that is not declared (`property X should not exist`) or a value of the wrong type; `message` lists every problem.
+    /// `422`: The body failed validation, for example a property that is not declared (`property X should not exist`) or a value of the wrong type; `message` holds one entry per problem (inferred from its being a list).
     UnprocessableEntity(types::UnprocessableEntityError),
-    /// `429`: A rate limit was exceeded: the burst limit (`X-RateLimit-Max` requests per `X-RateLimit-Interval-Milliseconds`) or the daily limit (`X-RateLimit-Limit-Daily`). Wait (see `Retry-After` if present, or the interval) and retry.
+    /// `429`: A rate limit was exceeded: the burst limit (`X-RateLimit-Max` requests per `X-RateLimit-Interval-Milliseconds`) or the daily limit (`X-RateLimit-Limit-Daily`). Wait (see `Retry-After` if present, or the interval) and retry. This status is inferred.
     TooManyRequests(types::TooManyRequestsError),
 }
 

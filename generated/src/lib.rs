@@ -14,9 +14,10 @@
 //! Request bodies are validated strictly: a property not declared here is rejected with
 //! 422 and the message `property X should not exist`.
 //!
-//! Rate limits apply per Marketplace app (client) and per resource (Location or Company):
-//! a burst of 100 requests per 10 seconds and 200,000 requests per day. Every response
-//! reports usage in the `X-RateLimit-*` headers; a request over a limit gets 429.
+//! For apps that use OAuth, rate limits apply per Marketplace app (client) and per resource
+//! (Location or Company): a burst of 100 requests per 10 seconds and 200,000 requests per
+//! day. Responses report usage in the `X-RateLimit-*` headers. A request over a limit is
+//! taken to get 429 (inferred).
 //!
 //! ```no_run
 //! # fn main() -> Result<(), highlevel_contacts::BuildError> {

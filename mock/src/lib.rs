@@ -26,6 +26,16 @@
 //! - the burst limit, as a sliding window (429 once it is full) and a daily limit; every answer
 //!   carries the `X-RateLimit-*` headers.
 //!
+//! What it does, as HighLevel was seen to do (the spec's Upsert Contact):
+//!
+//! - an upsert whose email is an additional email of a stored contact matches that contact,
+//!   makes the address its primary email and loses the former primary one;
+//! - an upsert that matches a stored contact discards the `gender` it sends: the answer shows
+//!   the stored one.
+//!
+//! Neither request can give a contact additional emails, so tests store contacts up front
+//! with [`MockServer::insert_contact`] (or `highlevel-mock --seed FILE`).
+//!
 //! An unknown contact id in Update Contact gets **400** `{"statusCode":400,"message":"Contact
 //! not found"}`: the spec declares no 404 for that operation, and 400 is the status it declares
 //! for a request that cannot be processed.
@@ -36,6 +46,7 @@ mod http;
 mod limiter;
 mod rate_limit_text;
 mod routes;
+mod seed;
 mod server;
 mod store;
 

@@ -1,5 +1,6 @@
 //! `highlevel-mock --listen 127.0.0.1:PORT --token TOKEN [--rate-limit 100/10s]
-//! [--allow-duplicates] [--match-order email,phone] [--delay-ms N] [--url-file FILE]`
+//! [--allow-duplicates] [--match-order email,phone] [--delay-ms N] [--url-file FILE]
+//! [--seed FILE]`
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,23 @@ struct Args {
     /// script that started the mock in the background can wait for it and read the port.
     #[arg(long, value_name = "FILE")]
     url_file: Option<PathBuf>,
+    /// A JSON file holding a list of contacts to store before serving, each an object with a
+    /// `locationId` (and, if wanted, an `id` and `additionalEmails`, a list of addresses).
+    #[arg(long, value_name = "FILE")]
+    seed: Option<PathBuf>,
+}
+
+/// Stores the contacts of a `--seed` file, or says why it cannot.
+fn store_seed(server: &MockServer, path: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|error| error.to_string())?;
+    let contacts: Vec<serde_json::Value> = serde_json::from_str(&text)
+        .map_err(|error| format!("not a JSON list of contacts: {error}"))?;
+    for (index, contact) in contacts.into_iter().enumerate() {
+        server
+            .insert_contact(contact)
+            .map_err(|error| format!("contact {} (counting from 1): {error}", index + 1))?;
+    }
+    Ok(())
 }
 
 #[tokio::main]
@@ -62,6 +80,13 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(path) = &args.seed
+        && let Err(error) = store_seed(&server, path)
+    {
+        eprintln!("error: --seed {}: {error}", path.display());
+        server.shutdown().await;
+        return ExitCode::from(2);
+    }
     println!("listening on {}", server.addr());
     if let Some(path) = &args.url_file
         && let Err(error) = write_whole(path, &format!("http://{}\n", server.addr()))

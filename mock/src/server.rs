@@ -143,6 +143,14 @@ impl MockServer {
         self.shared.lock().store.contacts()
     }
 
+    /// Stores `contact`, a JSON object, as a contact the API could return, and returns its
+    /// id. It must have a `locationId`; an `id` is kept if no stored contact has it, and made
+    /// up if absent. `additionalEmails`, a list of addresses, is what neither request can
+    /// set: Upsert Contact matches an email on it too.
+    pub fn insert_contact(&self, contact: Value) -> Result<String, String> {
+        self.shared.lock().store.insert(contact)
+    }
+
     /// Queues a fault for the next API request.
     pub fn inject(&self, fault: Fault) {
         self.shared.lock().faults.push_back(fault);

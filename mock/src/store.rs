@@ -1,5 +1,6 @@
 //! The stored contacts, and what Update and Upsert Contact do to them: matching by the
-//! location's match fields, the "Allow Duplicate Contact" setting, and applying a body.
+//! location's match fields (and, for an email, a contact's additional emails), the "Allow
+//! Duplicate Contact" setting, and applying a body.
 
 use highlevel_contacts::RequestFields;
 use highlevel_contacts::types::{
@@ -11,6 +12,11 @@ use serde_json::{Map, Value, json};
 use crate::checks::declared;
 use crate::config::spec_match_fields;
 use crate::routes::upsert_rule;
+use crate::seed::{ADDITIONAL_EMAILS, checked_contact};
+
+/// Properties Upsert Contact discards when it matches an existing contact, as the spec's
+/// `UpsertContactRequest` says of `gender`: the answer shows the stored value.
+const KEPT_WHEN_MATCHED: &[&str] = &["gender"];
 
 pub(crate) struct Store {
     contacts: Vec<Map<String, Value>>,
@@ -40,9 +46,33 @@ impl Store {
         self.contacts.iter().cloned().map(Value::Object).collect()
     }
 
+    /// Stores `contact` as it is (see `seed`), and returns its id.
+    pub fn insert(&mut self, contact: Value) -> Result<String, String> {
+        let fresh = self.fresh_id();
+        let contact = checked_contact(contact, |id| self.position(id).is_some(), || fresh)?;
+        let id = contact["id"].as_str().unwrap_or_default().to_owned();
+        self.contacts.push(contact);
+        Ok(id)
+    }
+
+    /// An id no stored contact has.
+    fn fresh_id(&mut self) -> String {
+        loop {
+            let id = format!("mock{:016}", self.next_id);
+            self.next_id += 1;
+            if self.position(&id).is_none() {
+                return id;
+            }
+        }
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.contacts.iter().position(|c| c["id"] == id)
+    }
+
     /// Update Contact with a checked body.
     pub fn update(&mut self, id: &str, object: Map<String, Value>) -> (StatusCode, Value) {
-        let Some(index) = self.contacts.iter().position(|c| c["id"] == id) else {
+        let Some(index) = self.position(id) else {
             // The spec declares no 404 here; 400 is its status for a request that cannot be processed.
             return declared::<BadRequestError>(
                 StatusCode::BAD_REQUEST,
@@ -98,12 +128,13 @@ impl Store {
         };
         let (created, index) = match matched {
             Some(index) => {
+                object.retain(|name, _| !KEPT_WHEN_MATCHED.contains(&name.as_str()));
+                promote_additional_email(&mut self.contacts[index], &object);
                 apply(&mut self.contacts[index], object);
                 (false, index)
             }
             None => {
-                let id = format!("mock{:016}", self.next_id);
-                self.next_id += 1;
+                let id = self.fresh_id();
                 let mut contact = Map::new();
                 contact.insert("id".into(), Value::String(id));
                 contact.insert("dateAdded".into(), Value::String(now_rfc3339()));
@@ -129,7 +160,11 @@ impl Store {
                 continue;
             };
             match matched {
-                None => matched = self.find(location, field, value),
+                None => {
+                    matched = self
+                        .find(location, field, value)
+                        .or_else(|| self.find_additional_email(location, field, value));
+                }
                 Some(first) => {
                     if self
                         .find(location, field, value)
@@ -146,8 +181,7 @@ impl Store {
     /// The contact of `location` whose `field` holds `value`; email addresses (by the
     /// spec's `format`) compare without case.
     fn find(&self, location: &Value, field: &str, value: &str) -> Option<usize> {
-        let email = <UpsertContactRequest as RequestFields>::field(field)
-            .is_some_and(|info| info.format == Some("email"));
+        let email = is_email(field);
         self.contacts.iter().position(|contact| {
             contact.get("locationId") == Some(location)
                 && contact
@@ -162,6 +196,52 @@ impl Store {
                     })
         })
     }
+
+    /// The contact of `location` with `value` among its additional emails, when `field` is
+    /// an email (by the spec's `format`).
+    fn find_additional_email(&self, location: &Value, field: &str, value: &str) -> Option<usize> {
+        if !is_email(field) {
+            return None;
+        }
+        self.contacts.iter().position(|contact| {
+            contact.get("locationId") == Some(location)
+                && contact
+                    .get(ADDITIONAL_EMAILS)
+                    .and_then(Value::as_array)
+                    .is_some_and(|addresses| {
+                        addresses
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .any(|address| address.eq_ignore_ascii_case(value))
+                    })
+        })
+    }
+}
+
+/// A matched contact whose additional email is the body's email: the address leaves the
+/// additional emails, and the body makes it the primary one, in place of the former primary,
+/// which is lost (as the spec's Upsert Contact says).
+fn promote_additional_email(contact: &mut Map<String, Value>, object: &Map<String, Value>) {
+    let Some(Value::Array(additional)) = contact.get_mut(ADDITIONAL_EMAILS) else {
+        return;
+    };
+    let sent = object
+        .iter()
+        .filter(|(name, _)| is_email(name))
+        .filter_map(|(_, value)| value.as_str());
+    for address in sent {
+        additional.retain(|stored| {
+            !stored
+                .as_str()
+                .is_some_and(|stored| stored.eq_ignore_ascii_case(address))
+        });
+    }
+}
+
+/// Whether Upsert Contact's property `field` is an email address (by the spec's `format`).
+fn is_email(field: &str) -> bool {
+    <UpsertContactRequest as RequestFields>::field(field)
+        .is_some_and(|info| info.format == Some("email"))
 }
 
 /// Applies a checked body to a stored contact: only the fields sent change, `null` clears,

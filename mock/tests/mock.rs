@@ -239,7 +239,7 @@ async fn errors_in_highlevel_style_and_rate_headers_on_every_answer() {
     assert_eq!(answer.status(), 200);
     check_headers(&answer);
     assert_eq!(answer.headers()["x-ratelimit-max"], "100");
-    // The answer is the stored contact, with what the spec's `Contact` does not declare.
+    // The answer is the stored contact.
     let body: Value = answer.json().await.unwrap();
     assert_eq!(body["contact"]["gender"], "female", "{body}");
     assert_eq!(body["contact"]["tags"], json!([]), "{body}");

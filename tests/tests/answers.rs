@@ -113,26 +113,86 @@ fn the_seeds_answers_decode_to_ok_or_their_typed_error() {
     }
 }
 
-/// The request examples of HighLevel's pages are in the spec word for word,
-/// as named examples (`highlevelDocs`) that the linters check.
+/// Every seed: its file and first line, and the example it holds (a
+/// request or an answer's body).
+fn seeds() -> Vec<((String, u64), Value)> {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut seeds = Vec::new();
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let fixture: Value =
+            serde_json::from_slice(&std::fs::read(entry.unwrap().path()).unwrap()).unwrap();
+        let source = fixture["source"].as_str().unwrap().to_owned();
+        let line = fixture["line"].as_u64().unwrap();
+        let example = fixture.get("request").unwrap_or(&fixture["body"]).clone();
+        seeds.push(((source, line), example));
+    }
+    seeds
+}
+
+/// The examples of `value` whose names start with `highlevelDocs`, by their
+/// JSON pointers, with the file and first line their description names
+/// ("From FILE (lines A–B)").
+fn named_examples(value: &Value, at: &str, out: &mut Vec<(String, (String, u64), Value)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let pointer = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                if key == "examples"
+                    && let Some(examples) = child.as_object()
+                {
+                    for (name, example) in examples {
+                        if !name.starts_with("highlevelDocs") {
+                            continue;
+                        }
+                        let description = example["description"].as_str().unwrap_or_default();
+                        let cited = description
+                            .strip_prefix("From ")
+                            .and_then(|rest| rest.split_once(" (lines "))
+                            .and_then(|(file, lines)| {
+                                let first = lines.split('–').next()?.parse().ok()?;
+                                Some((file.to_owned(), first))
+                            })
+                            .unwrap_or_else(|| {
+                                panic!("{pointer}/{name}: no \"From FILE (lines A–B)\": {description:?}")
+                            });
+                        out.push((format!("{pointer}/{name}"), cited, example["value"].clone()));
+                    }
+                }
+                named_examples(child, &pointer, out);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                named_examples(child, &format!("{at}/{index}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The examples of HighLevel's pages are in the spec word for word, as named
+/// examples (`highlevelDocs…`) that the linters check, each citing the file
+/// and lines of its seed; and every seed is one of them.
 #[test]
-fn the_seeds_request_examples_are_in_the_spec_word_for_word() {
+fn every_seed_example_named_in_the_spec_is_word_for_word() {
     let spec = codegen::parse_document(&codegen::SpecDocument::new(
         xtask::SPEC,
         std::fs::read(xtask::repo_root().join(xtask::SPEC)).unwrap(),
     ))
     .unwrap();
-    for (body, name) in [
-        ("UpdateContact", "update-contact-request"),
-        ("UpsertContact", "upsert-contact-request"),
-    ] {
-        let pointer = format!(
-            "/components/requestBodies/{body}/content/application~1json/examples/highlevelDocs/value"
-        );
-        assert_eq!(
-            spec.pointer(&pointer),
-            Some(&seed(name)["request"]),
-            "{pointer}"
+    let mut named = Vec::new();
+    named_examples(&spec, "", &mut named);
+    let seeds = seeds();
+    for (pointer, cited, value) in &named {
+        let Some((_, seed)) = seeds.iter().find(|(place, _)| place == cited) else {
+            panic!("{pointer}: no seed starts at {cited:?}");
+        };
+        assert_eq!(value, seed, "{pointer} is not {cited:?} word for word");
+    }
+    for (place, _) in &seeds {
+        assert!(
+            named.iter().any(|(_, cited, _)| cited == place),
+            "the seed at {place:?} is not a named example of the spec"
         );
     }
     let update: UpdateContactRequest =

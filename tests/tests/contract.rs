@@ -142,7 +142,7 @@ async fn prism_refuses_a_request_the_spec_does_not_allow() {
         .put(format!("{}/contacts/abc", prism.base_url))
         .bearer_auth("prism-token")
         .header("Version", "2021-07-28")
-        .json(&serde_json::json!({"companyName": "not accepted on update"}))
+        .json(&serde_json::json!({"gender": "not accepted on update"}))
         .send()
         .await
         .unwrap();

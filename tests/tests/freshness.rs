@@ -47,12 +47,12 @@ fn every_generated_file_starts_with_the_preamble() {
 /// The spec's `Note:` and `Correction:` texts are for its reviewers: the
 /// generated docs leave them out (`codegen/src/reviewer_notes.rs`) and keep
 /// what callers need. One field, before and after: the spec says
-/// "Referring URL. Correction: the vendor's example `https: //www.google.com`
-/// has a stray space."; the crate says "Referring URL.".
+/// "Referring URL (inferred). Correction: the vendor's example `https: //www.google.com`
+/// has a stray space."; the crate says "Referring URL (inferred).".
 #[test]
 fn reviewer_notes_stay_out_of_the_generated_docs() {
     let spec = std::fs::read_to_string(xtask::repo_root().join(xtask::SPEC)).unwrap();
-    assert!(spec.contains("Referring URL. Correction: the vendor's example"));
+    assert!(spec.contains("Referring URL (inferred). Correction: the vendor's example"));
     let generated = xtask::expected_generated().unwrap();
     for (path, text) in &generated.files {
         if path.ends_with(".rs") && !path.starts_with("src/runtime/") {
@@ -62,5 +62,7 @@ fn reviewer_notes_stay_out_of_the_generated_docs() {
             );
         }
     }
-    assert!(generated.files["src/types.rs"].contains("    /// Referring URL.\n    #[serde("));
+    assert!(
+        generated.files["src/types.rs"].contains("    /// Referring URL (inferred).\n    #[serde(")
+    );
 }

@@ -25,6 +25,13 @@ fn custom_field_union() {
 }
 
 #[test]
+fn sensitive_fields_are_redacted_in_debug() {
+    insta::assert_snapshot!(snapshot_text(
+        &generate_fixture("sensitive-fields.yaml").unwrap()
+    ));
+}
+
+#[test]
 fn single_value_required_headers_become_constants() {
     let generated = generate_fixture("constant-headers.yaml").unwrap();
     let client = &generated.files["src/client.rs"];
@@ -277,6 +284,14 @@ fn broken_specs_give_located_errors() {
             ),
             "/components/schemas/A/properties/new/x-rust-name",
             "not a Rust identifier",
+        ),
+        (
+            "x-sensitive that is not a boolean",
+            format!(
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/A'}}}}}}\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{ssn: {{type: string, x-sensitive: 'yes'}}}}}}\n"
+            ),
+            "/components/schemas/A/properties/ssn/x-sensitive",
+            "`true` or `false`",
         ),
         (
             "x-rejected-properties without its pattern's `{}`",

@@ -1,6 +1,8 @@
 //! `Error<E>`: why an operation failed, and the answers it keeps
 //! (`ApiError`, `UnexpectedResponse`). Its text names the operation, the
-//! status or what happened on the way; never a token or a body.
+//! status or what happened on the way; never a token or a body. `Debug`
+//! shows a body as received by its length only, and a decode error by its
+//! kind and place, whose message can quote the body.
 
 use std::fmt;
 
@@ -145,7 +147,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 }
 
 /// A declared error answer.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiError<E> {
     /// The spec's `operationId`.
@@ -166,7 +168,6 @@ impl<E> ApiError<E> {
 }
 
 /// An answer the client could not decode as the spec declares, kept whole.
-#[derive(Debug)]
 #[non_exhaustive]
 pub struct UnexpectedResponse {
     /// The spec's `operationId`.
@@ -176,4 +177,36 @@ pub struct UnexpectedResponse {
     pub body: Bytes,
     /// Why the body did not decode, when the status was declared.
     pub decode_error: Option<serde_json::Error>,
+}
+
+impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("raw_body", &format_args!("<{} bytes>", self.raw_body.len()))
+            .finish()
+    }
+}
+
+impl fmt::Debug for UnexpectedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let decode_error = self.decode_error.as_ref().map(|error| {
+            format!(
+                "{:?} error at line {} column {}",
+                error.classify(),
+                error.line(),
+                error.column()
+            )
+        });
+        f.debug_struct("UnexpectedResponse")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("decode_error", &decode_error)
+            .finish()
+    }
 }

@@ -1,5 +1,6 @@
 //! `Response<T>`: a successful answer, decoded, with what it came with.
 
+use std::fmt;
 use std::ops::Deref;
 
 use bytes::Bytes;
@@ -9,7 +10,7 @@ use reqwest::header::HeaderMap;
 /// A successful answer: the decoded body plus the status and headers it came
 /// with (rate-limit headers, trace ids), and the body as received. Derefs to
 /// the body.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Response<T> {
     pub(super) status: StatusCode,
     pub(super) headers: HeaderMap,
@@ -50,6 +51,19 @@ impl<T> Response<T> {
     /// that is not RFC 3339, a list where text was expected).
     pub fn raw_json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.raw_body).ok()
+    }
+}
+
+/// The body as received is shown by its length only: it holds every value
+/// of the answer, those the typed body's `Debug` redacts included.
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("raw_body", &format_args!("<{} bytes>", self.raw_body.len()))
+            .finish()
     }
 }
 

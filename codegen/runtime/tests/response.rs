@@ -93,3 +93,37 @@ async fn a_5xx_is_outcome_unknown_unless_a_repeat_is_safe() {
         Err(Error::UnexpectedResponse(_))
     ));
 }
+
+/// What a caller logs with `{:?}` never holds a body as received: it may
+/// carry personal data the typed bodies redact.
+#[tokio::test]
+async fn debug_shows_bodies_as_received_by_length_only() {
+    const SSN: &str = "123-45-6789";
+    for (status, body) in [
+        (200, r#"{"ssn":"123-45-6789"}"#),
+        (404, "<p>123-45-6789</p>"),
+        (400, "<p>123-45-6789</p>"),
+    ] {
+        let error = received(status, body, false).await.unwrap_err();
+        let shown = format!("{error:?} {error:#?}");
+        assert!(!shown.contains(SSN), "{status}: {shown}");
+        assert!(
+            shown.contains(&format!("body: <{} bytes>", body.len())),
+            "{status}: {shown}"
+        );
+    }
+    let error = received(400, r#"{"message":"no"}"#, false)
+        .await
+        .unwrap_err();
+    let shown = format!("{error:?}");
+    assert!(shown.contains("raw_body: <16 bytes>"), "{shown}");
+    assert!(
+        shown.contains(r#"body: Object {"message": String("no")}"#),
+        "{shown}"
+    );
+    let success = received(200, r#"{"id":"x","ssn":"123-45-6789"}"#, false)
+        .await
+        .unwrap();
+    let shown = format!("{success:?}");
+    assert!(shown.contains("raw_body: <30 bytes>"), "{shown}");
+}
