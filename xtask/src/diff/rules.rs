@@ -458,8 +458,8 @@ fn deprecation(change: DeprecationChange) -> (Class, &'static str) {
             property: true,
         } => (
             Class::NonBreaking,
-            "it still works; its Rust field and setters are `#[deprecated]`, so the compiler \
-             warns code that uses them",
+            "it still works; its Rust field (and its setters, in request types) is \
+             `#[deprecated]`, so the compiler warns code that uses it",
         ),
         DeprecationChange {
             now_deprecated: true,
