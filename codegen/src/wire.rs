@@ -44,6 +44,7 @@ pub(crate) struct Rewritten {
 
 /// Rewrites `types`.
 pub(crate) fn rewrite(api: &Api, types: &mut Vec<Item>) -> Result<Rewritten, Error> {
+    let will_validate = request_structs(api, types);
     let mut validated = BTreeSet::new();
     let mut notes = Vec::new();
     let (mut received, mut sent) = (BTreeSet::new(), BTreeSet::new());
@@ -104,7 +105,7 @@ pub(crate) fn rewrite(api: &Api, types: &mut Vec<Item>) -> Result<Rewritten, Err
         if schema.flow.sent() {
             sent.insert(item.ident.to_string());
             validated.insert(item.ident.to_string());
-            setters.push(request_methods(&item.ident, &shapes));
+            setters.push(request_methods(&item.ident, &shapes, &will_validate));
         }
     }
     types.extend(setters.into_iter().map(|tokens| parse_quote!(#tokens)));
@@ -320,7 +321,31 @@ fn wrap_in_listed(ty: &syn::Type) -> syn::Type {
 
 /// `new` with the required fields, a chainable setter per optional one
 /// (`clear_<field>` sends `null`), and `validate`.
-fn request_methods(ty: &syn::Ident, fields: &[RewrittenField]) -> TokenStream {
+/// The structs that get `new`, setters and `validate`: those of the
+/// schemas requests send. A property may refer to an object schema that
+/// typify made something else (a map, a newtype), which has no `validate`.
+fn request_structs(api: &Api, types: &[Item]) -> BTreeSet<String> {
+    types
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(item) if matches!(item.fields, syn::Fields::Named(_)) => {
+                let name = item.ident.to_string();
+                let sent = api
+                    .schemas
+                    .get(&name)
+                    .is_some_and(|schema| schema.flow.sent());
+                sent.then_some(name)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn request_methods(
+    ty: &syn::Ident,
+    fields: &[RewrittenField],
+    will_validate: &BTreeSet<String>,
+) -> TokenStream {
     let required: Vec<&RewrittenField> = fields
         .iter()
         .filter(|field| is_required(field.shape))
@@ -334,7 +359,7 @@ fn request_methods(ty: &syn::Ident, fields: &[RewrittenField]) -> TokenStream {
             shape if is_required(*shape) => quote!(#name: #name.into()),
             _ => quote!(#name: ::std::default::Default::default()),
         });
-    let validate = validate_method(fields);
+    let validate = validate_method(fields, will_validate);
     let setters = fields.iter().filter_map(|RewrittenField { name, ty, shape, .. }| {
         let inner = match shape {
             shape if is_required(*shape) => return None,
@@ -421,7 +446,7 @@ fn request_methods(ty: &syn::Ident, fields: &[RewrittenField]) -> TokenStream {
 
 /// `validate`: what the spec constrains beyond the Rust types, checked by
 /// the client before it sends anything.
-fn validate_method(fields: &[RewrittenField]) -> TokenStream {
+fn validate_method(fields: &[RewrittenField], will_validate: &BTreeSet<String>) -> TokenStream {
     let checks = fields.iter().map(
         |RewrittenField {
              name,
@@ -450,13 +475,17 @@ fn validate_method(fields: &[RewrittenField]) -> TokenStream {
                     }
                 }
             });
-            let nested = property.object.as_ref().map(|_| {
-                quote! {
-                    for value in #present {
-                        value.validate()?;
+            let nested = property
+                .object
+                .as_ref()
+                .filter(|object| will_validate.contains(*object))
+                .map(|_| {
+                    quote! {
+                        for value in #present {
+                            value.validate()?;
+                        }
                     }
-                }
-            });
+                });
             quote!(#email #nested)
         },
     );
@@ -485,6 +514,33 @@ fn numbers_as_json(item: &mut Item) {
                 return;
             }
             syn::visit_mut::visit_type_mut(self, ty);
+        }
+
+        /// typify's default functions return float literals (`1_f64`); the
+        /// type they return is now a JSON number.
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            // `1_f64` is an integer literal with a float suffix to syn.
+            let literal = match expr {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Float(float),
+                    ..
+                }) => Some((float.suffix(), float.base10_digits(), float.span())),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Int(int),
+                    ..
+                }) => Some((int.suffix(), int.base10_digits(), int.span())),
+                _ => None,
+            };
+            if let Some((suffix, digits, span)) = literal
+                && matches!(suffix, "f64" | "f32")
+            {
+                let value = syn::LitFloat::new(&format!("{digits}_f64"), span);
+                *expr = parse_quote!(
+                    ::serde_json::Number::from_f64(#value).expect("a literal from the spec is finite")
+                );
+                return;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
         }
     }
     Numbers.visit_item_mut(item);
