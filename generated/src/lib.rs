@@ -45,7 +45,7 @@ pub use client::{
 };
 pub use runtime::{
     ApiError, BuildError, ClientBuilder, Credentials, Error, FieldInfo, FieldKind,
-    Listed, Nullable, OAuthRefresh, OperationPolicy, RateBudget, RateLimit,
+    Listed, Nullable, OAuthRefresh, OperationPolicy, RateBudget, RateLimit, RateStore,
     RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule, SecretToken,
     UnexpectedResponse,
 };
