@@ -12,12 +12,22 @@ use std::time::{Duration, Instant};
 pub struct RedisServer {
     port: u16,
     dir: PathBuf,
+    password: Option<String>,
     child: Option<Child>,
 }
 
 impl RedisServer {
     /// Starts one, with no persistence: a restart loses its data, as a crash would.
     pub fn start() -> Self {
+        Self::start_with(None)
+    }
+
+    /// Starts one that requires `password` (`requirepass`), restarted with it too.
+    pub fn start_with_password(password: &str) -> Self {
+        Self::start_with(Some(password.to_owned()))
+    }
+
+    fn start_with(password: Option<String>) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
@@ -27,6 +37,7 @@ impl RedisServer {
         let mut server = RedisServer {
             port,
             dir,
+            password,
             child: None,
         };
         server.run();
@@ -39,6 +50,7 @@ impl RedisServer {
             .args(["--save", "", "--appendonly", "no"])
             .arg("--dir")
             .arg(&self.dir)
+            .args(self.password.iter().flat_map(|p| ["--requirepass", p]))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -57,9 +69,12 @@ impl RedisServer {
         }
     }
 
-    /// `redis://127.0.0.1:PORT`.
+    /// `redis://[:PASSWORD@]127.0.0.1:PORT`.
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
+        match &self.password {
+            Some(password) => format!("redis://:{password}@127.0.0.1:{}", self.port),
+            None => format!("redis://127.0.0.1:{}", self.port),
+        }
     }
 
     pub fn port(&self) -> u16 {
@@ -85,6 +100,11 @@ impl RedisServer {
     pub fn cli(&self, args: &[&str]) -> String {
         let output = Command::new("redis-cli")
             .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
+            .args(
+                self.password
+                    .iter()
+                    .flat_map(|p| ["--no-auth-warning", "-a", p]),
+            )
             .args(args)
             .output()
             .expect("redis-cli (Debian's redis-tools, which redis-server installs)");
@@ -95,12 +115,13 @@ impl RedisServer {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
         stream.set_read_timeout(Some(Duration::from_secs(1)))?;
         stream.write_all(b"PING\r\n")?;
-        let mut answer = [0u8; 7];
+        // `+PONG`, or `-NOAUTH` with a password: either way it answers commands.
+        let mut answer = [0u8; 5];
         stream.read_exact(&mut answer)?;
-        if &answer == b"+PONG\r\n" {
+        if &answer == b"+PONG" || &answer == b"-NOAU" {
             Ok(())
         } else {
-            Err(std::io::Error::other("not PONG yet"))
+            Err(std::io::Error::other("not answering commands yet"))
         }
     }
 }
