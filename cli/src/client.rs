@@ -11,7 +11,7 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
 use highlevel_contacts::types::UpsertContactRequest;
 use highlevel_contacts::{
-    Client, Credentials, OAuthRefresh, RateLimit, RequestFields, RetryPolicy,
+    Client, Credentials, OAuthRefresh, RateLimit, RateStore, RequestFields, RetryPolicy,
 };
 
 use crate::failure::Failure;
@@ -25,6 +25,17 @@ pub struct ClientArgs {
     /// The client's burst limit, N/DURATION (such as 100/10s or 50/1s); default the spec's.
     #[arg(long, global = true, value_parser = parse_rate_limit)]
     rate_limit: Option<RateLimit>,
+    /// Share the rate budget with every process that uses the same token (or OAuth app and
+    /// location) and server, through Redis: redis://[:PASSWORD@]HOST:PORT[/DB]. Without
+    /// it, the budget is this process's alone. A request Redis cannot admit is not sent.
+    #[arg(
+        long,
+        global = true,
+        env = "HIGHLEVEL_RATE_STORE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    rate_store: Option<String>,
     /// Attempts per request, retries included.
     #[arg(long, global = true, default_value_t = 5)]
     attempts: u32,
@@ -89,6 +100,7 @@ impl ClientArgs {
         let credentials = &mut self.credentials;
         for (id, value) in [
             ("base_url", &mut self.base_url),
+            ("rate_store", &mut self.rate_store),
             ("token", &mut credentials.token),
             ("client_id", &mut credentials.client_id),
             ("client_secret", &mut credentials.client_secret),
@@ -113,6 +125,11 @@ impl ClientArgs {
         );
         if let Some(base_url) = &self.base_url {
             builder = builder.base_url(base_url);
+        }
+        if let Some(url) = &self.rate_store {
+            let store =
+                RateStore::redis(url).map_err(|e| Failure::usage(format!("--rate-store: {e}")))?;
+            builder = builder.rate_store(store);
         }
         if let Some(limit) = self.rate_limit {
             builder = builder.rate_limits(&[(limit.requests, limit.window)]);
@@ -170,6 +187,9 @@ impl CredentialArgs {
         let store: Option<PathBuf> = self.refresh_token_file.as_ref().map(PathBuf::from);
         Ok(OAuthRefresh::new(token_url, client_id, secret, refresh_token)
             .form_field("user_type", user_type)
+            // HighLevel counts an app's requests per location or company, which its token
+            // response names.
+            .rate_budget_fields(["locationId", "companyId"])
             .on_refresh_token(move |token| {
                 let store = store.clone();
                 async move {

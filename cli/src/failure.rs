@@ -8,6 +8,7 @@ pub const EXIT_API: u8 = 3;
 pub const EXIT_NETWORK: u8 = 4;
 pub const EXIT_FAILED_ROWS: u8 = 5;
 pub const EXIT_UNKNOWN_ROWS: u8 = 6;
+pub const EXIT_NOT_SENT: u8 = 7;
 pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// A failure that ends the program with a message (never the token) and an exit code.
@@ -39,7 +40,7 @@ pub fn serde_text(error: &serde_json::Error) -> String {
 pub fn exit_code<E>(error: &Error<E>) -> u8 {
     match error {
         Error::InvalidRequest(_) => EXIT_USAGE,
-        Error::Transport(_) => EXIT_NETWORK,
+        Error::Transport(_) | Error::RateStore(_) => EXIT_NETWORK,
         Error::OutcomeUnknown { cause, .. } if matches!(**cause, Error::Transport(_)) => {
             EXIT_NETWORK
         }

@@ -3,7 +3,8 @@
 //!
 //! Exit codes: 0 success, 2 usage, 3 API error, 4 network error, 5 import finished with
 //! failed rows, 6 import finished with rows whose outcome is unknown (they may have been
-//! applied; check them before sending them again), 130 interrupted.
+//! applied; check them before sending them again), 7 import stopped with rows not sent (the
+//! rate store could not be used: run it again to send them), 130 interrupted.
 
 mod client;
 mod failure;

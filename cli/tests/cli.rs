@@ -5,6 +5,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use highlevel_mock::{Config, MockServer, parse_rate_limit};
+use highlevel_tests::redis_server::RedisServer;
 use serde_json::{Value, json};
 
 const TOKEN: &str = "cli-secret-token";
@@ -404,9 +405,8 @@ async fn interrupted_import_resumes_without_losing_or_repeating_rows() {
         "every row sent is recorded"
     );
 
-    // Resume once the server's window has emptied: a new process's limiter starts empty,
-    // so resuming at once could meet a full window (the client would retry those 429s).
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Resumed at once: its first row goes out alone, and the server's count of the
+    // interrupted run's requests reaches its limiter before the other rows start.
     let output = run(&url, &args).await;
     assert_eq!(
         output.status.code(),
@@ -711,5 +711,208 @@ async fn a_progress_file_of_the_earlier_format_resumes() {
     let output = run(&url, &args).await;
     assert_eq!(output.status.code(), Some(5));
     assert_eq!(mock.stats().requests, 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `NAME.csv` with `rows` contacts whose emails start with `prefix`.
+fn contacts_csv(dir: &Path, name: &str, prefix: &str, rows: usize) -> String {
+    let mut text = String::from("email,firstName\n");
+    for i in 0..rows {
+        text.push_str(&format!("{prefix}{i}@example.com,{prefix} {i}\n"));
+    }
+    write_csv(dir, name, &text).to_str().unwrap().to_owned()
+}
+
+/// The server's window, and the client's: a tenth longer, the tolerance a loaded machine
+/// needs for the jitter between a request's start and its arrival.
+const SERVER_LIMIT: &str = "10/1s";
+const CLIENT_LIMIT: &str = "10/1100ms";
+
+fn import_command(url: &str, csv: &str, rate_store: Option<&str>) -> Command {
+    let mut command = command(url);
+    if let Some(store) = rate_store {
+        command.env("HIGHLEVEL_RATE_STORE", store);
+    }
+    command
+        .args([
+            "--rate-limit",
+            CLIENT_LIMIT,
+            "import",
+            csv,
+            "--location-id",
+            "loc",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+async fn finished(child: std::process::Child) -> Output {
+    tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_import_meets_no_429_from_the_first_one_s_requests() {
+    let mock =
+        MockServer::start(Config::new(TOKEN).rate_limit(parse_rate_limit(SERVER_LIMIT).unwrap()))
+            .await
+            .unwrap();
+    let url = mock.url();
+    let dir = temp_dir("second-import");
+    let first = contacts_csv(&dir, "first.csv", "first", 7);
+    let second = contacts_csv(&dir, "second.csv", "second", 7);
+
+    assert_exit(&output_of(import_command(&url, &first, None)).await, 0);
+    // At once: 7 of the 10 the server allows are still in its window. Sent 8 at a time,
+    // the second import's rows would meet 429s.
+    assert_exit(&output_of(import_command(&url, &second, None)).await, 0);
+
+    let stats = mock.stats();
+    assert_eq!(stats.contacts, 14);
+    assert_eq!(stats.rate_limited, 0, "{stats:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs redis-server; cargo xtask test runs it"]
+async fn two_imports_sharing_a_budget_through_redis_stay_under_the_server_s_window() {
+    let redis = RedisServer::start();
+    let mock =
+        MockServer::start(Config::new(TOKEN).rate_limit(parse_rate_limit(SERVER_LIMIT).unwrap()))
+            .await
+            .unwrap();
+    let url = mock.url();
+    let dir = temp_dir("redis-two");
+    let (a, b) = (
+        contacts_csv(&dir, "a.csv", "a", 25),
+        contacts_csv(&dir, "b.csv", "b", 25),
+    );
+
+    let started = Instant::now();
+    let first = import_command(&url, &a, Some(&redis.url()))
+        .spawn()
+        .unwrap();
+    let second = import_command(&url, &b, Some(&redis.url()))
+        .spawn()
+        .unwrap();
+    assert_exit(&finished(first).await, 0);
+    assert_exit(&finished(second).await, 0);
+
+    // The server's window of arrivals refuses the 11th in any second: none was refused.
+    let stats = mock.stats();
+    assert_eq!(stats.contacts, 50);
+    assert_eq!(stats.rate_limited, 0, "{stats:?}");
+    assert_eq!(stats.requests, 50);
+    // Together, not each on its own: 50 requests at 10 per 1.1 s take 4 windows or more.
+    assert!(started.elapsed() >= Duration::from_millis(4 * 1100));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs redis-server; cargo xtask test runs it"]
+async fn a_restarted_import_sharing_redis_meets_no_429_from_its_predecessor_s_requests() {
+    let redis = RedisServer::start();
+    let mock =
+        MockServer::start(Config::new(TOKEN).rate_limit(parse_rate_limit(SERVER_LIMIT).unwrap()))
+            .await
+            .unwrap();
+    let url = mock.url();
+    let dir = temp_dir("redis-restarted");
+    let (before, after) = (
+        contacts_csv(&dir, "before.csv", "before", 10),
+        contacts_csv(&dir, "after.csv", "after", 5),
+    );
+
+    // The first fills the server's window; the next starts at once, and even its first
+    // row would meet a 429 without the shared store.
+    assert_exit(
+        &output_of(import_command(&url, &before, Some(&redis.url()))).await,
+        0,
+    );
+    assert_exit(
+        &output_of(import_command(&url, &after, Some(&redis.url()))).await,
+        0,
+    );
+
+    let stats = mock.stats();
+    assert_eq!(stats.contacts, 15);
+    assert_eq!(stats.rate_limited, 0, "{stats:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs redis-server; cargo xtask test runs it"]
+async fn an_import_whose_redis_stops_records_only_what_it_sent_and_a_rerun_sends_the_rest() {
+    const ROWS: usize = 40;
+    let mut redis = RedisServer::start_with_password("store-password");
+    let mock =
+        MockServer::start(Config::new(TOKEN).rate_limit(parse_rate_limit(SERVER_LIMIT).unwrap()))
+            .await
+            .unwrap();
+    let url = mock.url();
+    let dir = temp_dir("redis-stopped");
+    let csv = contacts_csv(&dir, "rows.csv", "row", ROWS);
+    let progress = dir.join("rows.csv.progress");
+    let store = redis.url();
+
+    let child = import_command(&url, &csv, Some(&store)).spawn().unwrap();
+    let started = Instant::now();
+    while std::fs::read_to_string(&progress).map_or(0, |t| t.lines().count()) < 12 {
+        assert!(started.elapsed() < Duration::from_secs(30), "no progress");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    redis.stop();
+    let output = finished(child).await;
+    assert_exit(&output, 7);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(!stderr.contains("store-password"), "{stderr}");
+    assert!(
+        stderr.contains("run the same command to send them"),
+        "{stderr}"
+    );
+    let recorded = std::fs::read_to_string(&progress)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .count();
+    assert!(
+        stdout.contains(&format!("not sent {}", ROWS - recorded)),
+        "{stdout}"
+    );
+    assert_eq!(
+        mock.stats().contacts as usize,
+        recorded,
+        "every row sent is recorded, and no other"
+    );
+
+    redis.restart();
+    assert_exit(
+        &output_of(import_command(&url, &csv, Some(&store))).await,
+        0,
+    );
+    let mut emails: Vec<_> = mock
+        .contacts()
+        .iter()
+        .map(|c| c["email"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(emails.len(), ROWS, "no row lost");
+    emails.sort();
+    emails.dedup();
+    assert_eq!(emails.len(), ROWS, "none duplicated");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -10,6 +10,7 @@ use crate::Error;
 /// `codegen/runtime/tests/`), whose `lib.rs` becomes the module's `mod.rs`.
 pub(crate) const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../runtime/src/lib.rs")),
+    ("budget.rs", include_str!("../runtime/src/budget.rs")),
     ("builder.rs", include_str!("../runtime/src/builder.rs")),
     (
         "credentials.rs",
@@ -24,7 +25,15 @@ pub(crate) const RUNTIME_FILES: &[(&str, &str)] = &[
         "rate_limit.rs",
         include_str!("../runtime/src/rate_limit.rs"),
     ),
+    (
+        "rate_window.rs",
+        include_str!("../runtime/src/rate_window.rs"),
+    ),
     ("receive.rs", include_str!("../runtime/src/receive.rs")),
+    (
+        "redis_store.rs",
+        include_str!("../runtime/src/redis_store.rs"),
+    ),
     ("response.rs", include_str!("../runtime/src/response.rs")),
     ("retry.rs", include_str!("../runtime/src/retry.rs")),
     ("state.rs", include_str!("../runtime/src/state.rs")),

@@ -47,6 +47,6 @@ pub use client::{
 pub use runtime::{
     ApiError, BuildError, ClientBuilder, Credentials, Error, FieldInfo, FieldKind,
     Listed, NonFiniteNumber, Nullable, OAuthRefresh, OperationPolicy, RateBudget,
-    RateLimit, RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule,
-    SecretToken, UnexpectedResponse,
+    RateLimit, RateStore, RejectedProperties, RequestFields, Response, RetryPolicy,
+    RetryRule, SecretToken, UnexpectedResponse,
 };

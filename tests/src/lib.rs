@@ -5,6 +5,8 @@ use std::process::{Child, Command, Stdio};
 
 use codegen::{GeneratedCrate, Generator, Settings, SpecDocument};
 
+pub mod redis_server;
+
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }

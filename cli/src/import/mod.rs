@@ -15,6 +15,9 @@
 //! - Rows go out concurrently, those that may reach one contact one after the other
 //!   (`scheduler`).
 //! - Ctrl-C (SIGINT) stops sending new rows, waits for the rows in flight, and exits 130.
+//! - A row the client refuses before sending (the rate store is unreachable, the rate
+//!   budget is spent) is not recorded: the summary counts it as `not sent`, no new row
+//!   starts, and a rerun sends it.
 
 mod outcome;
 mod progress;
@@ -81,10 +84,21 @@ pub async fn run(client: &Client, base_url: &str, args: ImportArgs) -> Result<()
         unknown_before,
         args.concurrency,
     );
-    let mut finished = Finished { file, done, bar };
+    let mut finished = Finished {
+        file,
+        done,
+        bar,
+        not_sent: Default::default(),
+    };
     let interrupted = scheduler.send(pending, &mut finished).await?;
     finished.bar.finish_and_clear();
-    outcome::report(&finished.done, &table, interrupted, &progress_path)
+    outcome::report(
+        &finished.done,
+        &table,
+        interrupted,
+        &finished.not_sent,
+        &progress_path,
+    )
 }
 
 /// Forgets the recorded rows this run sends again, and returns the unknown ones among them.

@@ -9,7 +9,9 @@ use highlevel_contacts::{Error, Response, UpsertContactError};
 
 use super::progress::Done;
 use super::rows::Table;
-use crate::failure::{EXIT_FAILED_ROWS, EXIT_INTERRUPTED, EXIT_UNKNOWN_ROWS, Failure, reason};
+use crate::failure::{
+    EXIT_FAILED_ROWS, EXIT_INTERRUPTED, EXIT_NOT_SENT, EXIT_UNKNOWN_ROWS, Failure, reason,
+};
 
 /// What became of a row. `Applied`: the server accepted it, but its answer did not say
 /// whether a contact was created. `Unknown`: it may have been applied (a timeout, a dropped
@@ -51,11 +53,16 @@ impl Outcome {
         matches!(self, Outcome::Unknown | Outcome::Failed)
     }
 
-    /// A row's outcome from the client's answer, and the reason to record.
+    /// A row's outcome from the client's answer, and the reason to record; `Err(why)` when
+    /// the row was not sent, so a rerun sends it as if it had never been tried (the rate
+    /// store could not be used, or the rate budget is spent for longer than a retry waits).
     pub fn of(
         answer: Result<Response<UpsertContactResponse>, Error<UpsertContactError>>,
-    ) -> (Self, String) {
-        match answer {
+    ) -> Result<(Self, String), String> {
+        Ok(match answer {
+            Err(error @ (Error::RateStore(_) | Error::RateLimited(_))) => {
+                return Err(reason(&error));
+            }
             Ok(answer) => match answer.body().created {
                 Some(true) => (Outcome::Created, String::new()),
                 Some(false) => (Outcome::Updated, String::new()),
@@ -67,16 +74,25 @@ impl Outcome {
             Err(error @ Error::AcceptedUndecodable(_)) => (Outcome::Applied, reason(&error)),
             Err(error @ Error::OutcomeUnknown { .. }) => (Outcome::Unknown, reason(&error)),
             Err(error) => (Outcome::Failed, reason(&error)),
-        }
+        })
     }
 }
 
-/// Reports every recorded row (this run's and earlier runs'), and ends the run: 130 when
-/// interrupted, else 6 when a row is unknown, else 5 when a row failed.
+/// Rows this run did not send, and why the first was refused.
+#[derive(Debug, Default)]
+pub struct NotSent {
+    pub rows: usize,
+    pub reason: Option<String>,
+}
+
+/// Reports every recorded row (this run's and earlier runs') and the rows not sent, and
+/// ends the run: 130 when interrupted, else 6 when a row is unknown, else 7 when rows were
+/// not sent, else 5 when a row failed.
 pub fn report(
     done: &Done,
     table: &Table,
     interrupted: bool,
+    not_sent: &NotSent,
     progress_path: &Path,
 ) -> Result<(), Failure> {
     let mut indexes: Vec<_> = done.keys().copied().collect();
@@ -95,10 +111,11 @@ pub fn report(
         }
     }
     let count = |outcome: Outcome| counts.get(&outcome).copied().unwrap_or(0);
-    let summary: Vec<String> = Outcome::ALL
+    let mut summary: Vec<String> = Outcome::ALL
         .iter()
         .map(|outcome| format!("{} {}", outcome.word(), count(*outcome)))
         .collect();
+    summary.push(format!("not sent {}", not_sent.rows));
     println!("{}", summary.join(", "));
     if interrupted {
         return Err(Failure {
@@ -114,6 +131,16 @@ pub fn report(
         return Err(Failure {
             code: EXIT_UNKNOWN_ROWS,
             message: String::new(),
+        });
+    }
+    if let Some(why) = &not_sent.reason {
+        return Err(Failure {
+            code: EXIT_NOT_SENT,
+            message: format!(
+                "{} rows not sent ({why}); they are not in {}: run the same command to send them",
+                not_sent.rows,
+                progress_path.display()
+            ),
         });
     }
     if count(Outcome::Failed) > 0 {

@@ -2,6 +2,11 @@
 //! that share a value the location matches on (an email, a phone) are sent one after the
 //! other, in file order, so a later row's values win as they would in a sequential import.
 //! Ctrl-C stops sending new rows; the rows in flight finish and are recorded.
+//!
+//! The first row goes out alone: its answer says what the server counts of the budget
+//! already (an earlier run's requests, another process's), and the client's limiter takes
+//! that in before the others start. A row the client did not send (the rate store could not
+//! be used, the budget is spent) is not recorded, and no new row starts after it.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -12,7 +17,7 @@ use indicatif::ProgressBar;
 use serde_json::Value;
 use tokio::task::{Id, JoinError, JoinSet};
 
-use super::outcome::Outcome;
+use super::outcome::{NotSent, Outcome};
 use super::progress::{Done, ProgressFile, Recorded};
 use super::rows::{Row, Table};
 use crate::failure::Failure;
@@ -25,6 +30,7 @@ pub struct Finished {
     pub file: ProgressFile,
     pub done: Done,
     pub bar: ProgressBar,
+    pub not_sent: NotSent,
 }
 
 impl Finished {
@@ -42,6 +48,9 @@ impl Finished {
         Ok(())
     }
 }
+
+/// What a row's task returns: its outcome and the reason to record, or why it was not sent.
+type Sent = Result<(Outcome, String), String>;
 
 /// A row built into its body, with the values it matches on.
 struct Ready {
@@ -61,13 +70,17 @@ pub struct Scheduler<'a> {
     /// Rows an earlier run left unknown, sent again only when a repeat is safe for their body.
     unknown_before: HashSet<usize>,
     concurrency: usize,
-    in_flight: JoinSet<(Outcome, String)>,
+    in_flight: JoinSet<Sent>,
     /// Per task: its row's index and hash, and the match values it holds.
     tasks: HashMap<Id, (usize, String, Vec<String>)>,
     /// The match values of the rows in flight.
     busy: HashSet<String>,
     /// A row waiting for a row in flight that shares a match value.
     held: Option<Ready>,
+    /// Whether a row has come back: until then, one row is in flight.
+    answered: bool,
+    /// Whether a row was not sent: then no new row starts.
+    stopped: bool,
 }
 
 impl<'a> Scheduler<'a> {
@@ -97,6 +110,8 @@ impl<'a> Scheduler<'a> {
             tasks: HashMap::new(),
             busy: HashSet::new(),
             held: None,
+            answered: false,
+            stopped: false,
         }
     }
 
@@ -112,7 +127,7 @@ impl<'a> Scheduler<'a> {
         tokio::pin!(ctrl_c);
         let mut interrupted = false;
         loop {
-            if !interrupted {
+            if !interrupted && !self.stopped {
                 self.start_rows(&mut pending, finished)?;
             }
             if self.in_flight.is_empty() {
@@ -128,6 +143,9 @@ impl<'a> Scheduler<'a> {
                 }
             }
         }
+        if self.stopped {
+            finished.not_sent.rows += pending.count() + usize::from(self.held.is_some());
+        }
         Ok(interrupted)
     }
 
@@ -138,7 +156,8 @@ impl<'a> Scheduler<'a> {
         pending: &mut impl Iterator<Item = &'r Row>,
         finished: &mut Finished,
     ) -> Result<(), Failure> {
-        while self.in_flight.len() < self.concurrency {
+        let concurrency = if self.answered { self.concurrency } else { 1 };
+        while self.in_flight.len() < concurrency {
             let ready = match self.held.take() {
                 Some(ready) => ready,
                 None => match self.next_ready(pending, finished)? {
@@ -204,24 +223,33 @@ impl<'a> Scheduler<'a> {
     /// Records a row that came back, and frees its match values.
     fn finish(
         &mut self,
-        joined: Result<(Id, (Outcome, String)), JoinError>,
+        joined: Result<(Id, Sent), JoinError>,
         finished: &mut Finished,
     ) -> Result<(), Failure> {
-        let (id, (outcome, why)) = match joined {
+        self.answered = true;
+        let (id, answer) = match joined {
             Ok(joined) => joined,
             Err(error) => (
                 error.id(),
-                (
+                Ok((
                     Outcome::Failed,
                     format!("internal error while sending: {error}"),
-                ),
+                )),
             ),
         };
-        if let Some((index, hash, keys)) = self.tasks.remove(&id) {
-            for key in &keys {
-                self.busy.remove(key);
+        let Some((index, hash, keys)) = self.tasks.remove(&id) else {
+            return Ok(());
+        };
+        for key in &keys {
+            self.busy.remove(key);
+        }
+        match answer {
+            Ok((outcome, why)) => finished.record(index, &hash, outcome, &why)?,
+            Err(why) => {
+                self.stopped = true;
+                finished.not_sent.rows += 1;
+                finished.not_sent.reason.get_or_insert(why);
             }
-            finished.record(index, &hash, outcome, &why)?;
         }
         Ok(())
     }

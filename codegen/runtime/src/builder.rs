@@ -4,9 +4,10 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::budget::Budget;
 use super::credentials::Credential;
 use super::policy::OperationPolicy;
-use super::rate_limit::{RateLimiter, RateWindow};
+use super::rate_limit::{RateStore, RateWindow};
 use super::retry::RetryPolicy;
 use super::state::Inner;
 
@@ -19,6 +20,8 @@ pub struct ClientBuilder {
     operations: &'static [OperationPolicy],
     rate_limits: &'static [RateWindow],
     limit_override: Option<Vec<(u64, Duration)>>,
+    rate_store: RateStore,
+    budget_key: Option<String>,
     retry: RetryPolicy,
     matched_fields: Option<Vec<String>>,
     timeout: Duration,
@@ -41,6 +44,8 @@ impl ClientBuilder {
             operations,
             rate_limits,
             limit_override: None,
+            rate_store: RateStore::InProcess,
+            budget_key: None,
             retry: RetryPolicy::default(),
             matched_fields: None,
             timeout: Duration::from_secs(30),
@@ -68,6 +73,27 @@ impl ClientBuilder {
     /// token share the limits of the first one built.
     pub fn rate_limits(mut self, limits: &[(u64, Duration)]) -> Self {
         self.limit_override = Some(limits.to_vec());
+        self
+    }
+
+    /// Where the rate budget's windows are counted: in this process (the
+    /// default), or in a store that every process and machine sharing the
+    /// budget uses ([`RateStore::redis`], with the `redis` feature). With
+    /// Redis, a request the store cannot admit (Redis unreachable, or gone
+    /// for longer than a reconnection takes) is not sent, and fails with
+    /// `Error::RateStore`.
+    pub fn rate_store(mut self, store: RateStore) -> Self {
+        self.rate_store = store;
+        self
+    }
+
+    /// Names the rate budget this client counts against, instead of the
+    /// credential's identity: for callers who know what the API counts
+    /// (for HighLevel, the app and the location, such as
+    /// `"<client id>:<location id>"`). The server is always part of it.
+    /// Never put a secret here: a shared store shows it in its keys.
+    pub fn rate_budget_key(mut self, key: impl Into<String>) -> Self {
+        self.budget_key = Some(key.into());
         self
     }
 
@@ -108,17 +134,6 @@ impl ClientBuilder {
         self
     }
 
-    /// Clients of one token and server share their rate limits.
-    fn limiter_key(&self, base_url: &str) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        base_url.trim_end_matches('/').hash(&mut hasher);
-        if let Some(credential) = &self.credential {
-            credential.identity(&mut hasher);
-        }
-        hasher.finish()
-    }
-
     /// What a generated `Client` is made of, checked; its `build` wraps it.
     #[doc(hidden)]
     pub fn build_parts(self) -> Result<ClientParts, BuildError> {
@@ -138,10 +153,13 @@ impl ClientBuilder {
         if let Some(credential) = &self.credential {
             credential.check()?;
         }
-        let limiter = RateLimiter::shared(
-            self.limiter_key(&base_url),
+        let budget = Budget::new(
+            parsed.as_str().trim_end_matches('/').to_owned(),
+            self.budget_key,
             self.rate_limits,
-            self.limit_override.as_deref(),
+            self.limit_override,
+            self.rate_store,
+            self.credential.as_ref(),
         );
         let http = match self.http {
             Some(http) => http,
@@ -160,7 +178,7 @@ impl ClientBuilder {
             credential: self.credential,
             operations: self.operations,
             retry: self.retry,
-            limiter,
+            budget: std::sync::Arc::new(budget),
             matched_fields: self.matched_fields,
         };
         Ok(ClientParts {

@@ -51,6 +51,10 @@ pub enum Error<E> {
     /// Not sent: a rate-limit window the server reports as spent frees up
     /// later than the retry policy's longest wait.
     RateLimited(String),
+    /// Not sent: the shared store of the rate budget (Redis) could not be
+    /// reached, or was gone for longer than a reconnection takes. Sending
+    /// anyway could exceed the budget other processes count on.
+    RateStore(String),
     /// The generated client reached a state it does not expect.
     Internal(String),
 }
@@ -68,6 +72,7 @@ impl<E> Error<E> {
             Error::InvalidRequest(_)
             | Error::Token(_)
             | Error::RateLimited(_)
+            | Error::RateStore(_)
             | Error::Internal(_) => None,
         }
     }
@@ -126,7 +131,9 @@ impl<E> fmt::Display for Error<E> {
                 )
             }
             Error::Token(reason) => write!(f, "not sent, no token: {reason}"),
-            Error::RateLimited(reason) => write!(f, "not sent: {reason}"),
+            Error::RateLimited(reason) | Error::RateStore(reason) => {
+                write!(f, "not sent: {reason}")
+            }
             Error::Internal(reason) => write!(f, "internal client error: {reason}"),
         }
     }

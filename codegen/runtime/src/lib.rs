@@ -9,6 +9,7 @@
 //! the runtime to its raw client (`Inner::pre_hook`, `Inner::execute`) and
 //! to its `Client` (`ClientBuilder::build_parts`).
 
+mod budget;
 mod builder;
 mod credentials;
 mod error;
@@ -17,7 +18,10 @@ mod fields;
 mod hooks;
 mod policy;
 mod rate_limit;
+mod rate_window;
 mod receive;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod response;
 mod retry;
 mod state;
@@ -29,7 +33,7 @@ pub use credentials::{Credential, Credentials, OAuthRefresh, SecretToken};
 pub use error::{ApiError, Error, UnexpectedResponse};
 pub use fields::{FieldInfo, FieldKind, RejectedProperties, RequestFields};
 pub use policy::OperationPolicy;
-pub use rate_limit::{RateBudget, RateLimit, RateLimiter, RateWindow};
+pub use rate_limit::{NotSent, RateBudget, RateLimit, RateLimiter, RateStore, RateWindow};
 pub use receive::{decode_json, receive};
 pub use response::Response;
 pub use retry::{RetryPolicy, RetryRule, is_transient, retry_after};

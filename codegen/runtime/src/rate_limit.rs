@@ -1,9 +1,11 @@
 //! The client-side rate limiter.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderMap;
+
+use super::rate_window::{Counted, with_margin};
 
 /// A rate-limit window from the spec's `x-rate-limits`.
 #[derive(Debug)]
@@ -29,14 +31,58 @@ pub struct RateBudget {
     pub server_remaining: Option<u64>,
 }
 
-/// Keeps every client of one token and server within the spec's windows:
-/// no more than `requests` start in any `milliseconds`, counted from the
-/// start times of the requests themselves (a sliding log). Token-bucket
-/// limiters (GCRA) allow up to twice the limit across a window boundary,
-/// which is exactly what a server's window refuses.
+/// Where the windows of a budget are counted: in this process (the
+/// default), or in Redis, shared by every process and machine that uses the
+/// same server and budget key (the `redis` feature).
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub enum RateStore {
+    #[default]
+    InProcess,
+    #[cfg(feature = "redis")]
+    Redis(super::redis_store::RedisAddress),
+}
+
+impl RateStore {
+    /// The Redis server at `url` (`redis://[user[:password]@]host[:port][/db]`),
+    /// checked but not yet reached: the connection is made on first use.
+    /// `rediss://` is refused. The password never appears in messages.
+    #[cfg(feature = "redis")]
+    pub fn redis(url: &str) -> Result<Self, String> {
+        super::redis_store::RedisAddress::parse(url).map(RateStore::Redis)
+    }
+
+    /// Where it is, for telling limiters apart (never a password).
+    fn place(&self) -> &str {
+        match self {
+            RateStore::InProcess => "",
+            #[cfg(feature = "redis")]
+            RateStore::Redis(address) => address.shown(),
+        }
+    }
+}
+
+/// Why a request was not sent.
+#[derive(Debug, Clone)]
+pub enum NotSent {
+    /// A window frees up later than the longest wait allowed.
+    Budget(String),
+    /// The rate store could not be used.
+    Store(String),
+}
+
+/// Keeps every client of one budget (a server and a credential's identity)
+/// within the spec's windows: no more than `requests` start in any
+/// `milliseconds`, counted from the start times of the requests themselves
+/// (a sliding log; for a window of over `LOG_LIMIT` requests, a count per
+/// hundredth of it). Token-bucket limiters (GCRA) allow up to twice the
+/// limit across a window boundary, which is exactly what a server's window
+/// refuses.
 #[derive(Debug)]
 pub struct RateLimiter {
     windows: std::sync::Mutex<Vec<WindowState>>,
+    #[cfg(feature = "redis")]
+    redis: Option<super::redis_store::RedisWindows>,
 }
 
 #[derive(Debug)]
@@ -48,95 +94,129 @@ struct WindowState {
     period: Duration,
     /// `requests`, or the server's limit when it reports a lower one.
     limit: u64,
-    started: std::collections::VecDeque<std::time::Instant>,
+    /// The starts in the window, counted in this process.
+    counted: Counted,
     server_remaining: Option<u64>,
+    /// In Redis: what the server counts beyond the store's count, added to
+    /// the store with the next admission.
+    server_used: Option<u64>,
+    /// In Redis: the starts the store counted at the last admission.
+    stored: u64,
 }
 
 impl WindowState {
-    /// The window plus 1 % (at least 50 ms): requests leave the client in
-    /// order but reach the server with varying delays (a new connection
-    /// takes longer than a reused one), and a server's window counts
-    /// arrivals.
     fn period(&self) -> Duration {
-        self.period + (self.period / 100).max(Duration::from_millis(50))
+        with_margin(self.period)
     }
 
-    /// How long until a request may start (zero: now).
-    /// Forgets the starts that have left the window.
-    fn prune(&mut self, now: std::time::Instant) {
-        while self
-            .started
-            .front()
-            .is_some_and(|first| now.duration_since(*first) >= self.period())
-        {
-            self.started.pop_front();
-        }
+    fn wait(&mut self, now: Instant) -> Duration {
+        let period = self.period();
+        self.counted.prune(now, period);
+        self.counted.wait(now, period, self.limit)
     }
 
-    fn wait(&mut self, now: std::time::Instant) -> Duration {
-        self.prune(now);
-        if self.started.len() as u64 >= self.limit {
-            // The start whose leaving makes room for one more.
-            let frees = self.started.len() - self.limit as usize;
-            (self.started[frees] + self.period()).saturating_duration_since(now)
-        } else {
-            Duration::ZERO
-        }
+    fn count(&mut self, now: Instant) -> u64 {
+        let period = self.period();
+        self.counted.prune(now, period);
+        self.counted.len()
     }
 }
 
 impl RateLimiter {
-    /// The limiter every client with this token and server shares.
-    /// `limits` replaces the spec's `(requests, window)` pairs, in order.
+    /// The limiter every client of this budget and store shares in this
+    /// process. `limits` replaces the spec's `(requests, window)` pairs, in
+    /// order.
     pub fn shared(
-        key: u64,
+        budget: &str,
         windows: &'static [RateWindow],
         limits: Option<&[(u64, Duration)]>,
+        store: &RateStore,
     ) -> std::sync::Arc<RateLimiter> {
         use std::collections::HashMap;
         use std::sync::{Arc, Mutex, OnceLock, Weak};
-        static LIMITERS: OnceLock<Mutex<HashMap<u64, Weak<RateLimiter>>>> = OnceLock::new();
+        type Limiters = Mutex<HashMap<(String, String), Weak<RateLimiter>>>;
+        static LIMITERS: OnceLock<Limiters> = OnceLock::new();
         let mut limiters = LIMITERS
             .get_or_init(Default::default)
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         limiters.retain(|_, limiter| limiter.strong_count() > 0);
+        let key = (budget.to_owned(), store.place().to_owned());
         if let Some(limiter) = limiters.get(&key).and_then(Weak::upgrade) {
             return limiter;
         }
         let limiter = Arc::new(RateLimiter {
-            windows: Mutex::new(
-                windows
-                    .iter()
-                    .enumerate()
-                    .map(|(index, spec)| {
-                        let (requests, period) = limits
-                            .and_then(|limits| limits.get(index).copied())
-                            .unwrap_or((spec.requests, Duration::from_millis(spec.milliseconds)));
-                        (spec, requests.max(1), period)
-                    })
-                    .map(|(spec, requests, period)| WindowState {
-                        spec,
-                        requests,
-                        period,
-                        limit: requests,
-                        started: Default::default(),
-                        server_remaining: None,
-                    })
-                    .collect(),
-            ),
+            windows: Mutex::new(Self::window_states(windows, limits)),
+            #[cfg(feature = "redis")]
+            redis: match store {
+                RateStore::Redis(address) => Some(super::redis_store::RedisWindows::new(
+                    address.clone(),
+                    budget,
+                    &windows.iter().map(|w| w.milliseconds).collect::<Vec<_>>(),
+                )),
+                RateStore::InProcess => None,
+            },
         });
         limiters.insert(key, Arc::downgrade(&limiter));
         limiter
+    }
+
+    fn window_states(
+        windows: &'static [RateWindow],
+        limits: Option<&[(u64, Duration)]>,
+    ) -> Vec<WindowState> {
+        windows
+            .iter()
+            .enumerate()
+            .map(|(index, spec)| {
+                let (requests, period) = limits
+                    .and_then(|limits| limits.get(index).copied())
+                    .unwrap_or((spec.requests, Duration::from_millis(spec.milliseconds)));
+                let requests = requests.max(1);
+                WindowState {
+                    spec,
+                    requests,
+                    period,
+                    limit: requests,
+                    counted: Counted::for_window(requests, with_margin(period)),
+                    server_remaining: None,
+                    server_used: None,
+                    stored: 0,
+                }
+            })
+            .collect()
+    }
+
+    /// The budget of windows nothing has been counted in yet: what a
+    /// client shows before it knows which budget it counts against.
+    pub fn unused_budget(
+        windows: &'static [RateWindow],
+        limits: Option<&[(u64, Duration)]>,
+    ) -> Vec<RateBudget> {
+        Self::window_states(windows, limits)
+            .iter()
+            .map(|window| RateBudget {
+                requests: window.limit,
+                window: window.period,
+                available: window.limit,
+                server_remaining: None,
+            })
+            .collect()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<WindowState>> {
         self.windows.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// How long until a request may start.
+    /// How long until a request may start, counted in this process. In
+    /// Redis only an admission knows: zero, and
+    /// [`acquire`](RateLimiter::acquire) judges.
     pub fn wait(&self) -> Duration {
-        let now = std::time::Instant::now();
+        #[cfg(feature = "redis")]
+        if self.redis.is_some() {
+            return Duration::ZERO;
+        }
+        let now = Instant::now();
         self.lock()
             .iter_mut()
             .map(|window| window.wait(now))
@@ -145,10 +225,16 @@ impl RateLimiter {
     }
 
     /// Waits until every window has room, then counts a request in each.
-    pub async fn acquire(&self) {
+    /// A wait longer than `max_wait`, or a store that cannot be used,
+    /// refuses it.
+    pub async fn acquire(&self, max_wait: Duration) -> Result<(), NotSent> {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = &self.redis {
+            return self.acquire_in_redis(redis, max_wait).await;
+        }
         loop {
             let wait = {
-                let now = std::time::Instant::now();
+                let now = Instant::now();
                 let mut windows = self.lock();
                 let wait = windows
                     .iter_mut()
@@ -158,12 +244,51 @@ impl RateLimiter {
                 if wait.is_zero() {
                     windows
                         .iter_mut()
-                        .for_each(|window| window.started.push_back(now));
-                    return;
+                        .for_each(|window| window.counted.add(now, 1));
+                    return Ok(());
                 }
                 wait
             };
+            if wait > max_wait {
+                return Err(spent(wait));
+            }
             tokio::time::sleep(wait).await;
+        }
+    }
+
+    #[cfg(feature = "redis")]
+    async fn acquire_in_redis(
+        &self,
+        redis: &super::redis_store::RedisWindows,
+        max_wait: Duration,
+    ) -> Result<(), NotSent> {
+        use super::rate_window::BUCKETS;
+        use super::redis_store::WindowArgs;
+        loop {
+            let args: Vec<WindowArgs> = self
+                .lock()
+                .iter_mut()
+                .map(|window| WindowArgs {
+                    limit: window.limit,
+                    period: window.period(),
+                    bucket: match window.counted {
+                        Counted::Log(_) => Duration::ZERO,
+                        Counted::Buckets { .. } => window.period() / BUCKETS,
+                    },
+                    server_used: window.server_used.take(),
+                })
+                .collect();
+            let reply = redis.admit(&args).await.map_err(NotSent::Store)?;
+            for (window, stored) in self.lock().iter_mut().zip(&reply.counted) {
+                window.stored = *stored;
+            }
+            if reply.admitted {
+                return Ok(());
+            }
+            if reply.wait > max_wait {
+                return Err(spent(reply.wait));
+            }
+            tokio::time::sleep(reply.wait).await;
         }
     }
 
@@ -176,43 +301,70 @@ impl RateLimiter {
                 .and_then(|value| value.to_str().ok())
                 .and_then(|text| text.trim().parse::<u64>().ok())
         };
-        let now = std::time::Instant::now();
+        #[cfg(feature = "redis")]
+        let in_redis = self.redis.is_some();
+        #[cfg(not(feature = "redis"))]
+        let in_redis = false;
+        let now = Instant::now();
         for window in self.lock().iter_mut() {
             if let Some(limit) = number(window.spec.limit_header) {
                 window.limit = limit.clamp(1, window.requests);
             }
             window.server_remaining = number(window.spec.remaining_header);
-            // Reconciled, not paused: the log already holds this client's
-            // own starts, so what the server counts beyond them is other
-            // clients' (another process, an earlier run), counted as if
-            // they started now. A client alone on its budget keeps full
-            // speed.
-            if let Some(remaining) = window.server_remaining {
-                window.prune(now);
-                let used = window.limit.saturating_sub(remaining);
-                while (window.started.len() as u64) < used {
-                    window.started.push_back(now);
+            // Reconciled, not paused: the count already holds this
+            // budget's own starts, so what the server counts beyond them is
+            // other clients' (without a shared store, another process or an
+            // earlier run), counted as if they started now. A client alone
+            // on its budget keeps full speed.
+            let Some(remaining) = window.server_remaining else {
+                continue;
+            };
+            let used = window.limit.saturating_sub(remaining);
+            if in_redis {
+                if used > window.stored {
+                    window.server_used = Some(used);
+                }
+            } else {
+                let counted = window.count(now);
+                if used > counted {
+                    window.counted.add(now, used - counted);
                 }
             }
         }
     }
 
+    /// What each window has left: counted here, or as the store said at
+    /// the last admission.
     pub fn budget(&self) -> Vec<RateBudget> {
-        let now = std::time::Instant::now();
+        #[cfg(feature = "redis")]
+        let in_redis = self.redis.is_some();
+        #[cfg(not(feature = "redis"))]
+        let in_redis = false;
+        let now = Instant::now();
         self.lock()
             .iter_mut()
             .map(|window| {
-                window.prune(now);
-                let available = window.limit.saturating_sub(window.started.len() as u64);
+                let counted = if in_redis {
+                    window.stored
+                } else {
+                    window.count(now)
+                };
                 RateBudget {
                     requests: window.limit,
                     window: window.period,
-                    available,
+                    available: window.limit.saturating_sub(counted),
                     server_remaining: window.server_remaining,
                 }
             })
             .collect()
     }
+}
+
+fn spent(wait: Duration) -> NotSent {
+    NotSent::Budget(format!(
+        "the rate-limit budget is spent; it frees up in {} s",
+        wait.as_secs()
+    ))
 }
 
 /// At most `requests` in any `window`: a limit as a tool names it. `Display` writes

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use super::budget::Budget;
 use super::credentials::Credential;
 use super::policy::OperationPolicy;
 use super::rate_limit::{RateBudget, RateLimiter};
@@ -15,7 +16,7 @@ pub struct Inner {
     pub(super) credential: Option<Credential>,
     pub(super) operations: &'static [OperationPolicy],
     pub(super) retry: RetryPolicy,
-    pub(super) limiter: std::sync::Arc<RateLimiter>,
+    pub(super) budget: std::sync::Arc<Budget>,
     pub(super) matched_fields: Option<Vec<String>>,
 }
 
@@ -26,14 +27,19 @@ impl fmt::Debug for Inner {
             .field("operations", &self.operations)
             .field("retry", &self.retry)
             .field("matched_fields", &self.matched_fields)
-            .field("rate_budget", &self.limiter.budget())
+            .field("rate_budget", &self.budget.figures())
             .finish()
     }
 }
 
 impl Inner {
     pub fn budget(&self) -> Vec<RateBudget> {
-        self.limiter.budget()
+        self.budget.figures()
+    }
+
+    /// The limiter of this client's budget, named on first use.
+    pub(super) fn limiter(&self) -> &RateLimiter {
+        self.budget.limiter(self.credential.as_ref())
     }
 
     pub(super) fn operation(&self, operation_id: &str) -> Option<&'static OperationPolicy> {

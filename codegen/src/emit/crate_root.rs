@@ -28,7 +28,7 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         pub mod types;
 
         pub use client::{#(#exports),*};
-        pub use runtime::{ApiError, BuildError, ClientBuilder, Credentials, Error, FieldInfo, FieldKind, Listed, NonFiniteNumber, Nullable, OAuthRefresh, OperationPolicy, RateBudget, RateLimit, RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule, SecretToken, UnexpectedResponse};
+        pub use runtime::{ApiError, BuildError, ClientBuilder, Credentials, Error, FieldInfo, FieldKind, Listed, NonFiniteNumber, Nullable, OAuthRefresh, OperationPolicy, RateBudget, RateLimit, RateStore, RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule, SecretToken, UnexpectedResponse};
     }
 }
 

@@ -1,6 +1,5 @@
 //! The generated crate's `Cargo.toml`: the package as the settings describe
-//! it, the runtime's features and dependencies, and the crates typify's types
-//! use.
+//! it, the runtime's dependencies and features, and the crates typify's types use.
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
 
@@ -13,13 +12,32 @@ pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str)
     let mut package = package(settings);
     package.decor_mut().set_prefix(format!("{preamble}\n"));
     let mut manifest = DocumentMut::new();
-    manifest.insert("package", Item::Table(package));
     let runtime: DocumentMut = RUNTIME_MANIFEST
         .parse()
         .expect("the runtime's Cargo.toml parses");
-    manifest.insert("features", runtime["features"].clone());
+    manifest.insert("package", Item::Table(package));
     manifest.insert("dependencies", Item::Table(dependencies(&runtime, uses)));
+    if let Some(features) = features(&runtime) {
+        manifest.insert("features", Item::Table(features));
+    }
     manifest.to_string()
+}
+
+/// The runtime's features (such as `redis`, its shared rate store), each
+/// off unless the crate's user turns it on; without the runtime manifest's
+/// comments.
+fn features(runtime: &DocumentMut) -> Option<Table> {
+    let features = runtime.get("features")?.as_table()?;
+    let mut table: Table = features
+        .iter()
+        .filter_map(|(name, item)| {
+            let mut value = item.as_value()?.clone();
+            value.decor_mut().clear();
+            Some((name.to_owned(), value))
+        })
+        .collect();
+    table.sort_values();
+    Some(table)
 }
 
 fn package(settings: &Settings) -> Table {

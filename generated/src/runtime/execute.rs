@@ -9,8 +9,22 @@ use std::time::Duration;
 
 use tracing::Instrument;
 
+use super::rate_limit::NotSent;
 use super::retry::{is_transient, retry_after};
 use super::state::Inner;
+
+impl NotSent {
+    /// Progenitor's `exec` hook can only return an answer or a
+    /// `reqwest::Error`, which cannot be made here; so a request that is not
+    /// sent comes back as an answer that never left the client, marked by
+    /// this extension, which [`receive`](fn@super::receive) reads first.
+    fn into_response(self) -> reqwest::Response {
+        let mut response = http::Response::new(Vec::<u8>::new());
+        *response.status_mut() = reqwest::StatusCode::SERVICE_UNAVAILABLE;
+        response.extensions_mut().insert(self);
+        response.into()
+    }
+}
 
 /// What follows an attempt.
 enum Verdict {
@@ -42,6 +56,9 @@ impl Inner {
             .build();
         let mut attempt = 1u32;
         let mut renewed_token = false;
+        // The answer to the attempt before, while the next one waits for the
+        // rate limiter: it stands if the next cannot be sent.
+        let mut previous = None;
         loop {
             // A body that cannot be replayed (a stream) is sent once.
             let Some(this_attempt) = request.try_clone() else {
@@ -55,6 +72,14 @@ impl Inner {
                 latency_ms = tracing::field::Empty,
                 rate_available = tracing::field::Empty,
             );
+            let admitted = self
+                .limiter()
+                .acquire(self.retry.max_delay)
+                .instrument(span.clone())
+                .await;
+            if let Err(not_sent) = admitted {
+                return previous.unwrap_or_else(|| Ok(not_sent.into_response()));
+            }
             let outcome = self.attempt(http, this_attempt, &span).await;
             if !renewed_token
                 && self
@@ -80,29 +105,29 @@ impl Inner {
             }
             span.in_scope(|| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"));
             tokio::time::sleep(wait).await;
+            previous = Some(outcome);
             attempt += 1;
         }
     }
 
-    /// One attempt in `span`: waits for the rate limiter, sends, and records
-    /// the status, the latency and what the rate budget has left.
+    /// One attempt in `span`, admitted by the rate limiter: sends, and
+    /// records the status, the latency and what the rate budget has left.
     async fn attempt(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
         span: &tracing::Span,
     ) -> reqwest::Result<reqwest::Response> {
-        self.limiter.acquire().instrument(span.clone()).await;
         let started = std::time::Instant::now();
         let outcome = http.execute(request).instrument(span.clone()).await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         if let Ok(response) = &outcome {
             span.record("status", response.status().as_u16());
-            self.limiter.observe(response.headers());
+            self.limiter().observe(response.headers());
             // The budget is worked out only for a subscriber that listens.
             if !span.is_disabled()
                 && let Some(remaining) = self
-                    .limiter
+                    .limiter()
                     .budget()
                     .iter()
                     .map(|window| window.available)

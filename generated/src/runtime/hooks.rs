@@ -2,8 +2,8 @@
 // Do not edit: change the spec, then run `cargo xtask generate`.
 
 //! Progenitor's `pre` hook, before each request: constant headers, the
-//! credential, removing progenitor's `api-version`, and refusing to send
-//! while a rate-limit window the server reports as spent stays spent.
+//! credential, and removing progenitor's `api-version`. (The rate limiter
+//! admits each attempt in the `exec` hook, `execute`.)
 
 use reqwest::header::{HeaderName, HeaderValue};
 
@@ -57,15 +57,6 @@ impl Inner {
                 .headers_mut()
                 .insert(credential.header().clone(), value);
         }
-        // A window the server reports as spent (such as a day's budget) is
-        // not waited out inside a call.
-        let wait = self.limiter.wait();
-        if wait > self.retry.max_delay {
-            return Err(HookFailure::RateLimited(format!(
-                "the rate-limit budget is spent; it frees up in {} s",
-                wait.as_secs()
-            )));
-        }
         Ok(())
     }
 }
@@ -77,12 +68,10 @@ impl Inner {
 pub(crate) enum HookFailure {
     InvalidRequest(String),
     Token(String),
-    RateLimited(String),
 }
 
 impl HookFailure {
     const TOKEN: &str = "token: ";
-    const RATE_LIMITED: &str = "rate limit: ";
 
     fn into_raw<E>(self) -> progenitor_client::Error<E> {
         match self {
@@ -90,17 +79,11 @@ impl HookFailure {
             HookFailure::Token(reason) => {
                 progenitor_client::Error::Custom(format!("{}{reason}", Self::TOKEN))
             }
-            HookFailure::RateLimited(reason) => {
-                progenitor_client::Error::Custom(format!("{}{reason}", Self::RATE_LIMITED))
-            }
         }
     }
 
     /// The error that a `Custom` reason made by `into_raw` stands for.
     pub(crate) fn read_back<E>(reason: &str) -> Error<E> {
-        match reason.strip_prefix(Self::TOKEN) {
-            Some(reason) => Error::Token(reason.to_owned()),
-            None => Error::RateLimited(reason.trim_start_matches(Self::RATE_LIMITED).to_owned()),
-        }
+        Error::Token(reason.trim_start_matches(Self::TOKEN).to_owned())
     }
 }

@@ -11,6 +11,7 @@ use reqwest::header::HeaderMap;
 
 use super::error::{ApiError, Error, UnexpectedResponse};
 use super::hooks::HookFailure;
+use super::rate_limit::NotSent;
 use super::response::Response;
 
 /// The body, and the error that cut it short if one did: what was received
@@ -134,6 +135,12 @@ async fn answer<E>(
             (status, headers, body)
         }
         Err(Raw::UnexpectedResponse(response)) => {
+            if let Some(not_sent) = response.extensions().get::<NotSent>() {
+                return Err(Failure::Final(match not_sent.clone() {
+                    NotSent::Budget(reason) => Error::RateLimited(reason),
+                    NotSent::Store(reason) => Error::RateStore(reason),
+                }));
+            }
             let (status, headers) = (response.status(), response.headers().clone());
             match response.bytes().await {
                 Ok(body) => (status, headers, body),
