@@ -78,7 +78,7 @@ impl ClientBuilder {
 
     /// Where the rate budget's windows are counted: in this process (the
     /// default), or in a store that every process and machine sharing the
-    /// budget uses ([`RateStore::redis`], with the `redis` feature). With
+    /// budget uses (`RateStore::redis`, with the `redis` feature). With
     /// Redis, a request the store cannot admit (Redis unreachable, or gone
     /// for longer than a reconnection takes) is not sent, and fails with
     /// `Error::RateStore`.
