@@ -405,6 +405,13 @@ fn constructors(
     } else {
         format_ident!("value")
     };
+    let call = NewCall {
+        arguments,
+        names,
+        field_name,
+        required,
+        value,
+    };
     let mut built = Vec::new();
     let mut seen = BTreeSet::new();
     for (index, (variant, constructor)) in
@@ -427,46 +434,14 @@ fn constructors(
             continue;
         }
         let constructor = format_ident!("{constructor}");
-        let (parameter, converted) = if *held == Held::TextList {
-            (
-                quote!(
-                    impl ::std::iter::IntoIterator<
-                        Item = impl ::std::convert::Into<::std::string::String>,
-                    >
-                ),
-                quote!(#value.into_iter().map(::std::convert::Into::into).collect()),
-            )
-        } else {
-            (
-                quote!(impl ::std::convert::Into<#ty>),
-                quote!(#value.into()),
-            )
-        };
-        let branch = quote!(#enum_name::#variant(#converted));
-        let kept = arguments
-            .iter()
-            .filter(|a| argument_name(a).as_ref() != Some(field_name));
-        let call_arguments = names.iter().map(|name| {
-            if name == field_name {
-                branch.clone()
-            } else {
-                quote!(#name)
-            }
-        });
-        let body = if required {
-            quote!(Self::new(#(#call_arguments),*))
-        } else {
-            quote!(Self::new(#(#call_arguments),*).#field_name(#branch))
-        };
-        let doc = format!(
-            " A value whose `{field_name}` is the spec's `{constructor}` branch (`{enum_name}::{variant}`), with the required properties."
-        );
-        built.push(quote! {
-            #[doc = #doc]
-            pub fn #constructor(#(#kept,)* #value: #parameter) -> Self {
-                #body
-            }
-        });
+        built.push(branch_constructor(
+            &call,
+            &constructor,
+            enum_name,
+            variant,
+            ty,
+            held,
+        ));
     }
     if built.is_empty() {
         return None;
@@ -477,6 +452,76 @@ fn constructors(
             #(#built)*
         }
     })
+}
+
+/// How a constructor calls the struct's `new`: its parameters, and where the
+/// union's value goes (an argument of `new`, or its setter after).
+struct NewCall<'a> {
+    arguments: Vec<&'a syn::PatType>,
+    names: Vec<syn::Ident>,
+    field_name: &'a syn::Ident,
+    required: bool,
+    /// The name of the branch's value among the parameters.
+    value: syn::Ident,
+}
+
+/// One constructor: the parameters of `new` but the union's, then the
+/// branch's value, converted as the variant holds it.
+fn branch_constructor(
+    call: &NewCall,
+    constructor: &syn::Ident,
+    enum_name: &syn::Ident,
+    variant: &syn::Ident,
+    ty: &syn::Type,
+    held: &Held,
+) -> TokenStream {
+    let NewCall {
+        arguments,
+        names,
+        field_name,
+        required,
+        value,
+    } = call;
+    let (parameter, converted) = if *held == Held::TextList {
+        (
+            quote!(
+                impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>
+            ),
+            quote!(#value.into_iter().map(::std::convert::Into::into).collect()),
+        )
+    } else {
+        (
+            quote!(impl ::std::convert::Into<#ty>),
+            quote!(#value.into()),
+        )
+    };
+    let branch = quote!(#enum_name::#variant(#converted));
+    let kept = arguments
+        .iter()
+        .zip(names)
+        .filter(|(_, name)| name != field_name)
+        .map(|(argument, _)| argument);
+    let call_arguments = names.iter().map(|name| {
+        if name == *field_name {
+            branch.clone()
+        } else {
+            quote!(#name)
+        }
+    });
+    let body = if *required {
+        quote!(Self::new(#(#call_arguments),*))
+    } else {
+        quote!(Self::new(#(#call_arguments),*).#field_name(#branch))
+    };
+    let doc = format!(
+        " A value whose `{field_name}` is the spec's `{constructor}` branch (`{enum_name}::{variant}`), with the required properties."
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn #constructor(#(#kept,)* #value: #parameter) -> Self {
+            #body
+        }
+    }
 }
 
 fn inherent_methods<'t>(types: &'t [Item], name: &syn::Ident) -> Vec<&'t syn::ImplItemFn> {
