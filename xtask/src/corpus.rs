@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 
@@ -175,17 +175,10 @@ fn generate(xtask: &Path, spec: &Path, out: &Path, name: &str) -> anyhow::Result
         .stderr(std::fs::File::create(&log)?)
         .spawn()
         .context("starting xtask generate")?;
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if started.elapsed() > GENERATE_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Ok(Some(Outcome::Hangs));
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    let Some(status) = crate::wait::exit_within(&mut child, GENERATE_TIMEOUT)? else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Ok(Some(Outcome::Hangs));
     };
     let stderr = std::fs::read_to_string(&log).unwrap_or_default();
     if status.success() {

@@ -12,6 +12,7 @@ mod git;
 pub mod package_files;
 mod quickstart;
 mod resolvers;
+mod wait;
 
 use std::path::{Path, PathBuf};
 

@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 
@@ -74,16 +74,7 @@ fn run_script(root: &Path, script: &str) -> anyhow::Result<String> {
         .process_group(0)
         .spawn()
         .context("starting bash")?;
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break Some(status);
-        }
-        if started.elapsed() > TIMEOUT {
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let status = crate::wait::exit_within(&mut child, TIMEOUT)?;
     // Whatever is left of the group (a mock the script did not stop).
     let _ = Command::new("kill")
         .args(["-TERM", "--", &format!("-{}", child.id())])
