@@ -118,6 +118,7 @@ pub(crate) fn run(spec: &OpenAPI) -> Result<RawOutput, Error> {
     dedupe_field_names(&mut types);
     allow_typify_variant_names(&mut types);
     route_parameters_through_runtime(&mut client);
+    drop_api_version_header(&mut client);
     let string_newtypes = string_newtypes(&types);
     Ok(RawOutput {
         types,
@@ -199,6 +200,88 @@ fn route_parameters_through_runtime(client: &mut Vec<Item>) {
                 use crate::runtime::encode_path_segment;
             ),
         );
+    }
+}
+
+/// Progenitor sends `api-version: <info.version>` on every request; no API
+/// asked for it, so each method's raw request is built without it (and its
+/// header map is sized for what stays), rather than removed from every
+/// request as it goes out.
+fn drop_api_version_header(client: &mut [Item]) {
+    use syn::visit_mut::VisitMut;
+
+    struct Drop;
+    impl VisitMut for Drop {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            syn::visit_mut::visit_block_mut(self, block);
+            let before = block.stmts.len();
+            block.stmts.retain(
+                |stmt| !matches!(stmt, syn::Stmt::Expr(expr, _) if appends_api_version(expr)),
+            );
+            let dropped = before - block.stmts.len();
+            if dropped > 0 {
+                block
+                    .stmts
+                    .iter_mut()
+                    .for_each(|stmt| shrink_header_map(stmt, dropped));
+            }
+        }
+    }
+    for item in client.iter_mut() {
+        Drop.visit_item_mut(item);
+    }
+}
+
+/// `header_map.append(HeaderName::from_static("api-version"), …)`.
+fn appends_api_version(expr: &syn::Expr) -> bool {
+    let syn::Expr::MethodCall(call) = expr else {
+        return false;
+    };
+    let Some(syn::Expr::Call(name)) = call.args.first() else {
+        return false;
+    };
+    call.method == "append"
+        && matches!(&*call.receiver, syn::Expr::Path(path) if path.path.is_ident("header_map"))
+        && matches!(
+            name.args.first(),
+            Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }))
+                if text.value() == "api-version"
+        )
+}
+
+/// `let mut header_map = HeaderMap::with_capacity(N)` → `N - dropped`.
+fn shrink_header_map(stmt: &mut syn::Stmt, dropped: usize) {
+    let syn::Stmt::Local(local) = stmt else {
+        return;
+    };
+    let syn::Pat::Ident(binding) = &mut local.pat else {
+        return;
+    };
+    let Some(init) = &mut local.init else {
+        return;
+    };
+    let syn::Expr::Call(call) = &mut *init.expr else {
+        return;
+    };
+    let Some(syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(capacity),
+        ..
+    })) = call.args.first_mut()
+    else {
+        return;
+    };
+    if binding.ident != "header_map" {
+        return;
+    }
+    let Ok(count) = capacity.base10_parse::<usize>() else {
+        return;
+    };
+    let remaining = count.saturating_sub(dropped);
+    *capacity = syn::LitInt::new(&format!("{remaining}usize"), capacity.span());
+    // Progenitor sizes the map for its appends: with none left, it is
+    // never changed.
+    if remaining == 0 {
+        binding.mutability = None;
     }
 }
 

@@ -114,12 +114,7 @@ impl Client {
             "{}/contacts/{}", self.baseurl, encode_path_segment(& contact_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self.client.put(url).json(&body).headers(header_map).build()?;
         let info = OperationInfo {
@@ -195,12 +190,7 @@ impl Client {
         body: &'a types::UpsertContactRequest,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
         let url = format!("{}/contacts/upsert", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
         let info = OperationInfo {

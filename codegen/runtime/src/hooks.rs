@@ -1,5 +1,5 @@
-//! Progenitor's `pre` hook, before each request: constant headers, the
-//! credential, and removing progenitor's `api-version`. (The rate limiter
+//! Progenitor's `pre` hook, before each request: constant headers and the
+//! credential. (The rate limiter
 //! admits each attempt in the `exec` hook, `execute`.)
 
 use reqwest::header::{HeaderName, HeaderValue};
@@ -30,9 +30,6 @@ impl Inner {
         http: &reqwest::Client,
     ) -> Result<(), HookFailure> {
         let headers = request.headers_mut();
-        // Progenitor sends `api-version: <info.version>` on every request;
-        // no API asked for it, so it never leaves the client.
-        headers.remove("api-version");
         let Some(operation) = self.operation(operation_id) else {
             return Ok(());
         };

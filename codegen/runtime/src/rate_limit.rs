@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 
 use super::rate_window::{Counted, with_margin};
 
@@ -87,7 +87,10 @@ pub struct RateLimiter {
 
 #[derive(Debug)]
 struct WindowState {
-    spec: &'static RateWindow,
+    /// The spec's `X-RateLimit-*` names, parsed once: a lookup by text
+    /// would parse them again on every answer.
+    limit_header: Option<HeaderName>,
+    remaining_header: Option<HeaderName>,
     /// The configured limit and window (the spec's unless the builder set
     /// others).
     requests: u64,
@@ -174,7 +177,8 @@ impl RateLimiter {
                     .unwrap_or((spec.requests, Duration::from_millis(spec.milliseconds)));
                 let requests = requests.max(1);
                 WindowState {
-                    spec,
+                    limit_header: spec.limit_header.and_then(header_name),
+                    remaining_header: spec.remaining_header.and_then(header_name),
                     requests,
                     period,
                     limit: requests,
@@ -295,7 +299,7 @@ impl RateLimiter {
     /// Follows what an answer's headers report: a lower limit than the
     /// spec's, and a spent window (shared with other clients of the token).
     pub fn observe(&self, headers: &HeaderMap) {
-        let number = |name: Option<&str>| {
+        let number = |name: Option<&HeaderName>| {
             headers
                 .get(name?)
                 .and_then(|value| value.to_str().ok())
@@ -307,10 +311,10 @@ impl RateLimiter {
         let in_redis = false;
         let now = Instant::now();
         for window in self.lock().iter_mut() {
-            if let Some(limit) = number(window.spec.limit_header) {
+            if let Some(limit) = number(window.limit_header.as_ref()) {
                 window.limit = limit.clamp(1, window.requests);
             }
-            window.server_remaining = number(window.spec.remaining_header);
+            window.server_remaining = number(window.remaining_header.as_ref());
             // Reconciled, not paused: the count already holds this
             // budget's own starts, so what the server counts beyond them is
             // other clients' (without a shared store, another process or an
@@ -358,6 +362,12 @@ impl RateLimiter {
             })
             .collect()
     }
+}
+
+/// A header name the spec gives; one that is not a valid name is never in
+/// an answer.
+fn header_name(name: &str) -> Option<HeaderName> {
+    HeaderName::from_bytes(name.as_bytes()).ok()
 }
 
 fn spent(wait: Duration) -> NotSent {
