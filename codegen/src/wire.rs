@@ -69,9 +69,13 @@ pub(crate) fn rewrite(api: &Api, types: &mut Vec<Item>) -> Result<Rewritten, Err
             }
         }
         let mut shapes = Vec::new();
+        // Fields that are no property, such as typify's flattened map of
+        // `additionalProperties`: `new` starts them empty.
+        let mut others = Vec::new();
         for field in fields.named.iter_mut() {
             let wire = wire_name(field);
             let Some(property) = schema.field(&wire) else {
+                others.extend(field.ident.clone());
                 continue;
             };
             let shape = rewrite_field(field, &wire, property, schema.flow);
@@ -105,7 +109,7 @@ pub(crate) fn rewrite(api: &Api, types: &mut Vec<Item>) -> Result<Rewritten, Err
         if schema.flow.sent() {
             sent.insert(item.ident.to_string());
             validated.insert(item.ident.to_string());
-            setters.push(request_methods(&item.ident, &shapes, &will_validate));
+            setters.push(request_methods(&item.ident, &shapes, &others, &will_validate));
         }
     }
     types.extend(setters.into_iter().map(|tokens| parse_quote!(#tokens)));
@@ -344,6 +348,7 @@ fn request_structs(api: &Api, types: &[Item]) -> BTreeSet<String> {
 fn request_methods(
     ty: &syn::Ident,
     fields: &[RewrittenField],
+    others: &[syn::Ident],
     will_validate: &BTreeSet<String>,
 ) -> TokenStream {
     let required: Vec<&RewrittenField> = fields
@@ -358,7 +363,12 @@ fn request_methods(
         .map(|RewrittenField { name, shape, .. }| match shape {
             shape if is_required(*shape) => quote!(#name: #name.into()),
             _ => quote!(#name: ::std::default::Default::default()),
-        });
+        })
+        .chain(
+            others
+                .iter()
+                .map(|name| quote!(#name: ::std::default::Default::default())),
+        );
     let validate = validate_method(fields, will_validate);
     let setters = fields.iter().filter_map(|RewrittenField { name, ty, shape, .. }| {
         let inner = match shape {
@@ -455,18 +465,20 @@ fn validate_method(fields: &[RewrittenField], will_validate: &BTreeSet<String>) 
              property,
              ..
          }| {
-            // Every shape as an iterator over the values present.
+            // Every shape as an iterator over the values present. A list is
+            // a `Vec`, or typify's newtype of one (a named array schema),
+            // which derefs to it: `list.iter()` reads both.
             let present = match (shape, property.array) {
                 (shape, false) if is_required(*shape) => {
                     quote!(::std::iter::once(&self.#name))
                 }
                 (shape, true) if is_required(*shape) => quote!(self.#name.iter()),
                 (FieldShape::Nullable, false) => quote!(self.#name.as_value().into_iter()),
-                (FieldShape::Nullable, true) => quote!(self.#name.as_value().into_iter().flatten()),
-                (_, false) => quote!(self.#name.iter()),
-                (_, true) => {
-                    quote!(self.#name.iter().flatten())
+                (FieldShape::Nullable, true) => {
+                    quote!(self.#name.as_value().into_iter().flat_map(|list| list.iter()))
                 }
+                (_, false) => quote!(self.#name.iter()),
+                (_, true) => quote!(self.#name.iter().flat_map(|list| list.iter())),
             };
             let email = property.is_email().then(|| {
                 quote! {
