@@ -30,6 +30,8 @@ pub const CODEGEN_CONFIG: &str = "spec/codegen.toml";
 pub const CHANGELOG: &str = "spec/CHANGELOG.md";
 /// Where the generated crate lives.
 pub const GENERATED: &str = "generated";
+/// The public specs `cargo xtask test` generates and compiles.
+pub const CORPUS_SAMPLE: &str = "tools/corpus/ci-sample.txt";
 /// What users run to refresh `generated/`.
 pub const REGENERATE: &str = "cargo xtask generate";
 
