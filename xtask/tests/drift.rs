@@ -256,3 +256,31 @@ fn drift_is_proposed_applied_regenerated_and_judged() {
         after
     );
 }
+
+/// What `cargo xtask test` lints must pass after `--apply`: the added nodes are valid
+/// OpenAPI under the repository's `recommended-strict` rules.
+#[test]
+#[ignore = "needs redocly from tools/, which `cargo xtask test` installs"]
+fn the_applied_spec_passes_the_linter() {
+    let root = repository_copy("drift-lint");
+    let options = xtask::drift::Options {
+        records: vec![record(&root)],
+        out: root.join(xtask::drift::OVERLAY),
+        apply: true,
+    };
+    let outcome = xtask::drift::run(&root, &options).unwrap();
+    assert_eq!(outcome.proposal.edits.len(), 4);
+    let repo = xtask::repo_root();
+    let lint = std::process::Command::new(repo.join("tools/node_modules/.bin/redocly"))
+        .args(["lint", "--config"])
+        .arg(repo.join("spec/redocly.yaml"))
+        .arg(root.join(xtask::SPEC))
+        .output()
+        .expect("redocly is installed in tools/ (run `cargo xtask test` once)");
+    assert!(
+        lint.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&lint.stdout),
+        String::from_utf8_lossy(&lint.stderr)
+    );
+}
