@@ -455,3 +455,170 @@ fn status(spec: &Value, operation: &str, group: &[&Finding]) -> Result<Edit, Str
         note,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drift::record::Observed;
+
+    fn spec() -> Value {
+        json!({
+            "paths": {"/a": {"post": {"operationId": "makeA", "responses": {
+                "200": {"$ref": "#/components/responses/Ok"},
+                "202": {"description": "x", "content": {"application/json": {"schema": {"type": "object"}}}}
+            }}}},
+            "components": {
+                "responses": {"Ok": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}},
+                "schemas": {"A": {"type": "object", "properties": {
+                    "n": {"type": "integer"},
+                    "s": {"type": "string"},
+                    "b": {"$ref": "#/components/schemas/B"}
+                }}, "B": {"type": "object"}}
+            }
+        })
+    }
+
+    fn finding(kind: Kind, pointer: &str, json_type: &str, count: u64) -> Finding {
+        Finding {
+            crate_name: "c".into(),
+            crate_version: "0.1.0".into(),
+            spec_sha256: "0".repeat(64),
+            operation: "makeA".into(),
+            status: 200,
+            kind,
+            schema: Some("#/components/schemas/A".into()),
+            pointer: pointer.into(),
+            observed: Observed {
+                json_type: json_type.into(),
+                format: None,
+                media_type: None,
+                matches_status: None,
+            },
+            value: None,
+            count,
+            first_seen: "2026-12-02T16:00:00Z".into(),
+            last_seen: "2026-12-02T16:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_property_takes_the_type_every_observation_agrees_on() {
+        let mut date = finding(Kind::UndeclaredProperty, "/x", "string", 2);
+        date.observed.format = Some("date".into());
+        let null = finding(Kind::UndeclaredProperty, "/x", "null", 1);
+        let proposal = propose(&spec(), &[date.clone(), null]);
+        let Change::AddProperty { schema, .. } = &proposal.edits[0].change else {
+            panic!("{:?}", proposal.edits)
+        };
+        assert_eq!(schema["type"], "string");
+        assert_eq!(schema["format"], "date");
+        assert_eq!(schema["nullable"], true);
+        assert!(proposal.edits[0].note.contains("at 2026-12-02T16:00:00Z"));
+
+        // Formats that disagree give none; numbers and integers give `number`.
+        let plain = finding(Kind::UndeclaredProperty, "/x", "string", 1);
+        let proposal = propose(&spec(), &[date, plain]);
+        let Change::AddProperty { schema, .. } = &proposal.edits[0].change else {
+            panic!()
+        };
+        assert!(schema.get("format").is_none(), "{schema}");
+        let proposal = propose(
+            &spec(),
+            &[
+                finding(Kind::UndeclaredProperty, "/y", "integer", 1),
+                finding(Kind::UndeclaredProperty, "/y", "number", 1),
+                finding(Kind::UndeclaredProperty, "/z", "integer", 1),
+                finding(Kind::UndeclaredProperty, "/z", "string", 1),
+            ],
+        );
+        let Change::AddProperty { name, schema, .. } = &proposal.edits[0].change else {
+            panic!()
+        };
+        assert_eq!((name.as_str(), &schema["type"]), ("y", &json!("number")));
+        assert!(
+            proposal.declined[0]
+                .reason
+                .contains("several types (`integer`, `string`)")
+        );
+    }
+
+    #[test]
+    fn a_type_is_widened_only_from_integer_to_number() {
+        let proposal = propose(
+            &spec(),
+            &[
+                finding(Kind::OtherType, "/n", "number", 3),
+                finding(Kind::OtherType, "/s", "integer", 3),
+            ],
+        );
+        assert_eq!(
+            proposal.edits[0].change,
+            Change::WidenType {
+                schema: "/components/schemas/A/properties/n".into(),
+                to: "number".into()
+            }
+        );
+        assert!(
+            proposal.declined[0]
+                .reason
+                .contains("declared `string`, seen as an integer")
+        );
+    }
+
+    #[test]
+    fn what_gets_no_edit_says_why() {
+        let mut status = finding(Kind::UndeclaredStatus, "", "object", 1);
+        status.schema = None;
+        status.status = 201;
+        let mut html = finding(Kind::UndeclaredContentType, "", "string", 1);
+        html.schema = None;
+        html.observed.media_type = Some("text/html".into());
+        let mut inline = status.clone();
+        inline.status = 203;
+        inline.observed.matches_status = Some(202);
+        let findings = [
+            status,
+            html,
+            inline,
+            finding(Kind::UnexpectedNull, "/b", "null", 1),
+            finding(Kind::MissingRequired, "/s", "absent", 1),
+            finding(Kind::OtherFormat, "/s", "string", 1),
+        ];
+        let proposal = propose(&spec(), &findings);
+        assert!(proposal.edits.is_empty(), "{:?}", proposal.edits);
+        let reasons: Vec<&str> = proposal
+            .declined
+            .iter()
+            .map(|l| l.reason.as_str())
+            .collect();
+        for expected in [
+            "cannot carry `nullable`",
+            "Rust type",
+            "`Option<T>`",
+            "did not all decode as one declared status's body",
+            "no JSON body declared by a `$ref`",
+            "`text/html`",
+        ] {
+            assert!(
+                reasons.iter().any(|r| r.contains(expected)),
+                "{expected}: {reasons:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_status_reuses_the_schema_of_the_status_its_bodies_matched() {
+        let mut status = finding(Kind::UndeclaredStatus, "", "object", 2);
+        status.schema = None;
+        status.status = 201;
+        status.observed.matches_status = Some(200);
+        let proposal = propose(&spec(), &[status]);
+        let Change::AddStatus { response, .. } = &proposal.edits[0].change else {
+            panic!("{:?}", proposal.declined)
+        };
+        assert_eq!(
+            response["content"]["application/json"]["schema"],
+            json!({"$ref": "#/components/schemas/A"})
+        );
+    }
+}
