@@ -126,17 +126,25 @@ fn drift_is_proposed_applied_regenerated_and_judged() {
     assert_eq!(overlay, outcome.overlay);
     println!("--- {}\n{overlay}", xtask::drift::OVERLAY);
     for expected in [
-        "overlay: 1.0.0",
-        "target: $.components.schemas.Contact.properties",
-        "target: $.paths['/contacts/upsert'].post.responses",
-        "target: $.components.schemas.ContactDndChannelSetting.properties.status.enum",
-        "Note: not declared before; seen in 2 answers of `updateContact` (200), from \
-         2026-12-02T16:01:00Z to 2026-12-02T16:02:00Z; 3 answers of `upsertContact` (200)",
+        "overlay: '1.0.0'",
+        "  - target: $.components.schemas.Contact.properties\n    description: >-\n",
+        "  - target: \"$.paths['/contacts/upsert'].post.responses\"",
+        "  - target: $.components.schemas.ContactDndChannelSetting.properties.status.enum",
         "# Not proposed:",
         "# Recorded against another spec, not merged:",
     ] {
         assert!(overlay.contains(expected), "{expected}\n{overlay}");
     }
+    let document: serde_json::Value = serde_yaml_ng::from_str(&overlay).unwrap();
+    let added = &document["actions"][0]["update"]["preferredLanguage"];
+    assert_eq!(added["type"], "string");
+    assert!(
+        added["description"].as_str().unwrap().contains(
+            "Note: not declared before; seen in 2 answers of `updateContact` (200), from \
+             2026-12-02T16:01:00Z to 2026-12-02T16:02:00Z; 3 answers of `upsertContact` (200)"
+        ),
+        "{added}"
+    );
     let edited = outcome.edited.clone().unwrap();
 
     // The spec file, line by line: lines are added, and one line changed, where the one-line

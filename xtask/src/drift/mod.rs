@@ -3,10 +3,10 @@
 //!
 //! `record` reads and sums the record files, `locate` finds each finding's node in the
 //! spec, `propose` picks the natural edit (or none, and why), `yaml_text` makes the edits
-//! in the spec's text, and `overlay` writes them as an OpenAPI Overlay 1.0 document and
-//! checks that it gives the same spec. The report of `cargo xtask diff` on the change says
-//! what callers gain and whether anything breaks; `--apply` writes the change, the version
-//! bump and the changelog entry, and regenerates.
+//! in the spec's text (`yaml_block` writes the lines), and `overlay` writes them as an
+//! OpenAPI Overlay 1.0 document and checks that it gives the same spec. The report of
+//! `cargo xtask diff` on the change says what callers gain and whether anything breaks;
+//! `--apply` writes the change, the version bump and the changelog entry, and regenerates.
 //!
 //! An Overlay, not a JSON Patch: a reviewer reads it in the pull request, and its actions
 //! carry a `description` each and name their targets by readable JSONPaths, while a JSON
@@ -16,6 +16,7 @@ pub mod locate;
 pub mod overlay;
 pub mod propose;
 pub mod record;
+pub mod yaml_block;
 pub mod yaml_text;
 
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@
 use serde_json::{Map, Value, json};
 
 use super::propose::{Change, Edit, Left};
-use super::yaml_text::wrap;
+use super::yaml_block::{emit, wrap};
 
 /// What the overlay's header says besides the edits.
 pub struct Header<'a> {
@@ -139,7 +139,13 @@ pub fn to_yaml(document: &Value, header: &Header<'_>) -> String {
             out.push_str(&format!("#{pad}{line}\n"));
         }
     }
-    out + &serde_yaml_ng::to_string(document).expect("JSON values serialize as YAML")
+    for (key, value) in document.as_object().into_iter().flatten() {
+        for line in emit(key, value, 0) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// `/paths/~1contacts~1upsert/post` as `$.paths['/contacts/upsert'].post`.

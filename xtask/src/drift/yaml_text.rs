@@ -8,9 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::propose::Change;
-
-/// How wide generated lines may be, indentation included, as the spec's own lines are.
-const WIDTH: usize = 92;
+use super::yaml_block::{emit, scalar, wrap};
 
 /// A key of a block mapping: its line, its indentation, and the line after its value
 /// (trailing blank lines and comments excluded).
@@ -270,114 +268,6 @@ fn extend_description(
     let block = emit("description", &text, entry.indent);
     lines.splice(entry.line..entry.end, block);
     Ok(())
-}
-
-/// `key: value` as block YAML at `indent`, the way the spec writes it: descriptions as
-/// folded blocks, `$ref`s quoted, nested mappings indented by two.
-fn emit(key: &str, value: &Value, indent: usize) -> Vec<String> {
-    let pad = " ".repeat(indent);
-    let key = if plain_key(key) {
-        key.to_owned()
-    } else {
-        quoted(key)
-    };
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            let mut out = vec![format!("{pad}{key}:")];
-            for (child, value) in map {
-                out.extend(emit(child, value, indent + 2));
-            }
-            out
-        }
-        Value::Array(items)
-            if !items.is_empty() && items.iter().all(|i| !i.is_object() && !i.is_array()) =>
-        {
-            let mut out = vec![format!("{pad}{key}:")];
-            out.extend(
-                items
-                    .iter()
-                    .map(|item| format!("{pad}  - {}", scalar(item))),
-            );
-            out
-        }
-        Value::String(text) if key == "description" && text.contains('\n') => {
-            let mut out = vec![format!("{pad}{key}: |-")];
-            out.extend(text.lines().map(|line| {
-                if line.is_empty() {
-                    String::new()
-                } else {
-                    format!("{pad}  {line}")
-                }
-            }));
-            out
-        }
-        Value::String(text) if key == "description" => {
-            let mut out = vec![format!("{pad}{key}: >-")];
-            out.extend(wrap(text, indent + 2));
-            out
-        }
-        // JSON is YAML: empty and nested collections are written in flow style.
-        other => vec![format!("{pad}{key}: {}", scalar(other))],
-    }
-}
-
-/// A scalar (or a small flow collection) as YAML: plain when that reads back as the same
-/// string, else single-quoted.
-fn scalar(value: &Value) -> String {
-    match value {
-        Value::String(text) if plain_value(text) => text.clone(),
-        Value::String(text) => quoted(text),
-        other => other.to_string(),
-    }
-}
-
-fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
-
-/// Text that YAML reads back as this string when written plain.
-fn plain_value(text: &str) -> bool {
-    let first_ok = text.chars().next().is_some_and(char::is_alphabetic);
-    let reserved = ["true", "false", "null", "yes", "no", "on", "off", "y", "n"]
-        .contains(&text.to_ascii_lowercase().as_str());
-    first_ok
-        && !reserved
-        && !text.ends_with(' ')
-        && text
-            .chars()
-            .all(|c| c.is_alphanumeric() || " _./+-".contains(c))
-}
-
-fn plain_key(key: &str) -> bool {
-    key.chars()
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '$' || c == '_')
-        && key
-            .chars()
-            .all(|c| c.is_alphanumeric() || "_$/.-".contains(c))
-}
-
-/// `text` as the lines of a folded block at `indent`: words joined by single spaces, no
-/// line over `WIDTH` unless one word is.
-pub(super) fn wrap(text: &str, indent: usize) -> Vec<String> {
-    let pad = " ".repeat(indent);
-    let room = WIDTH.saturating_sub(indent).max(40);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.len() + 1 + word.len() > room {
-            out.push(format!("{pad}{line}"));
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        out.push(format!("{pad}{line}"));
-    }
-    out
 }
 
 #[cfg(test)]
