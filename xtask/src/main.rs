@@ -80,6 +80,10 @@ enum Task {
         /// (default: spec/drift.overlay.yaml).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Propose against this spec file instead of spec/ (with default crate
+        /// settings for the report; not with `--apply`).
+        #[arg(long, conflicts_with = "apply")]
+        spec: Option<PathBuf>,
         /// Merge the change into spec/, set the version, add the changelog
         /// entry, and regenerate `generated/`.
         #[arg(long)]
@@ -155,10 +159,12 @@ fn main() -> ExitCode {
         Task::Drift {
             records,
             out,
+            spec,
             apply,
         } => {
             let options = xtask::drift::Options {
                 records,
+                spec,
                 out: out.unwrap_or_else(|| root.join(xtask::drift::OVERLAY)),
                 apply,
             };

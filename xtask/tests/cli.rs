@@ -308,3 +308,39 @@ fn drift_keeps_other_specs_apart_and_names_a_bad_line() {
     );
     assert_eq!(xtask(&["drift"]).status.code(), Some(2));
 }
+
+#[test]
+fn drift_proposes_against_any_spec_file_without_touching_it() {
+    let dir = scratch("drift-any-spec");
+    let spec = dir.join("items.yaml");
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get:\n      operationId: listItems\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Item'\ncomponents:\n  schemas:\n    Item:\n      type: object\n      properties:\n        id:\n          type: string\n";
+    std::fs::write(&spec, text).unwrap();
+    let record = dir.join("drift.jsonl");
+    std::fs::write(
+        &record,
+        format!(
+            r##"{{"crate":"items","crate_version":"0.1.0","spec_sha256":"{}","operation":"listItems","status":200,"kind":"undeclared_property","schema":"#/components/schemas/Item","pointer":"/color","observed":{{"type":"string"}},"count":2,"first_seen":"2026-12-01T00:00:00Z","last_seen":"2026-12-02T00:00:00Z"}}"##,
+            xtask::drift::spec_sha256(text.as_bytes())
+        ),
+    )
+    .unwrap();
+    let out = dir.join("proposal.yaml");
+    let (record, spec, out) = (
+        record.to_str().unwrap(),
+        spec.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    let output = xtask(&["drift", record, "--spec", spec, "--out", out]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(report.contains("response field `color` added"), "{report}");
+    assert!(
+        std::fs::read_to_string(out)
+            .unwrap()
+            .contains("  - target: $.components.schemas.Item.properties\n")
+    );
+    assert_eq!(std::fs::read_to_string(spec).unwrap(), text);
+    let refused = xtask(&["drift", record, "--spec", spec, "--apply"]);
+    assert_eq!(refused.status.code(), Some(2));
+}

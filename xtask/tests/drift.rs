@@ -82,6 +82,7 @@ fn drift_is_proposed_applied_regenerated_and_judged() {
     let out = root.join(xtask::drift::OVERLAY);
     let options = xtask::drift::Options {
         records: vec![records.clone()],
+        spec: None,
         out: out.clone(),
         apply: true,
     };
@@ -249,6 +250,7 @@ fn drift_is_proposed_applied_regenerated_and_judged() {
         &root,
         &xtask::drift::Options {
             records: vec![records],
+            spec: None,
             out,
             apply: true,
         },
@@ -273,6 +275,7 @@ fn the_applied_spec_passes_the_linter() {
     let root = repository_copy("drift-lint");
     let options = xtask::drift::Options {
         records: vec![record(&root)],
+        spec: None,
         out: root.join(xtask::drift::OVERLAY),
         apply: true,
     };

@@ -37,6 +37,9 @@ pub const OVERLAY: &str = "spec/drift.overlay.yaml";
 /// What `cargo xtask drift` is asked to do.
 pub struct Options {
     pub records: Vec<PathBuf>,
+    /// Another spec file to propose against, instead of the repository's `spec/` (its
+    /// report is made with default crate settings, and it is not applied).
+    pub spec: Option<PathBuf>,
     /// Where the overlay is written.
     pub out: PathBuf,
     /// Also write the change into `spec/`, bump the version, and regenerate.
@@ -64,10 +67,26 @@ pub fn spec_sha256(bytes: &[u8]) -> String {
 }
 
 /// Proposes the change the records at `options.records` call for against `spec/` under
-/// `root`, writes the overlay, and applies it when asked. Progress and warnings go to
+/// `root` (or `options.spec`), writes the overlay, and applies it when asked. Progress and warnings go to
 /// stderr.
 pub fn run(root: &Path, options: &Options) -> anyhow::Result<Outcome> {
-    let spec_path = root.join(SPEC);
+    let (spec_path, name, config) = match &options.spec {
+        Some(path) => {
+            anyhow::ensure!(
+                !options.apply,
+                "`--apply` writes spec/ only, not `--spec` files"
+            );
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+            let config = CodegenConfig::named(stem.as_deref().unwrap_or("client"));
+            (path.clone(), path.display().to_string(), config)
+        }
+        None => (
+            root.join(SPEC),
+            SPEC.to_owned(),
+            CodegenConfig::read(&root.join(CODEGEN_CONFIG))?,
+        ),
+    };
+    let name = name.as_str();
     let bytes = std::fs::read(&spec_path).with_context(|| spec_path.display().to_string())?;
     let records = record::read(&options.records, &spec_sha256(&bytes))?;
     let other_specs: Vec<String> = records
@@ -84,15 +103,14 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<Outcome> {
         })
         .collect();
     for line in &other_specs {
-        eprintln!("warning: {line}: not the current {SPEC}, so not merged");
+        eprintln!("warning: {line}: not the current {name}, so not merged");
     }
-    let text = String::from_utf8(bytes).with_context(|| format!("{SPEC} is not UTF-8"))?;
-    let original = codegen::parse_document(&SpecDocument::new(SPEC, text.clone()))?;
+    let text = String::from_utf8(bytes).with_context(|| format!("{name} is not UTF-8"))?;
+    let original = codegen::parse_document(&SpecDocument::new(name, text.clone()))?;
     let mut proposal = propose::propose(&original, &records.current);
-    let (edited, edited_value) = edit_text(&text, &original, &mut proposal)?;
-    let config = CodegenConfig::read(&root.join(CODEGEN_CONFIG))?;
+    let (edited, edited_value) = edit_text(name, &text, &original, &mut proposal)?;
     let header = overlay::Header {
-        spec: SPEC,
+        spec: name,
         version: config.version(),
         declined: &proposal.declined,
         unlocated: &proposal.unlocated,
@@ -117,11 +135,11 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<Outcome> {
     let resolver = FileResolver::beside(&spec_path);
     let report = crate::diff::build_report(
         SpecInput {
-            document: &SpecDocument::new(SPEC, text),
+            document: &SpecDocument::new(name, text),
             resolver: &resolver,
         },
         SpecInput {
-            document: &SpecDocument::new(SPEC, edited.clone()),
+            document: &SpecDocument::new(name, edited.clone()),
             resolver: &resolver,
         },
         &config,
@@ -143,6 +161,7 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<Outcome> {
 /// Makes the proposal's edits in `text`, one after another; an edit the text cannot take
 /// is moved to the declined findings with the reason.
 fn edit_text(
+    name: &str,
     text: &str,
     original: &Value,
     proposal: &mut Proposal,
@@ -153,7 +172,7 @@ fn edit_text(
     for edit in std::mem::take(&mut proposal.edits) {
         match yaml_text::apply(&edited, &value, &edit.change, &edit.note) {
             Ok(next) => {
-                value = codegen::parse_document(&SpecDocument::new(SPEC, next.clone()))
+                value = codegen::parse_document(&SpecDocument::new(name, next.clone()))
                     .context("the spec with an edit does not parse")?;
                 edited = next;
                 kept.push(edit);
