@@ -170,11 +170,16 @@ fn edit_text(
     let mut value = original.clone();
     let mut kept: Vec<Edit> = Vec::new();
     for edit in std::mem::take(&mut proposal.edits) {
-        match yaml_text::apply(&edited, &value, &edit.change, &edit.note) {
-            Ok(next) => {
-                value = codegen::parse_document(&SpecDocument::new(name, next.clone()))
-                    .context("the spec with an edit does not parse")?;
+        let made = yaml_text::apply(&edited, &value, &edit.change, &edit.note).and_then(|next| {
+            let parsed = codegen::parse_document(&SpecDocument::new(name, next.clone()))
+                .map_err(|e| format!("the edited text does not parse: {e}"))?;
+            noted(&parsed, &edit)?;
+            Ok((next, parsed))
+        });
+        match made {
+            Ok((next, parsed)) => {
                 edited = next;
+                value = parsed;
                 kept.push(edit);
             }
             Err(reason) => proposal.declined.push(Left {
@@ -185,6 +190,31 @@ fn edit_text(
     }
     proposal.edits = kept;
     Ok((edited, value))
+}
+
+/// Fails unless the description an edit extends now ends with its `Note:`, line breaks
+/// aside (the overlay
+/// takes that description from the edited text, so `overlay::check` cannot see it).
+fn noted(edited: &Value, edit: &Edit) -> Result<(), String> {
+    let schema = match &edit.change {
+        propose::Change::AddEnumValue { schema, .. }
+        | propose::Change::SetNullable { schema }
+        | propose::Change::WidenType { schema, .. } => schema,
+        propose::Change::AddProperty { .. } | propose::Change::AddStatus { .. } => return Ok(()),
+    };
+    let description = edited
+        .pointer(&format!("{schema}/description"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    // A literal block keeps the line breaks the note was wrapped at.
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words(description).ends_with(&words(&edit.note)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{schema}/description` does not read back ending with its `Note:`"
+        ))
+    }
 }
 
 /// What was proposed, and what not and why, on stderr.

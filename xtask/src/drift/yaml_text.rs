@@ -349,6 +349,22 @@ components:
     }
 
     #[test]
+    fn a_long_note_in_a_literal_block_is_a_paragraph_of_its_own() {
+        let note = "Note: ".to_owned() + &"seen again ".repeat(20);
+        let note = note.trim_end();
+        let change = Change::SetNullable {
+            schema: "/components/schemas/A/properties/code".into(),
+        };
+        let text = apply(SPEC, &spec(), &change, note).unwrap();
+        let code = &parsed(&text)["components"]["schemas"]["A"]["properties"]["code"];
+        let description = code["description"].as_str().unwrap();
+        let (before, after) = description.split_once("\n\n").unwrap();
+        assert_eq!(before, "Literal text.");
+        assert_eq!(after.replace('\n', " "), note);
+        assert!(text.lines().all(|line| line.len() <= 92), "{text}");
+    }
+
+    #[test]
     fn a_one_line_description_becomes_a_folded_block_and_flow_mappings_are_refused() {
         let text = edited(Change::WidenType {
             schema: "/components/schemas/A".into(),
