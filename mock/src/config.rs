@@ -64,6 +64,8 @@ pub struct Config {
     pub match_order: Vec<String>,
     /// A wait before every API answer.
     pub delay: Duration,
+    /// Successes drift from the spec (see the crate's documentation).
+    pub drift: bool,
 }
 
 impl Config {
@@ -76,6 +78,7 @@ impl Config {
             allow_duplicates: false,
             match_order: spec_match_fields(),
             delay: Duration::ZERO,
+            drift: false,
         }
     }
 
@@ -101,6 +104,11 @@ impl Config {
 
     pub fn delay(mut self, delay: Duration) -> Self {
         self.delay = delay;
+        self
+    }
+
+    pub fn drift(mut self, drift: bool) -> Self {
+        self.drift = drift;
         self
     }
 }

@@ -1,6 +1,6 @@
 //! One HTTP request, in the order a server meets it: the mock's own endpoints, an injected
 //! fault, the token, the rate limit, the delay, the operation's constant headers, then the
-//! operation itself. Every API answer carries the `X-RateLimit-*` headers.
+//! operation itself (its successes drifted, when asked). Every API answer carries the `X-RateLimit-*` headers.
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::checks::declared;
 use crate::config::Fault;
+use crate::drift::drifted;
 use crate::routes::{serve, served_operation};
 use crate::server::{Shared, State};
 
@@ -99,7 +100,14 @@ pub(crate) async fn handle(
             let body = json!({"statusCode": 400, "message": message, "error": "Bad Request"});
             declared::<BadRequestError>(StatusCode::BAD_REQUEST, body)
         }
-        (Some((policy, id)), None) => serve(&mut state, policy.operation_id, id, &body),
+        (Some((policy, id)), None) => {
+            let (status, body) = serve(&mut state, policy.operation_id, id, &body);
+            if state.drift {
+                drifted(policy.operation_id, status, body)
+            } else {
+                (status, body)
+            }
+        }
         // No declared answer: as a web framework answers an unknown route.
         (None, _) => (
             StatusCode::NOT_FOUND,

@@ -36,12 +36,18 @@
 //! Neither request can give a contact additional emails, so tests store contacts up front
 //! with [`MockServer::insert_contact`] (or `highlevel-mock --seed FILE`).
 //!
+//! With [`Config::drift`] (`highlevel-mock --drift`), successes drift from the spec as a
+//! changing API's do: a new contact property, an unlisted enum value, an undeclared `null`,
+//! a date where a date-time is declared, and 201 for an upsert (see `drift.rs`), so that a
+//! client's drift recording can be tried by hand.
+//!
 //! An unknown contact id in Update Contact gets **400** `{"statusCode":400,"message":"Contact
 //! not found"}`: the spec declares no 404 for that operation, and 400 is the status it declares
 //! for a request that cannot be processed.
 
 mod checks;
 mod config;
+mod drift;
 mod http;
 mod limiter;
 mod rate_limit_text;

@@ -1,6 +1,6 @@
 //! `highlevel-mock --listen 127.0.0.1:PORT --token TOKEN [--rate-limit 100/10s]
 //! [--allow-duplicates] [--match-order email,phone] [--delay-ms N] [--url-file FILE]
-//! [--seed FILE]`
+//! [--seed FILE] [--drift]`
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -41,6 +41,11 @@ struct Args {
     /// `locationId` (and, if wanted, an `id` and `additionalEmails`, a list of addresses).
     #[arg(long, value_name = "FILE")]
     seed: Option<PathBuf>,
+    /// Successes drift from the spec: a contact property it does not declare
+    /// (`preferredLanguage`), an SMS DND status it does not list (`paused`), `tags: null`,
+    /// `dateAdded` as a date, and 201 for an upsert.
+    #[arg(long)]
+    drift: bool,
 }
 
 /// Stores the contacts of a `--seed` file, or says why it cannot.
@@ -63,7 +68,8 @@ async fn main() -> ExitCode {
         .listen(args.listen)
         .rate_limit(args.rate_limit)
         .allow_duplicates(args.allow_duplicates)
-        .delay(Duration::from_millis(args.delay_ms));
+        .delay(Duration::from_millis(args.delay_ms))
+        .drift(args.drift);
     if let Some(text) = &args.match_order {
         match parse_match_order(text) {
             Ok(order) => config = config.match_order(order),

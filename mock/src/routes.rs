@@ -10,7 +10,7 @@ use crate::checks::check_body;
 use crate::server::State;
 
 /// The operation ids (method names) of the spec's `OPERATIONS` table that the mock serves.
-const UPSERT: &str = "upsert_contact";
+pub(crate) const UPSERT: &str = "upsert_contact";
 const UPDATE: &str = "update_contact";
 
 /// The spec's retry rule for Upsert Contact (`x-retry-safe-when`): its `all-present` are

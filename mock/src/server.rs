@@ -43,6 +43,8 @@ pub(crate) struct State {
     pub stats: Stats,
     pub faults: VecDeque<Fault>,
     pub delay: Duration,
+    /// Successes drift from the spec.
+    pub drift: bool,
     next_trace: u64,
 }
 
@@ -55,6 +57,7 @@ impl State {
             stats: Stats::default(),
             faults: VecDeque::new(),
             delay: config.delay,
+            drift: config.drift,
             next_trace: 1,
         }
     }

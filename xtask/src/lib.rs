@@ -5,6 +5,7 @@ mod changelog;
 mod config;
 pub mod corpus;
 pub mod diff;
+pub mod drift;
 mod files;
 pub mod gates;
 mod generate;

@@ -69,6 +69,26 @@ enum Task {
         #[arg(long, conflicts_with = "old")]
         apply: bool,
     },
+    /// Propose the spec change that drift records (`ClientBuilder::record_drift`)
+    /// call for: write it as an OpenAPI Overlay, print the `diff` report of it, and
+    /// with `--apply` merge it into `spec/`, bump the version and regenerate.
+    Drift {
+        /// Drift record files (JSON Lines); their lines are summed.
+        #[arg(required = true)]
+        records: Vec<PathBuf>,
+        /// Where to write the proposal, an OpenAPI Overlay 1.0 document
+        /// (default: spec/drift.overlay.yaml).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Propose against this spec file instead of spec/ (with default crate
+        /// settings for the report; not with `--apply`).
+        #[arg(long, conflicts_with = "apply")]
+        spec: Option<PathBuf>,
+        /// Merge the change into spec/, set the version, add the changelog
+        /// entry, and regenerate `generated/`.
+        #[arg(long)]
+        apply: bool,
+    },
     /// Run every gate: spec linters (installed on first use), fmt, clippy,
     /// all tests, docs.
     Test,
@@ -135,6 +155,25 @@ fn main() -> ExitCode {
                 full_report,
             };
             report_diff(&root, sides, &output, fail_on_breaking, apply)
+        }
+        Task::Drift {
+            records,
+            out,
+            spec,
+            apply,
+        } => {
+            let options = xtask::drift::Options {
+                records,
+                spec,
+                out: out.unwrap_or_else(|| root.join(xtask::drift::OVERLAY)),
+                apply,
+            };
+            xtask::drift::run(&root, &options).map(|outcome| {
+                if let Some(report) = &outcome.report {
+                    print!("{}", xtask::diff::report::markdown(report));
+                }
+                ExitCode::SUCCESS
+            })
         }
         Task::Test => xtask::gates::run_all(&root).map(|()| ExitCode::SUCCESS),
         Task::Corpus {

@@ -260,3 +260,87 @@ fn diff_usage_errors_exit_2_and_bad_input_exits_1() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn drift_keeps_other_specs_apart_and_names_a_bad_line() {
+    let dir = scratch("drift-cli");
+    let other = dir.join("other.jsonl");
+    std::fs::write(
+        &other,
+        r##"{"crate":"highlevel-contacts","crate_version":"0.1.0","spec_sha256":"0000000000000000000000000000000000000000000000000000000000000000","operation":"upsertContact","status":200,"kind":"undeclared_property","schema":"#/components/schemas/UpsertContactResponse","pointer":"/contact/nickname","observed":{"type":"string"},"count":7,"first_seen":"2026-11-02T16:00:00Z","last_seen":"2026-11-03T16:00:00Z"}"##,
+    )
+    .unwrap();
+    let out = dir.join("proposal.yaml");
+    let output = xtask(&[
+        "drift",
+        other.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: 1 line (7 observations) of spec sha256 0000"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing to propose"), "{stderr}");
+    assert!(output.stdout.is_empty(), "no change, no report");
+    let overlay = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        overlay.contains("# Recorded against another spec, not merged:"),
+        "{overlay}"
+    );
+    assert!(overlay.contains("actions: []"), "{overlay}");
+
+    let bad = dir.join("bad.jsonl");
+    std::fs::write(&bad, "{\"crate\": 1}\n").unwrap();
+    let output = xtask(&[
+        "drift",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bad.jsonl:1: not a drift record line"),
+        "{stderr}"
+    );
+    assert_eq!(xtask(&["drift"]).status.code(), Some(2));
+}
+
+#[test]
+fn drift_proposes_against_any_spec_file_without_touching_it() {
+    let dir = scratch("drift-any-spec");
+    let spec = dir.join("items.yaml");
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get:\n      operationId: listItems\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Item'\ncomponents:\n  schemas:\n    Item:\n      type: object\n      properties:\n        id:\n          type: string\n";
+    std::fs::write(&spec, text).unwrap();
+    let record = dir.join("drift.jsonl");
+    std::fs::write(
+        &record,
+        format!(
+            r##"{{"crate":"items","crate_version":"0.1.0","spec_sha256":"{}","operation":"listItems","status":200,"kind":"undeclared_property","schema":"#/components/schemas/Item","pointer":"/color","observed":{{"type":"string"}},"count":2,"first_seen":"2026-12-01T00:00:00Z","last_seen":"2026-12-02T00:00:00Z"}}"##,
+            xtask::drift::spec_sha256(text.as_bytes())
+        ),
+    )
+    .unwrap();
+    let out = dir.join("proposal.yaml");
+    let (record, spec, out) = (
+        record.to_str().unwrap(),
+        spec.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    let output = xtask(&["drift", record, "--spec", spec, "--out", out]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(report.contains("response field `color` added"), "{report}");
+    assert!(
+        std::fs::read_to_string(out)
+            .unwrap()
+            .contains("  - target: $.components.schemas.Item.properties\n")
+    );
+    assert_eq!(std::fs::read_to_string(spec).unwrap(), text);
+    let refused = xtask(&["drift", record, "--spec", spec, "--apply"]);
+    assert_eq!(refused.status.code(), Some(2));
+}
