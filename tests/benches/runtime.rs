@@ -58,8 +58,8 @@ fn unlimited(server: &MockServer) -> highlevel_contacts::ClientBuilder {
 /// falls on both sides alike. The ratio is the median of the batches' ratios,
 /// which one stalled batch does not move.
 async fn overhead() {
-    const BATCH: usize = 200;
-    const PAIRS: usize = 60;
+    const BATCH: usize = 100;
+    const PAIRS: usize = 400;
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .respond_with(updated())
