@@ -19,6 +19,7 @@
 //!    formats everything into files.
 
 mod bundle;
+mod content_parameters;
 mod conversions;
 mod deep_refs;
 mod defaults;

@@ -16,6 +16,8 @@
 //!   copied into `components/schemas` (`deep_refs.rs`).
 //! - Component schemas and operation ids whose names give one Rust name:
 //!   the later is renamed (`rust_names.rs`).
+//! - A parameter described by `content` becomes a string
+//!   (`content_parameters.rs`).
 //! - Request bodies get one media type, with a schema that fits how it is
 //!   sent (`request_bodies.rs`).
 //! - A schema with keywords of one type but no `type` gets that type
@@ -47,6 +49,7 @@ pub(crate) fn repair(doc: &mut Value) -> Result<Vec<Repair>, Error> {
     unnameable_enums(doc, &mut path, &mut notes);
     clashing_titles(doc);
     websocket_marks(doc, &mut notes);
+    crate::content_parameters::as_strings(doc, &mut notes);
     crate::request_bodies::mend(doc, &mut notes)?;
     crate::deep_refs::name_deep_schema_refs(doc, &mut notes)?;
     Ok(notes)

@@ -198,14 +198,6 @@ fn broken_specs_give_located_errors() {
             "style `label`",
         ),
         (
-            "parameter by content",
-            format!(
-                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: q, in: query, content: {{application/json: {{schema: {{type: object}}}}}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
-            ),
-            "/paths/~1a/get/parameters/0",
-            "`content`",
-        ),
-        (
             "path parameter names that collide after mangling",
             format!(
                 "{valid_head}paths:\n  /a/{{page-size}}/{{page_size}}:\n    get:\n      operationId: a\n      parameters: [{{name: page-size, in: path, required: true, schema: {{type: integer}}}}, {{name: page_size, in: path, required: true, schema: {{type: integer}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
@@ -393,6 +385,14 @@ fn repairable_flaws_give_notes() {
             ),
             "/components/schemas/C/$ref",
             "is copied to `#/components/schemas/b`",
+        ),
+        (
+            "parameter by content",
+            format!(
+                "{head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: q, in: query, content: {{application/json: {{schema: {{type: object}}}}}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/get/parameters/0",
+            "is described by `content`, not by a `schema`; it is a string, which the caller writes as `application/json`",
         ),
         (
             "request body without schema",
