@@ -163,11 +163,11 @@ pub(crate) fn component_kind(holder: &[String]) -> Option<&'static str> {
 }
 
 /// Called with the keys leading to an object and its `$ref` string.
-type RefVisitor<'v> = dyn FnMut(&[String], &mut String) -> Result<(), Error> + 'v;
+pub(crate) type RefVisitor<'v> = dyn FnMut(&[String], &mut String) -> Result<(), Error> + 'v;
 
 /// Visits every `$ref` string below `node` that is structure, not data,
 /// with the keys leading to the object holding it.
-fn for_each_ref(
+pub(crate) fn for_each_ref(
     node: &mut Value,
     path: &mut Vec<String>,
     visit: &mut RefVisitor<'_>,

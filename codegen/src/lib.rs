@@ -19,12 +19,15 @@
 //!    formats everything into files.
 
 mod bundle;
+mod content_parameters;
 mod conversions;
+mod deep_refs;
 mod defaults;
 mod deprecation;
 mod emit;
 mod error;
 mod field_tables;
+mod locate;
 mod lower;
 mod model;
 mod names;
@@ -33,11 +36,14 @@ mod progenitor_pass;
 mod redact;
 mod render;
 mod repair;
+mod request_bodies;
 mod reviewer_notes;
 pub mod rules;
+mod rust_names;
 mod schemas;
 mod shape;
 mod source;
+mod styled_queries;
 pub mod surface;
 mod syntax;
 mod tolerant;
@@ -46,6 +52,7 @@ mod unions;
 mod upgrade;
 mod validate;
 mod wire;
+mod wire_names;
 
 use std::collections::BTreeMap;
 
@@ -278,6 +285,8 @@ fn crate_files(
         ..api
     };
     let mut raw = progenitor_pass::run(&spec)?;
+    styled_queries::route(&api, &mut raw.client);
+    wire_names::restore(&api, &mut raw.client);
     let mut rewritten = wire::rewrite(&api, &mut raw.types)?;
     rewritten
         .notes
@@ -289,6 +298,7 @@ fn crate_files(
     deprecation::mark(&api, &mut raw.types);
     let client = emit::client_module(&settings.crate_name, &api, &raw, &rewritten.validated)?;
     let lib = emit::lib_module(settings, &api);
+    let runtime_parts = emit::RuntimeParts::of(&api);
 
     let preamble = render::preamble("//", spec_name, &settings.regenerate_command);
     let mut files = BTreeMap::new();
@@ -297,6 +307,7 @@ fn crate_files(
         emit::manifest(
             settings,
             raw.uses,
+            runtime_parts,
             &render::preamble("#", spec_name, &settings.regenerate_command),
         ),
     );
@@ -319,7 +330,7 @@ fn crate_files(
         "src/types.rs".to_owned(),
         render::rust_items(&preamble, raw.types),
     );
-    for (name, source) in render::RUNTIME_FILES {
+    for (name, source) in runtime_parts.files() {
         files.insert(
             format!("src/runtime/{name}"),
             format!("{preamble}\n{source}"),

@@ -48,16 +48,40 @@ pub(crate) struct Operation {
     /// Lower-case, as in a path item: `get`, `put`…
     pub method: &'static str,
     pub path: String,
-    /// The `components/schemas` name of the JSON request body, when it has one.
+    /// The `components/schemas` name of the JSON or form request body, when
+    /// it has one.
     pub request_body: Option<String>,
+    /// The request body is `multipart/form-data`: the caller builds it as a
+    /// form, which the facade encodes.
+    pub multipart_body: bool,
     /// Names of the path parameters, as the spec spells them.
     pub path_parameters: Vec<String>,
     /// `x-rust-example`: a snippet for the method's documentation.
     pub rust_example: Option<String>,
     pub retry: Retry,
     pub constant_headers: Vec<(String, String)>,
+    /// Query parameters written in a style of their own, by the name
+    /// progenitor was shown.
+    pub query_styles: Vec<(String, QueryStyle)>,
+    /// Query and header parameters shown to progenitor under their
+    /// `x-rust-name`: `(Rust name, wire name)`.
+    pub renamed_parameters: Vec<(String, String)>,
     pub authenticated: bool,
     pub responses: Vec<ResponseCase>,
+}
+
+/// How a query parameter that is not exploded `form` is written
+/// (`runtime::QueryStyle` has the same variants).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum QueryStyle {
+    /// `form` with `explode: false`: `a=1,2`.
+    CommaDelimited,
+    /// `a=1%202`.
+    SpaceDelimited,
+    /// `a=1|2`.
+    PipeDelimited,
+    /// `a[x]=1&a[y]=2`.
+    DeepObject,
 }
 
 /// When the client may send an operation's request again.

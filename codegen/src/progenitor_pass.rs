@@ -55,9 +55,11 @@ pub(crate) fn run(spec: &OpenAPI) -> Result<RawOutput, Error> {
         // Maps serialize in key order, so the same value is the same bytes.
         .with_map_type("::std::collections::BTreeMap");
     let mut generator = Generator::new(&settings);
-    let tokens = generator
-        .generate_tokens(spec)
-        .map_err(|e| Error::at("", format!("progenitor: {e}")))?;
+    let tokens = generator.generate_tokens(spec).map_err(|e| {
+        let fails = |part: &OpenAPI| Generator::new(&settings).generate_tokens(part).is_err();
+        let at = crate::locate::culprit(spec, fails).unwrap_or_default();
+        Error::at(at, format!("progenitor: {e}"))
+    })?;
     let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::at(
             "",

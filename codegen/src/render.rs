@@ -20,7 +20,12 @@ pub(crate) const RUNTIME_FILES: &[(&str, &str)] = &[
     ("execute.rs", include_str!("../runtime/src/execute.rs")),
     ("fields.rs", include_str!("../runtime/src/fields.rs")),
     ("hooks.rs", include_str!("../runtime/src/hooks.rs")),
+    ("multipart.rs", include_str!("../runtime/src/multipart.rs")),
     ("policy.rs", include_str!("../runtime/src/policy.rs")),
+    (
+        "query_styles.rs",
+        include_str!("../runtime/src/query_styles.rs"),
+    ),
     (
         "rate_limit.rs",
         include_str!("../runtime/src/rate_limit.rs"),

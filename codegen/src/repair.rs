@@ -12,8 +12,14 @@
 //! - String enumerations whose values give the same Rust name (`add` and
 //!   `Add`) become plain strings: typify cannot name their variants. The
 //!   allowed values move into the description.
-//! - A request body with several media types keeps one: JSON first, then
-//!   form, binary, text. A `*/*` body is sent as `application/octet-stream`.
+//! - A schema `$ref` that points inside another schema: the target is
+//!   copied into `components/schemas` (`deep_refs.rs`).
+//! - Component schemas and operation ids whose names give one Rust name:
+//!   the later is renamed (`rust_names.rs`).
+//! - A parameter described by `content` becomes a string
+//!   (`content_parameters.rs`).
+//! - Request bodies get one media type, with a schema that fits how it is
+//!   sent (`request_bodies.rs`).
 //! - A schema with keywords of one type but no `type` gets that type
 //!   (`format: int64` → integer, `minimum` → number, `minLength` → string,
 //!   `items` → array).
@@ -37,12 +43,15 @@ pub(crate) fn repair(doc: &mut Value) -> Result<Vec<Repair>, Error> {
     let mut notes = Vec::new();
     crate::operation_ids::synthesize(doc, &mut notes);
     crate::unfit_defaults::drop_unfit(doc, &mut notes);
+    crate::rust_names::rename_clashing(doc, &mut notes)?;
     declare_path_parameters(doc, &mut notes)?;
     let mut path = Vec::new();
     unnameable_enums(doc, &mut path, &mut notes);
     clashing_titles(doc);
     websocket_marks(doc, &mut notes);
-    request_bodies(doc, &mut notes)?;
+    crate::content_parameters::as_strings(doc, &mut notes);
+    crate::request_bodies::mend(doc, &mut notes)?;
+    crate::deep_refs::name_deep_schema_refs(doc, &mut notes)?;
     Ok(notes)
 }
 
@@ -340,215 +349,4 @@ fn websocket_marks(doc: &mut Value, notes: &mut Vec<Repair>) {
             }
         }
     }
-}
-
-/// The request media types progenitor can send, by essence.
-const SENDABLE: [&str; 5] = [
-    "application/json",
-    "application/x-www-form-urlencoded",
-    "application/octet-stream",
-    "text/plain",
-    "text/x-markdown",
-];
-
-fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
-fn request_bodies(doc: &mut Value, notes: &mut Vec<Repair>) -> Result<(), Error> {
-    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in paths.iter_mut() {
-            for method in METHODS {
-                if let Some(body) = item
-                    .get_mut(method)
-                    .and_then(|operation| operation.get_mut("requestBody"))
-                {
-                    let at = pointer(["paths", path.as_str(), method, "requestBody"]);
-                    request_body(&at, body, notes)?;
-                }
-            }
-        }
-    }
-    if let Some(bodies) = doc
-        .get_mut("components")
-        .and_then(|c| c.get_mut("requestBodies"))
-        .and_then(Value::as_object_mut)
-    {
-        for (name, body) in bodies.iter_mut() {
-            let at = pointer(["components", "requestBodies", name.as_str()]);
-            request_body(&at, body, notes)?;
-        }
-    }
-    Ok(())
-}
-
-/// Mends the request body at `at`: one media type that the client can
-/// send, with a schema that fits it.
-fn request_body(at: &str, body: &mut Value, notes: &mut Vec<Repair>) -> Result<(), Error> {
-    let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
-        return Ok(());
-    };
-    keep_one_media_type(at, content, notes);
-    let Some(media_type) = content.keys().next().cloned() else {
-        return Ok(());
-    };
-    let media_at = format!("{at}/content{}", pointer([media_type.as_str()]));
-    let media_type = name_a_wildcard(&media_at, &media_type, content, notes);
-    let essence = essence(&media_type);
-    let Some(media) = content.get_mut(&media_type).and_then(Value::as_object_mut) else {
-        return Err(Error::at(media_at, "a media type must be a mapping"));
-    };
-    if !SENDABLE.contains(&essence.as_str()) {
-        return Err(Error::at(
-            media_at,
-            format!(
-                "request media type `{media_type}` is not supported; the client sends {}",
-                SENDABLE.map(|s| format!("`{s}`")).join(", ")
-            ),
-        ));
-    }
-    fit_schema_to_media_type(&media_at, &media_type, &essence, media)
-}
-
-/// Of several media types, keeps the first the client sends best
-/// (`SENDABLE`'s order) and notes the others as dropped.
-fn keep_one_media_type(at: &str, content: &mut Map<String, Value>, notes: &mut Vec<Repair>) {
-    if content.len() <= 1 {
-        return;
-    }
-    let rank = |media_type: &str| {
-        let essence = essence(media_type);
-        SENDABLE
-            .iter()
-            .position(|s| *s == essence)
-            .unwrap_or(SENDABLE.len())
-    };
-    let keep = content
-        .keys()
-        .min_by_key(|media_type| rank(media_type))
-        .cloned()
-        .unwrap_or_default();
-    let dropped: Vec<String> = content.keys().filter(|k| **k != keep).cloned().collect();
-    notes.push(Repair::at(
-        format!("{at}/content"),
-        "the request body has several media types",
-        format!(
-            "the client sends `{keep}` only (not {})",
-            dropped
-                .iter()
-                .map(|d| format!("`{d}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    ));
-    content.retain(|media_type, _| *media_type == keep);
-}
-
-/// A `*/*` or `application/*` body names no media type to send: it is sent
-/// as `application/octet-stream`. Returns the media type the body now has.
-fn name_a_wildcard(
-    media_at: &str,
-    media_type: &str,
-    content: &mut Map<String, Value>,
-    notes: &mut Vec<Repair>,
-) -> String {
-    if !matches!(essence(media_type).as_str(), "*/*" | "application/*") {
-        return media_type.to_owned();
-    }
-    let media = content.remove(media_type).unwrap_or_default();
-    notes.push(Repair::at(
-        media_at,
-        format!("a `{media_type}` request body names no one media type to send"),
-        "it is sent as `application/octet-stream`",
-    ));
-    let octet_stream = "application/octet-stream".to_owned();
-    content.insert(octet_stream.clone(), media);
-    octet_stream
-}
-
-/// JSON bodies lose `encoding`, form bodies must not need it; a binary or
-/// text body must be a plain string, whose checks and format the client
-/// would not apply to what it sends.
-fn fit_schema_to_media_type(
-    media_at: &str,
-    media_type: &str,
-    essence: &str,
-    media: &mut Map<String, Value>,
-) -> Result<(), Error> {
-    let Some(schema) = media.get_mut("schema") else {
-        return Err(Error::at(
-            media_at,
-            "the request body has no `schema`, so its type is unknown",
-        ));
-    };
-    let plain_string = schema.get("type").and_then(Value::as_str) == Some("string")
-        && schema.get("$ref").is_none();
-    match essence {
-        "application/json" => {
-            // `encoding` only means something for forms and multipart.
-            media.remove("encoding");
-        }
-        "application/x-www-form-urlencoded" => {
-            if media
-                .get("encoding")
-                .is_some_and(|e| e.as_object().is_none_or(|m| !m.is_empty()))
-            {
-                return Err(Error::at(
-                    format!("{media_at}/encoding"),
-                    "`encoding` of form bodies is not supported",
-                ));
-            }
-            media.remove("encoding");
-        }
-        "application/octet-stream" => {
-            if !plain_string {
-                return Err(Error::at(
-                    format!("{media_at}/schema"),
-                    "a binary request body must have the schema `{type: string, format: binary}`",
-                ));
-            }
-            if let Some(schema) = schema.as_object_mut() {
-                schema.insert("format".to_owned(), Value::String("binary".to_owned()));
-                for key in [
-                    "pattern",
-                    "minLength",
-                    "maxLength",
-                    "enum",
-                    "default",
-                    "nullable",
-                ] {
-                    schema.remove(key);
-                }
-            }
-        }
-        _ => {
-            if !plain_string {
-                return Err(Error::at(
-                    format!("{media_at}/schema"),
-                    format!(
-                        "a `{media_type}` request body must have the schema `{{type: string}}`"
-                    ),
-                ));
-            }
-            if let Some(schema) = schema.as_object_mut() {
-                for key in [
-                    "format",
-                    "pattern",
-                    "minLength",
-                    "maxLength",
-                    "enum",
-                    "default",
-                    "nullable",
-                ] {
-                    schema.remove(key);
-                }
-            }
-        }
-    }
-    Ok(())
 }

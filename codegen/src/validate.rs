@@ -16,11 +16,7 @@ pub(crate) fn check(doc: &Value) -> Result<(), Error> {
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return fail(String::new(), "the document has no `paths` object".into());
     };
-    check_schema_names(doc)?;
-    let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
-    // Rust names of operations: the method (snake case) and the error enum
-    // (Pascal case), each with the id and place that took it first.
-    let mut rust_names: BTreeMap<String, (String, String)> = BTreeMap::new();
+    // Two ids that give one Rust name were renamed (`rust_names`).
     for (path, item) in paths {
         let item_at = pointer(["paths", path]);
         let Some(item) = item.as_object() else {
@@ -37,29 +33,15 @@ pub(crate) fn check(doc: &Value) -> Result<(), Error> {
                 continue;
             };
             let at = pointer(["paths", path.as_str(), method]);
-            let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+            if operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .is_none()
+            {
                 return fail(
                     at,
                     "the operation has no `operationId`, which names its method".into(),
                 );
-            };
-            if let Some(first) = operation_ids.insert(id.to_owned(), at.clone()) {
-                return fail(
-                    pointer(["paths", path.as_str(), method, "operationId"]),
-                    format!("operationId `{id}` is already used at {first}"),
-                );
-            }
-            let id_at = pointer(["paths", path.as_str(), method, "operationId"]);
-            for rust_name in [crate::names::method_name(id), crate::names::type_name(id)] {
-                if let Some((other, other_at)) = rust_names.get(&rust_name) {
-                    return fail(
-                        id_at,
-                        format!(
-                            "operationId `{id}` gives the same Rust name `{rust_name}` as `{other}` at {other_at}; rename one"
-                        ),
-                    );
-                }
-                rust_names.insert(rust_name, (id.to_owned(), at.clone()));
             }
             check_path_parameters(doc, path, item, operation, &at)?;
             check_parameters(doc, item, operation, &at)?;
@@ -217,30 +199,6 @@ fn check_path_parameters(
     Ok(())
 }
 
-/// Component schemas whose names give one Rust type name (`Item`, `item`).
-fn check_schema_names(doc: &Value) -> Result<(), Error> {
-    let Some(schemas) = doc
-        .get("components")
-        .and_then(|c| c.get("schemas"))
-        .and_then(Value::as_object)
-    else {
-        return Ok(());
-    };
-    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-    for name in schemas.keys() {
-        let rust_name = crate::names::type_name(name);
-        if let Some(first) = seen.insert(rust_name.clone(), name) {
-            return Err(Error::at(
-                pointer(["components", "schemas", name.as_str()]),
-                format!(
-                    "schemas `{first}` and `{name}` give the same Rust type name `{rust_name}`; rename one"
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// Parameters progenitor cannot pass, and parameters whose Rust argument
 /// names collide (`page-size`, `page_size`).
 fn check_parameters(
@@ -290,9 +248,14 @@ fn check_parameters(
                         "path parameter `{name}` has style `{style}`; only `simple` is supported"
                     ));
                 }
-                ("query", Some(style)) if style != "form" => {
+                ("query", Some(style))
+                    if !matches!(
+                        style,
+                        "form" | "spaceDelimited" | "pipeDelimited" | "deepObject"
+                    ) =>
+                {
                     return refuse(format!(
-                        "query parameter `{name}` has style `{style}`; only `form` is supported"
+                        "query parameter `{name}` has style `{style}`; a query takes `form`, `spaceDelimited`, `pipeDelimited` or `deepObject`"
                     ));
                 }
                 _ => {}
@@ -310,7 +273,8 @@ fn check_parameters(
             // The same name in both lists: the operation's overrides the
             // path item's, as OpenAPI says.
             let key = format!("{location}:{name}");
-            let argument = crate::names::method_name(name);
+            let rust_name = parameter.get("x-rust-name").and_then(Value::as_str);
+            let argument = crate::names::method_name(rust_name.unwrap_or(name));
             if let Some((other_key, _)) = arguments
                 .iter()
                 .find(|(other_key, other)| **other == argument && **other_key != key)

@@ -134,14 +134,6 @@ fn broken_specs_give_located_errors() {
             "operationId",
         ),
         (
-            "duplicate operationId",
-            format!(
-                "{valid_head}paths:\n  /a:\n    get: {{operationId: same, responses: {{'200': {{description: ok}}}}}}\n  /b:\n    get: {{operationId: same, responses: {{'200': {{description: ok}}}}}}\n"
-            ),
-            "/paths/~1b/get/operationId",
-            "already used at /paths/~1a/get",
-        ),
-        (
             "undeclared path parameter",
             format!(
                 "{valid_head}paths:\n  /a/{{id}}:\n    get: {{operationId: a, responses: {{'200': {{description: ok}}}}}}\n"
@@ -174,20 +166,12 @@ fn broken_specs_give_located_errors() {
             "external",
         ),
         (
-            "unsupported request media type",
+            "form body with an encoding",
             format!(
-                "{valid_head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/xml: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+                "{valid_head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/x-www-form-urlencoded: {{schema: {{type: object}}, encoding: {{a: {{contentType: text/plain}}}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
             ),
-            "/paths/~1a/post/requestBody/content/application~1xml",
-            "request media type `application/xml` is not supported",
-        ),
-        (
-            "request body without schema",
-            format!(
-                "{valid_head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/json: {{}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
-            ),
-            "/paths/~1a/post/requestBody/content/application~1json",
-            "no `schema`",
+            "/paths/~1a/post/requestBody/content/application~1x-www-form-urlencoded/encoding",
+            "`encoding` of form bodies is not supported",
         ),
         (
             "cookie parameter",
@@ -206,44 +190,20 @@ fn broken_specs_give_located_errors() {
             "style `matrix`",
         ),
         (
-            "deepObject query parameter",
+            "label query parameter",
             format!(
-                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: filter, in: query, style: deepObject, schema: {{type: object}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: filter, in: query, style: label, schema: {{type: object}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
             ),
             "/paths/~1a/get/parameters/0",
-            "style `deepObject`",
+            "style `label`",
         ),
         (
-            "parameter by content",
+            "path parameter names that collide after mangling",
             format!(
-                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: q, in: query, content: {{application/json: {{schema: {{type: object}}}}}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+                "{valid_head}paths:\n  /a/{{page-size}}/{{page_size}}:\n    get:\n      operationId: a\n      parameters: [{{name: page-size, in: path, required: true, schema: {{type: integer}}}}, {{name: page_size, in: path, required: true, schema: {{type: integer}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
             ),
-            "/paths/~1a/get/parameters/0",
-            "`content`",
-        ),
-        (
-            "parameter names that collide after mangling",
-            format!(
-                "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: page-size, in: query, schema: {{type: integer}}}}, {{name: page_size, in: query, schema: {{type: integer}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
-            ),
-            "/paths/~1a/get/parameters/1",
+            "/paths/~1a~1{page-size}~1{page_size}/get/parameters/1",
             "same Rust argument name `page_size`",
-        ),
-        (
-            "operationIds that differ only in case",
-            format!(
-                "{valid_head}paths:\n  /a:\n    get: {{operationId: getItem, responses: {{'204': {{description: ok}}}}}}\n  /b:\n    get: {{operationId: GetItem, responses: {{'204': {{description: ok}}}}}}\n"
-            ),
-            "/paths/~1b/get/operationId",
-            "same Rust name `get_item`",
-        ),
-        (
-            "schema names that collide after mangling",
-            format!(
-                "{valid_head}paths: {{}}\ncomponents:\n  schemas:\n    user-id: {{type: string}}\n    UserId: {{type: string}}\n"
-            ),
-            "/components/schemas/UserId",
-            "same Rust type name `UserId`",
         ),
         (
             "path parameter that is not required",
@@ -377,6 +337,70 @@ fn repairable_flaws_give_notes() {
             ),
             "/paths/~1a/post/requestBody/content",
             "sends `application/json` only",
+        ),
+        (
+            "duplicate operationId",
+            format!(
+                "{head}paths:\n  /a:\n    get: {{operationId: same, responses: {{'200': {{description: ok}}}}}}\n  /b:\n    get: {{operationId: same, responses: {{'200': {{description: ok}}}}}}\n"
+            ),
+            "/paths/~1b/get/operationId",
+            "operationId `same` is used twice; this one is named `same2`",
+        ),
+        (
+            "operationIds that differ only in case",
+            format!(
+                "{head}paths:\n  /a:\n    get: {{operationId: getItem, responses: {{'204': {{description: ok}}}}}}\n  /b:\n    get: {{operationId: GetItem, responses: {{'204': {{description: ok}}}}}}\n"
+            ),
+            "/paths/~1b/get/operationId",
+            "give the same Rust name `get_item`; this one is named `GetItem2`",
+        ),
+        (
+            "schema names that collide after mangling",
+            format!(
+                "{head}paths: {{}}\ncomponents:\n  schemas:\n    user-id: {{type: string}}\n    UserId: {{type: string}}\n"
+            ),
+            "/components/schemas/UserId",
+            "give the same Rust type name `UserId`; `UserId` is `UserId2` in Rust",
+        ),
+        (
+            "parameter names that collide after mangling",
+            format!(
+                "{head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: page-size, in: query, schema: {{type: integer}}}}, {{name: page_size, in: query, schema: {{type: integer}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/get/parameters/1",
+            "give the same Rust argument name `page_size`; its argument is `page_size_2`; its name on the wire stays",
+        ),
+        (
+            "enum values of another type",
+            format!(
+                "{head}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: number, enum: ['2', '3']}}\n"
+            ),
+            "/components/schemas/A/enum",
+            "read as `number` values",
+        ),
+        (
+            "schema reference into another schema",
+            format!(
+                "{head}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{b: {{type: string}}}}}}\n    C: {{$ref: '#/components/schemas/A/properties/b'}}\n"
+            ),
+            "/components/schemas/C/$ref",
+            "is copied to `#/components/schemas/b`",
+        ),
+        (
+            "parameter by content",
+            format!(
+                "{head}paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{{name: q, in: query, content: {{application/json: {{schema: {{type: object}}}}}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/get/parameters/0",
+            "is described by `content`, not by a `schema`; it is a string, which the caller writes as `application/json`",
+        ),
+        (
+            "request body without schema",
+            format!(
+                "{head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/json: {{}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/post/requestBody/content/application~1json",
+            "no `schema`, so its type is unknown; any JSON value is sent",
         ),
     ];
     for (label, text, pointer, reason) in cases {

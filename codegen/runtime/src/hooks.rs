@@ -1,8 +1,8 @@
-//! Progenitor's `pre` hook, before each request: constant headers and the
-//! credential. (The rate limiter
+//! Progenitor's `pre` hook, before each request: constant headers (a
+//! multipart body's boundary among them) and the credential. (The rate limiter
 //! admits each attempt in the `exec` hook, `execute`.)
 
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 
 use super::error::Error;
 use super::state::Inner;
@@ -42,6 +42,7 @@ impl Inner {
             })?;
             headers.insert(name, value);
         }
+        add_multipart_boundary(request)?;
         if operation.authenticated {
             let credential = self.credential.as_ref().ok_or_else(|| {
                 HookFailure::InvalidRequest(format!("{operation_id} needs a credential"))
@@ -53,6 +54,38 @@ impl Inner {
         }
         Ok(())
     }
+}
+
+/// A constant `content-type: multipart/form-data` gets the boundary of the
+/// body, which is chosen per request: the body's first line is its
+/// delimiter, `--boundary` (`--boundary--` for an empty form).
+fn add_multipart_boundary(request: &mut reqwest::Request) -> Result<(), HookFailure> {
+    let multipart = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes() == b"multipart/form-data");
+    if !multipart {
+        return Ok(());
+    }
+    let body = request
+        .body()
+        .and_then(reqwest::Body::as_bytes)
+        .unwrap_or_default();
+    let boundary = body
+        .strip_prefix(b"--")
+        .and_then(|rest| rest.split(|byte| *byte == b'\r').next())
+        .map(|line| line.strip_suffix(b"--").unwrap_or(line))
+        .filter(|boundary| !boundary.is_empty())
+        .and_then(|boundary| std::str::from_utf8(boundary).ok())
+        .ok_or_else(|| {
+            HookFailure::InvalidRequest("a multipart body must start with its boundary".to_owned())
+        })?;
+    let value = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
+        .map_err(|_| {
+            HookFailure::InvalidRequest("the multipart boundary is not valid".to_owned())
+        })?;
+    request.headers_mut().insert(CONTENT_TYPE, value);
+    Ok(())
 }
 
 /// Why the request hook stopped a request. Progenitor's hooks can only

@@ -16,7 +16,11 @@ mod error;
 mod execute;
 mod fields;
 mod hooks;
+#[cfg(feature = "multipart")]
+pub mod multipart;
 mod policy;
+#[cfg(feature = "query_styles")]
+pub mod query_styles;
 mod rate_limit;
 mod rate_window;
 mod receive;

@@ -12,6 +12,12 @@ use crate::names;
 pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
     let doc = crate_doc(settings, api);
     let exports = client_exports(api);
+    let multipart = super::RuntimeParts::of(api).multipart.then(|| {
+        quote! {
+            /// The form a `multipart/form-data` request body is built from.
+            pub use runtime::multipart;
+        }
+    });
     quote! {
         #![doc = #doc]
         #![forbid(unsafe_code)]
@@ -29,6 +35,7 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
 
         pub use client::{#(#exports),*};
         pub use runtime::{ApiError, BuildError, ClientBuilder, Credentials, Error, FieldInfo, FieldKind, Listed, NonFiniteNumber, Nullable, OAuthRefresh, OperationPolicy, RateBudget, RateLimit, RateStore, RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule, SecretToken, UnexpectedResponse};
+        #multipart
     }
 }
 

@@ -3,18 +3,25 @@
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
 
+use super::RuntimeParts;
 use crate::Settings;
 use crate::progenitor_pass::ExternalTypes;
 use crate::render::RUNTIME_MANIFEST;
 
 /// The manifest, under `preamble` (TOML comment lines).
-pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str) -> String {
+pub(crate) fn manifest(
+    settings: &Settings,
+    uses: ExternalTypes,
+    parts: RuntimeParts,
+    preamble: &str,
+) -> String {
     let mut package = package(settings);
     package.decor_mut().set_prefix(format!("{preamble}\n"));
     let mut manifest = DocumentMut::new();
-    let runtime: DocumentMut = RUNTIME_MANIFEST
+    let mut runtime: DocumentMut = RUNTIME_MANIFEST
         .parse()
         .expect("the runtime's Cargo.toml parses");
+    parts.resolve_manifest(&mut runtime);
     manifest.insert("package", Item::Table(package));
     manifest.insert("dependencies", Item::Table(dependencies(&runtime, uses)));
     if let Some(features) = features(&runtime) {

@@ -43,7 +43,10 @@ pub(super) fn operation_method(
 
     let mut signature = raw_method.signature.clone();
     signature.output = syn::parse_quote!(-> Result<Response<#success_type>, Error<#error_name>>);
-    let checks = argument_checks(&mut signature, operation, validated, raw);
+    let mut checks = argument_checks(&mut signature, operation, validated, raw);
+    if operation.multipart_body {
+        checks.push(multipart_argument(&mut signature));
+    }
     let method_ident = &signature.ident;
     let arguments = signature.inputs.iter().filter_map(|input| match input {
         syn::FnArg::Typed(typed) => Some(&typed.pat),
@@ -158,6 +161,26 @@ fn argument_checks(
         }
     }
     checks
+}
+
+/// A multipart body is taken as the caller's form (progenitor's raw client
+/// takes any bytes), and encoded before sending.
+fn multipart_argument(signature: &mut syn::Signature) -> TokenStream {
+    for input in signature.inputs.iter_mut() {
+        if let syn::FnArg::Typed(typed) = input
+            && matches!(&*typed.pat, syn::Pat::Ident(p) if p.ident == "body")
+        {
+            *typed.ty = syn::parse_quote!(runtime::multipart::Form);
+        }
+    }
+    // The raw client's `B: Into<reqwest::Body>` is now the encoded bytes.
+    signature.generics.params = std::mem::take(&mut signature.generics.params)
+        .into_iter()
+        .filter(|param| !matches!(param, syn::GenericParam::Type(_)))
+        .collect();
+    quote! {
+        let body = runtime::multipart::form_bytes(body).await.map_err(Error::InvalidRequest)?;
+    }
 }
 
 /// The closure that says whether the request may be repeated. The retry

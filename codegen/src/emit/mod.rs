@@ -6,7 +6,8 @@
 //! - `method`: one method per operation, with its argument checks;
 //! - `status_enum`: the enums of answers by status and their decoders;
 //! - `crate_root`: `lib.rs`;
-//! - `manifest`: `Cargo.toml`.
+//! - `manifest`: `Cargo.toml`;
+//! - `runtime_parts`: the parts of the runtime the crate carries.
 
 mod client;
 mod constructors;
@@ -14,6 +15,7 @@ mod crate_root;
 mod manifest;
 mod method;
 mod policy;
+mod runtime_parts;
 mod status_enum;
 
 use proc_macro2::TokenStream;
@@ -27,6 +29,7 @@ use crate::progenitor_pass::RawOutput;
 pub(crate) use client::client_module;
 pub(crate) use crate_root::lib_module;
 pub(crate) use manifest::manifest;
+pub(crate) use runtime_parts::RuntimeParts;
 
 /// Doc attributes, one per line, so they print as `///` lines.
 fn doc(text: &str) -> TokenStream {

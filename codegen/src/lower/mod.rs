@@ -11,8 +11,18 @@
 //!   status. Inline response schemas are first hoisted into
 //!   `components/schemas` so typify names them;
 //! - the security requirements become one `model::CredentialKind` plus a
-//!   flag per operation (`security`).
+//!   flag per operation (`security`);
+//! - a query or header parameter with `x-rust-name` is shown to progenitor
+//!   under that name, and its wire name kept (`parameter_names`);
+//! - a query parameter in a style progenitor does not write is shown to it
+//!   as `form`, and its style kept in the model (`query_styles`);
+//! - a request body in a media type progenitor does not send by name is
+//!   shown to it as one it does, and the real one becomes a constant
+//!   `content-type` header (`bodies`).
 
+mod bodies;
+mod parameter_names;
+mod query_styles;
 mod responses;
 mod security;
 
@@ -20,6 +30,7 @@ use openapiv3::{OpenAPI, Operation as SpecOperation, Parameter, ReferenceOr};
 
 use crate::error::Error;
 use crate::model::{Api, Operation, RateWindowSpec, Retry};
+use crate::request_bodies::{MediaKind, media_kind};
 use crate::rules::{self, pointer};
 use responses::take_responses;
 use security::{Security, oauth_token_url};
@@ -80,6 +91,8 @@ fn lower_path_item(
         components,
     );
     let path_level_names = path_parameter_names(&item.parameters, components);
+    let path_level_renames = parameter_names::take_rust_names(&mut item.parameters, components);
+    let path_level_styles = query_styles::take_query_styles(&mut item.parameters, components);
     let mut operations = Vec::new();
     for (method, slot) in operations_mut(item) {
         let Some(operation) = slot else { continue };
@@ -93,6 +106,23 @@ fn lower_path_item(
             components,
         ));
         let authenticated = security.authenticated(&at, operation)?;
+        let mut renamed_parameters = path_level_renames.clone();
+        renamed_parameters.extend(parameter_names::take_rust_names(
+            &mut operation.parameters,
+            components,
+        ));
+        let mut query_styles =
+            query_styles::take_query_styles(&mut operation.parameters, components);
+        // The operation's own parameter overrides the path item's.
+        query_styles.extend(
+            path_level_styles
+                .iter()
+                .filter(|(name, _)| !declares_query(&operation.parameters, name, components))
+                .cloned(),
+        );
+        let sent_as = bodies::rename_media_type(operation, components);
+        let multipart_body = sent_as.as_ref().is_some_and(|sent| sent.multipart);
+        constant_headers.extend(sent_as.map(|sent| ("content-type".to_owned(), sent.content_type)));
         let request_body = hoist_request_body(operation, &id, components);
         let path_parameters = path_level_names
             .iter()
@@ -111,10 +141,13 @@ fn lower_path_item(
             method,
             path: path.to_owned(),
             request_body,
+            multipart_body,
             path_parameters,
             rust_example,
             retry,
             constant_headers,
+            query_styles,
+            renamed_parameters,
             authenticated,
             responses,
         });
@@ -293,6 +326,17 @@ fn path_parameter_names(
         .collect()
 }
 
+fn declares_query(
+    parameters: &[ReferenceOr<Parameter>],
+    name: &str,
+    components: &openapiv3::Components,
+) -> bool {
+    parameters.iter().any(|parameter| {
+        matches!(resolve_parameter(parameter, components),
+            Some(Parameter::Query { parameter_data, .. }) if parameter_data.name == name)
+    })
+}
+
 fn resolve_parameter<'p>(
     parameter: &'p ReferenceOr<Parameter>,
     components: &'p openapiv3::Components,
@@ -319,9 +363,10 @@ fn component_name<'r>(at: &str, reference: &'r str, kind: &str) -> Result<&'r st
         })
 }
 
-/// Moves an inline JSON request body schema into `components/schemas` as
-/// `<OperationId>Body` (the name progenitor gives it), so later passes know
-/// every request type by a schema name; returns that name.
+/// Moves an inline JSON or form request body schema into
+/// `components/schemas` as `<OperationId>Body` (the name progenitor gives
+/// it), so later passes know every request type by a schema name (and give
+/// it `new` and setters); returns that name.
 fn hoist_request_body(
     operation: &mut SpecOperation,
     operation_id: &str,
@@ -338,10 +383,9 @@ fn hoist_request_body(
             }
         }
     };
-    let (_, media) = body
-        .content
-        .iter_mut()
-        .find(|(media_type, _)| is_json(media_type))?;
+    let (_, media) = body.content.iter_mut().find(|(media_type, _)| {
+        matches!(media_kind(media_type), MediaKind::Json | MediaKind::Form)
+    })?;
     match media.schema.as_ref()? {
         ReferenceOr::Reference { reference } => reference
             .strip_prefix("#/components/schemas/")
@@ -359,16 +403,6 @@ fn hoist_request_body(
             Some(name)
         }
     }
-}
-
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
 }
 
 /// `base`, or `base2`, `base3`… when a schema of that name exists.

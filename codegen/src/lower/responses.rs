@@ -3,9 +3,10 @@
 
 use openapiv3::{Operation as SpecOperation, ReferenceOr, Response, StatusCode};
 
-use super::{component_name, free_schema_name, is_json};
+use super::{component_name, free_schema_name};
 use crate::error::Error;
 use crate::model::{Body, ResponseCase, Status};
+use crate::request_bodies::{MediaKind, media_kind};
 
 /// Removes the operation's responses, returning them as cases to decode.
 pub(super) fn take_responses(
@@ -74,7 +75,7 @@ fn response_body(
     let Some((_, media)) = response
         .content
         .iter()
-        .find(|(media_type, _)| is_json(media_type))
+        .find(|(media_type, _)| media_kind(media_type) == MediaKind::Json)
     else {
         // Text, HTML, binary or `*/*`: the caller gets the bytes.
         return Ok(Body::Bytes);
