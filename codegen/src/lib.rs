@@ -35,6 +35,7 @@ mod render;
 mod repair;
 mod reviewer_notes;
 pub mod rules;
+mod runtime_parts;
 mod schemas;
 mod shape;
 mod source;
@@ -271,7 +272,11 @@ fn crate_files(
     validate::check(&document)?;
     reviewer_notes::strip(&mut document);
     let openapi: openapiv3::OpenAPI = shape::deserialize(&document)?;
-    let lower::Lowered { spec, api } = lower::lower(&document, openapi)?;
+    let lower::Lowered {
+        spec,
+        api,
+        notes: security_notes,
+    } = lower::lower(&document, openapi)?;
     let api = model::Api {
         schemas: schemas::analyse(&spec, &api.operations)?,
         unions: unions::analyse(&document),
@@ -291,12 +296,14 @@ fn crate_files(
     let lib = emit::lib_module(settings, &api);
 
     let preamble = render::preamble("//", spec_name, &settings.regenerate_command);
+    let runtime_parts = runtime_parts::used(&api);
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
         emit::manifest(
             settings,
             raw.uses,
+            &runtime_parts,
             &render::preamble("#", spec_name, &settings.regenerate_command),
         ),
     );
@@ -319,13 +326,15 @@ fn crate_files(
         "src/types.rs".to_owned(),
         render::rust_items(&preamble, raw.types),
     );
-    for (name, source) in render::RUNTIME_FILES {
+    for (name, source) in runtime_parts::runtime_files(&runtime_parts) {
         files.insert(
             format!("src/runtime/{name}"),
             format!("{preamble}\n{source}"),
         );
     }
-    Ok((files, rewritten.notes))
+    let mut notes = security_notes;
+    notes.extend(rewritten.notes);
+    Ok((files, notes))
 }
 
 /// Progenitor's client refers to its sibling `types` module, when it uses

@@ -6,9 +6,17 @@ use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
 use crate::Settings;
 use crate::progenitor_pass::ExternalTypes;
 use crate::render::RUNTIME_MANIFEST;
+use crate::runtime_parts::PARTS;
 
 /// The manifest, under `preamble` (TOML comment lines).
-pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str) -> String {
+/// `runtime_parts`: the features of the runtime's optional parts the spec
+/// uses (`runtime_parts::used`).
+pub(crate) fn manifest(
+    settings: &Settings,
+    uses: ExternalTypes,
+    runtime_parts: &[&str],
+    preamble: &str,
+) -> String {
     let mut package = package(settings);
     package.decor_mut().set_prefix(format!("{preamble}\n"));
     let mut manifest = DocumentMut::new();
@@ -16,7 +24,10 @@ pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str)
         .parse()
         .expect("the runtime's Cargo.toml parses");
     manifest.insert("package", Item::Table(package));
-    manifest.insert("dependencies", Item::Table(dependencies(&runtime, uses)));
+    manifest.insert(
+        "dependencies",
+        Item::Table(dependencies(&runtime, uses, runtime_parts)),
+    );
     if let Some(features) = features(&runtime) {
         manifest.insert("features", Item::Table(features));
     }
@@ -25,13 +36,20 @@ pub(crate) fn manifest(settings: &Settings, uses: ExternalTypes, preamble: &str)
 
 /// The runtime's features (such as `redis`, its shared rate store), each
 /// off unless the crate's user turns it on; without the runtime manifest's
-/// comments.
+/// comments, and without the features of its optional parts, which a crate
+/// carries always on or not at all.
 fn features(runtime: &DocumentMut) -> Option<Table> {
     let features = runtime.get("features")?.as_table()?;
+    let is_part = |name: &str| PARTS.iter().any(|part| part.feature == name);
     let mut table: Table = features
         .iter()
+        .filter(|&(name, _)| !is_part(name))
         .filter_map(|(name, item)| {
             let mut value = item.as_value()?.clone();
+            if let Value::Array(enabled) = &mut value {
+                enabled.retain(|feature| !feature.as_str().is_some_and(&is_part));
+                enabled.fmt();
+            }
             value.decor_mut().clear();
             Some((name.to_owned(), value))
         })
@@ -64,18 +82,30 @@ fn package(settings: &Settings) -> Table {
     package
 }
 
-/// The runtime's dependencies, as its manifest lists them, and those of
-/// typify's types that this spec uses; by name, each on one line.
-fn dependencies(runtime: &DocumentMut, uses: ExternalTypes) -> Table {
+/// The runtime's dependencies, as its manifest lists them (those of its
+/// optional parts only for the parts in `runtime_parts`, and not optional
+/// there), and those of typify's types that this spec uses; by name, each
+/// on one line.
+fn dependencies(runtime: &DocumentMut, uses: ExternalTypes, runtime_parts: &[&str]) -> Table {
+    let part_of = |name: &str| PARTS.iter().find(|part| part.dependency == name);
     let mut dependencies: Vec<(String, Value)> = runtime["dependencies"]
         .as_table()
         .expect("the runtime has dependencies")
         .iter()
-        .map(|(name, item)| {
-            let spec = item
+        .filter_map(|(name, item)| {
+            let mut spec = item
                 .as_value()
-                .expect("the runtime's dependencies are inline");
-            (name.to_owned(), spec.clone())
+                .expect("the runtime's dependencies are inline")
+                .clone();
+            if let Some(part) = part_of(name) {
+                if !runtime_parts.contains(&part.feature) {
+                    return None;
+                }
+                if let Value::InlineTable(table) = &mut spec {
+                    table.remove("optional");
+                }
+            }
+            Some((name.to_owned(), spec))
         })
         .collect();
     if uses.chrono {

@@ -10,15 +10,16 @@
 //!   `model::ResponseCase` and the generated facade decodes the answer by
 //!   status. Inline response schemas are first hoisted into
 //!   `components/schemas` so typify names them;
-//! - the security requirements become one `model::CredentialKind` plus a
-//!   flag per operation (`security`).
+//! - the security requirements become the model's schemes (each with its
+//!   `model::CredentialKind`) and each operation's alternatives
+//!   (`security`).
 
 mod responses;
 mod security;
 
 use openapiv3::{OpenAPI, Operation as SpecOperation, Parameter, ReferenceOr};
 
-use crate::error::Error;
+use crate::error::{Error, Repair};
 use crate::model::{Api, Operation, RateWindowSpec, Retry};
 use crate::rules::{self, pointer};
 use responses::take_responses;
@@ -27,6 +28,8 @@ use security::{Security, oauth_token_url};
 pub(crate) struct Lowered {
     pub spec: OpenAPI,
     pub api: Api,
+    /// Security alternatives left out, because the client cannot send them.
+    pub notes: Vec<Repair>,
 }
 
 /// `document` is the JSON `spec` was read from: the rules shared with
@@ -55,14 +58,18 @@ pub(crate) fn lower(document: &serde_json::Value, mut spec: OpenAPI) -> Result<L
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
         default_base_url: default_base_url(&spec),
-        credential_kind: security.credential_kind(),
+        security_schemes: security.used_schemes(),
         operations,
         rate_windows: rate_windows(&spec)?,
         oauth_token_url: oauth_token_url(&spec),
         schemas: Default::default(),
         unions: Default::default(),
     };
-    Ok(Lowered { spec, api })
+    Ok(Lowered {
+        spec,
+        api,
+        notes: security.notes,
+    })
 }
 
 /// The operations of one path, each with what was taken out of it.
@@ -92,7 +99,7 @@ fn lower_path_item(
             &mut operation.parameters,
             components,
         ));
-        let authenticated = security.authenticated(&at, operation)?;
+        let alternatives = security.alternatives(&at, operation)?;
         let request_body = hoist_request_body(operation, &id, components);
         let path_parameters = path_level_names
             .iter()
@@ -115,7 +122,7 @@ fn lower_path_item(
             rust_example,
             retry,
             constant_headers,
-            authenticated,
+            security: alternatives,
             responses,
         });
     }
