@@ -5,7 +5,8 @@
 //! span.
 
 use client_runtime::{
-    BuildError, ClientBuilder, ClientParts, Credential, Error, Inner, OperationPolicy, receive,
+    BuildError, ClientBuilder, ClientParts, Credential, Error, Inner, OperationPolicy, RateWindow,
+    RetryPolicy, receive,
 };
 
 const OPERATIONS: &[OperationPolicy] = &[
@@ -22,6 +23,7 @@ const OPERATIONS: &[OperationPolicy] = &[
     OperationPolicy::new("optional", "GET", "/optional", &[&["bearerAuth"], &[]]),
     OperationPolicy::new("public", "GET", "/public", &[]),
     OperationPolicy::new("same", "GET", "/same", &[&["bearer1", "bearer2"]]),
+    OperationPolicy::new("keyed", "GET", "/keyed", &[&["headerKey"]]),
 ];
 
 fn builder(base_url: &str) -> ClientBuilder {
@@ -241,7 +243,7 @@ async fn a_query_key_never_shows_in_a_transport_error_or_a_span() {
     let base_url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
     let ClientParts { inner, http, .. } = everything(&base_url)
-        .retry(client_runtime::RetryPolicy::disabled())
+        .retry(RetryPolicy::disabled())
         .build_parts()
         .unwrap();
     let mut request = reqwest::Request::new(
@@ -269,4 +271,52 @@ async fn a_query_key_never_shows_in_a_transport_error_or_a_span() {
     let traced = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(traced.contains("http_request"), "{traced}");
     assert!(!traced.contains("secret"), "{traced}");
+}
+
+/// A base URL where nothing listens: requests fail to connect.
+fn closed_port() -> String {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", closed.local_addr().unwrap())
+}
+
+#[tokio::test]
+async fn a_request_counts_against_the_budget_of_the_credentials_it_sends() {
+    static ONE_A_MINUTE: [RateWindow; 1] = [RateWindow {
+        requests: 1,
+        milliseconds: 60_000,
+        limit_header: None,
+        remaining_header: None,
+    }];
+    let base_url = closed_port();
+    let start = || ClientBuilder::new(Some(&base_url), OPERATIONS, &ONE_A_MINUTE);
+    let key = || Credential::new("x-api-key", "", "shared-key".into());
+    let token = || Credential::new("authorization", "Bearer ", "own-token".into());
+    let parts = |builder: ClientBuilder| builder.retry(RetryPolicy::disabled()).build_parts();
+    // Its first credential, by scheme name, is the bearer token.
+    let both = parts(
+        start()
+            .scheme_credential(&["bearerAuth"], token())
+            .scheme_credential(&["headerKey"], key()),
+    )
+    .unwrap();
+    let key_only = parts(start().scheme_credential(&["headerKey"], key())).unwrap();
+    let token_only = parts(start().scheme_credential(&["bearerAuth"], token())).unwrap();
+    let available = |parts: &ClientParts| parts.inner.budget()[0].available;
+    assert_eq!(available(&key_only), 1);
+
+    let mut request = reqwest::Request::new(
+        reqwest::Method::GET,
+        format!("{base_url}/keyed").parse().unwrap(),
+    );
+    both.inner
+        .pre_hook::<()>(&mut request, "keyed", &both.http)
+        .await
+        .unwrap();
+    let sent = both.inner.execute(&both.http, request, "keyed").await;
+    assert!(sent.unwrap_err().is_connect());
+
+    // Sent with the shared key: the key's budget, not the client's first.
+    assert_eq!(available(&key_only), 0);
+    assert_eq!(available(&token_only), 1);
+    assert_eq!(available(&both), 1);
 }
