@@ -17,10 +17,13 @@ use crate::error::{Error, Repair};
 use crate::model::{CredentialKind, KeyLocation, Scheme};
 use crate::rules::pointer;
 
+/// A declared scheme's name and kind, or why the client cannot send it.
+type Declared = (String, Result<CredentialKind, String>);
+
 /// The spec's security schemes, and the ones operations use so far.
 pub(super) struct Security {
-    /// Each declared scheme's name and kind, or why it is not supported.
-    declared: Vec<(String, Result<CredentialKind, String>)>,
+    /// Each declared scheme, in the spec's order.
+    declared: Vec<Declared>,
     /// The requirements of operations that state none.
     global: Option<Vec<openapiv3::SecurityRequirement>>,
     /// The schemes some operation accepts, in declaration order.
@@ -113,9 +116,7 @@ impl Security {
 }
 
 /// Each declared scheme's kind, or why the client cannot send it.
-fn credential_kinds(
-    spec: &OpenAPI,
-) -> Result<Vec<(String, Result<CredentialKind, String>)>, Error> {
+fn credential_kinds(spec: &OpenAPI) -> Result<Vec<Declared>, Error> {
     let Some(components) = &spec.components else {
         return Ok(Vec::new());
     };
