@@ -278,7 +278,11 @@ fn crate_files(
     validate::check(&document)?;
     reviewer_notes::strip(&mut document);
     let openapi: openapiv3::OpenAPI = shape::deserialize(&document)?;
-    let lower::Lowered { spec, api } = lower::lower(&document, openapi)?;
+    let lower::Lowered {
+        spec,
+        api,
+        notes: security_notes,
+    } = lower::lower(&document, openapi)?;
     let api = model::Api {
         schemas: schemas::analyse(&spec, &api.operations)?,
         unions: unions::analyse(&document),
@@ -336,7 +340,9 @@ fn crate_files(
             format!("{preamble}\n{source}"),
         );
     }
-    Ok((files, rewritten.notes))
+    let mut notes = security_notes;
+    notes.extend(rewritten.notes);
+    Ok((files, notes))
 }
 
 /// Progenitor's client refers to its sibling `types` module, when it uses

@@ -10,7 +10,8 @@ pub(crate) struct Api {
     pub title: String,
     pub description: Option<String>,
     pub default_base_url: Option<String>,
-    pub credential_kind: Option<CredentialKind>,
+    /// The security schemes some operation accepts, in the spec's order.
+    pub security_schemes: Vec<Scheme>,
     pub operations: Vec<Operation>,
     /// `x-rate-limits`: windows the client keeps to.
     pub rate_windows: Vec<RateWindowSpec>,
@@ -33,14 +34,31 @@ pub(crate) struct RateWindowSpec {
     pub remaining_header: Option<String>,
 }
 
-/// How the one credential of a client is sent. The runtime's `Credential`
-/// is a value of this kind: the header with the caller's token.
+/// A security scheme, by its name in `components/securitySchemes`.
+pub(crate) struct Scheme {
+    pub name: String,
+    pub kind: CredentialKind,
+}
+
+/// How a scheme sends the caller's secret. The runtime's `Credential` is a
+/// value of this kind. Schemes of one kind send the same thing the same
+/// way, so one credential satisfies them all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum CredentialKind {
     /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
     Bearer,
-    /// The token as the whole value of a named header (`apiKey` in `header`).
-    Header { name: String },
+    /// `Authorization: Basic <base64 of user:password>` (HTTP basic).
+    Basic,
+    /// An `apiKey`: the key as the whole value of a header, a query
+    /// parameter or a cookie named `name`.
+    ApiKey { location: KeyLocation, name: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
 }
 
 pub(crate) struct Operation {
@@ -66,7 +84,10 @@ pub(crate) struct Operation {
     /// Query and header parameters shown to progenitor under their
     /// `x-rust-name`: `(Rust name, wire name)`.
     pub renamed_parameters: Vec<(String, String)>,
-    pub authenticated: bool,
+    /// The alternatives of its `security` (or the root's) that the client
+    /// can send: each the scheme names it needs together. Empty: no
+    /// credential; an empty alternative (`{}`): none needed.
+    pub security: Vec<Vec<String>>,
     pub responses: Vec<ResponseCase>,
 }
 

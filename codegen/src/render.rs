@@ -8,10 +8,16 @@ use crate::Error;
 /// The runtime every generated crate carries as `src/runtime/`: the source
 /// of the `client-runtime` crate (`codegen/runtime/src/`, its tests apart in
 /// `codegen/runtime/tests/`), whose `lib.rs` becomes the module's `mod.rs`.
+/// `runtime_parts` leaves out the parts a spec does not use.
 pub(crate) const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../runtime/src/lib.rs")),
+    ("basic.rs", include_str!("../runtime/src/basic.rs")),
     ("budget.rs", include_str!("../runtime/src/budget.rs")),
     ("builder.rs", include_str!("../runtime/src/builder.rs")),
+    (
+        "credential.rs",
+        include_str!("../runtime/src/credential.rs"),
+    ),
     (
         "credentials.rs",
         include_str!("../runtime/src/credentials.rs"),
@@ -41,6 +47,7 @@ pub(crate) const RUNTIME_FILES: &[(&str, &str)] = &[
     ),
     ("response.rs", include_str!("../runtime/src/response.rs")),
     ("retry.rs", include_str!("../runtime/src/retry.rs")),
+    ("security.rs", include_str!("../runtime/src/security.rs")),
     ("state.rs", include_str!("../runtime/src/state.rs")),
     ("transport.rs", include_str!("../runtime/src/transport.rs")),
     ("values.rs", include_str!("../runtime/src/values.rs")),

@@ -42,6 +42,7 @@ pub const OPERATIONS: &[OperationPolicy] = &[
         method: "PUT",
         path: "/contacts/{contactId}",
         authenticated: true,
+        security: &[&["bearerAuth"], &["oauth"]],
         constant: &[("version", "2021-07-28")],
         retry: RetryRule::Idempotent,
     },
@@ -50,6 +51,7 @@ pub const OPERATIONS: &[OperationPolicy] = &[
         method: "POST",
         path: "/contacts/upsert",
         authenticated: true,
+        security: &[&["bearerAuth"], &["oauth"]],
         constant: &[("version", "2021-07-28")],
         retry: RetryRule::WhenBody {
             not_true: &["createNewIfDuplicateAllowed"],
@@ -110,16 +112,15 @@ impl progenitor_client::ClientHooks<runtime::Inner> for crate::raw::Client {
 }
 
 impl Client {
-    /// Starts configuring a client that authenticates every
-    /// request: with a token, or with OAuth tokens it renews
-    /// ([`OAuthRefresh`](crate::OAuthRefresh)).
+    /// Starts configuring a client that holds a token sent as `Authorization: Bearer`:
+    /// a fixed one, or OAuth tokens the client renews
+    /// ([`OAuthRefresh`](crate::OAuthRefresh)); the spec's `oauth`, `bearerAuth`.
     pub fn builder(credentials: impl Into<Credentials>) -> ClientBuilder {
-        ClientBuilder::new(
-            Some(DEFAULT_BASE_URL),
-            Some(Credential::new("authorization", "Bearer ", credentials.into())),
-            OPERATIONS,
-            RATE_LIMITS,
-        )
+        ClientBuilder::new(Some(DEFAULT_BASE_URL), OPERATIONS, RATE_LIMITS)
+            .scheme_credential(
+                &["oauth", "bearerAuth"],
+                Credential::new("authorization", "Bearer ", credentials.into()),
+            )
     }
 
     /// A client for [`DEFAULT_BASE_URL`] with default settings.

@@ -86,9 +86,48 @@ fn security_scheme_becomes_a_client_credential() {
     insta::assert_snapshot!(snapshot_text(&generated));
 }
 
+/// Operations that accept different credentials get one `with_<scheme>`
+/// setter per kind; an alternative the client cannot send is left out with
+/// a note when the operation accepts another.
+#[test]
+fn several_credential_kinds_become_builder_setters() {
+    let generated = generate_fixture("several-credentials.yaml").unwrap();
+    let client = &generated.files["src/client.rs"];
+    for setter in [
+        "pub fn with_basic_auth(",
+        "password: impl Into<SecretToken>",
+        "pub fn with_query_key(self, credentials: impl Into<Credentials>)",
+        "pub fn with_cookie_key(self, credentials: impl Into<Credentials>)",
+    ] {
+        assert!(client.contains(setter), "{setter}\n{client}");
+    }
+    assert!(
+        client.contains("pub fn builder() -> ClientBuilder"),
+        "{client}"
+    );
+    assert!(generated.files.contains_key("src/runtime/basic.rs"));
+    assert!(generated.files["Cargo.toml"].contains("base64"));
+    let notes: Vec<String> = generated.notes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        notes,
+        [
+            "tests/fixtures/several-credentials.yaml#/paths/~1signed/get/security: HTTP `OAuth` authentication is not supported: it is not a value a client can send as it is (basic and bearer are); the alternatives that name `oauth1` are left out"
+        ]
+    );
+    let single = generate_fixture("security.yaml").unwrap();
+    assert!(!single.files.contains_key("src/runtime/basic.rs"));
+    assert!(!single.files["Cargo.toml"].contains("base64"));
+    assert!(!single.files["Cargo.toml"].contains("basic"));
+}
+
 #[test]
 fn generating_twice_is_byte_identical() {
-    for fixture in ["nullable-fields.yaml", "error-bodies.yaml", "security.yaml"] {
+    for fixture in [
+        "nullable-fields.yaml",
+        "error-bodies.yaml",
+        "security.yaml",
+        "several-credentials.yaml",
+    ] {
         assert_eq!(
             generate_fixture(fixture).unwrap(),
             generate_fixture(fixture).unwrap(),
@@ -222,12 +261,12 @@ fn broken_specs_give_located_errors() {
             "invalid type",
         ),
         (
-            "basic auth",
+            "OAuth 1 as the only alternative",
             format!(
-                "{valid_head}paths: {{}}\ncomponents:\n  securitySchemes:\n    basic: {{type: http, scheme: basic}}\n"
+                "{valid_head}security: [{{signed: []}}]\npaths:\n  /a:\n    get: {{operationId: a, responses: {{'204': {{description: ok}}}}}}\ncomponents:\n  securitySchemes:\n    signed: {{type: http, scheme: OAuth}}\n"
             ),
-            "/components/securitySchemes/basic",
-            "basic",
+            "/components/securitySchemes/signed",
+            "HTTP `OAuth` authentication is not supported",
         ),
         (
             "path parameter missing from the path",

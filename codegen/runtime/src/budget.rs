@@ -1,45 +1,53 @@
-//! Which rate budget a client's requests count against, and the limiter
-//! that keeps it.
+//! Which rate budget a client's requests count against, and the limiters
+//! that keep them.
 //!
-//! A budget is the server and the credential's identity, for every
-//! operation: the API counts a token's requests together, whichever
-//! operation they call. The identity is the same in every process and never
-//! a secret (see [`Credential::identity`]), so processes that share a store
-//! share the budget; [`ClientBuilder::rate_budget_key`] names it outright.
+//! A request counts against the budget of the server and the credentials it
+//! sends, for every operation: an API counts a key's requests together,
+//! whichever operation they call and whatever other credentials the client
+//! holds. A request that sends none (an operation without requirements)
+//! counts against the client's first credential's budget (by scheme name),
+//! so a client with one credential keeps one budget. The identities are the
+//! same in every process and never a secret (see [`Credential::identity`]),
+//! so processes that share a store share the budget;
+//! [`ClientBuilder::rate_budget_key`] names one budget for every request
+//! outright.
 //!
 //! [`ClientBuilder::rate_budget_key`]: super::ClientBuilder::rate_budget_key
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use super::credentials::Credential;
+use super::credential::Credential;
 use super::rate_limit::{RateBudget, RateLimiter, RateStore, RateWindow};
 
-/// A client's budget: how to name it, and its limiter once named.
+/// A client's budgets: how to name them, and their limiters once named.
 #[derive(Debug)]
 pub(super) struct Budget {
     /// The base URL, normalised, without a trailing `/`.
     server: String,
-    /// The caller's own name for the budget, instead of the credential's.
+    /// The caller's own name for the budget, instead of the credentials'.
     explicit: Option<String>,
     windows: &'static [RateWindow],
     limits: Option<Vec<(u64, Duration)>>,
     store: RateStore,
-    limiter: OnceLock<Arc<RateLimiter>>,
+    /// The limiters named so far, by identity. Holding them keeps them
+    /// alive: `RateLimiter::shared` keeps only weak references.
+    limiters: Mutex<Vec<(String, Arc<RateLimiter>)>>,
 }
 
 impl Budget {
-    /// A fixed token, an explicit key or no credential names the budget at
-    /// once. OAuth names it at the first admission, after the token
-    /// response has said which resource (location, company) the token is
-    /// for; no request is sent before that.
+    /// A fixed token, an explicit key or no credential names the budget of
+    /// `first` (the client's first credential) at once. OAuth names it at
+    /// the first admission, after the token response has said which
+    /// resource (location, company) the token is for; no request is sent
+    /// before that.
     pub(super) fn new(
         server: String,
         explicit: Option<String>,
         windows: &'static [RateWindow],
         limits: Option<Vec<(u64, Duration)>>,
         store: RateStore,
-        credential: Option<&Credential>,
+        first: Option<&Credential>,
     ) -> Self {
         let budget = Budget {
             server,
@@ -47,42 +55,61 @@ impl Budget {
             windows,
             limits,
             store,
-            limiter: OnceLock::new(),
+            limiters: Mutex::default(),
         };
-        if budget.explicit.is_some() || credential.is_none_or(|c| !c.identity_from_answers()) {
-            budget.limiter(credential);
+        if budget.explicit.is_some() || first.is_none_or(|c| !c.identity_from_answers()) {
+            budget.limiter(&[], first);
         }
         budget
     }
 
-    /// `<server> <identity>`: what the limiter and the store's keys are
-    /// named by.
-    fn key(&self, credential: Option<&Credential>) -> String {
-        let identity = match (&self.explicit, credential) {
-            (Some(key), _) => format!("key:{key}"),
-            (None, Some(credential)) => credential.identity(),
-            (None, None) => "anonymous".to_owned(),
-        };
-        format!("{} {identity}", self.server)
+    /// What a request that sends `sent` counts against: the explicit key,
+    /// else the identities of `sent` (joined by `+` when an alternative
+    /// needs several), else `first`'s.
+    fn identity(&self, sent: &[&Credential], first: Option<&Credential>) -> String {
+        if let Some(key) = &self.explicit {
+            return format!("key:{key}");
+        }
+        match (sent, first) {
+            ([], Some(first)) => first.identity(),
+            ([], None) => "anonymous".to_owned(),
+            (sent, _) => {
+                let identities: Vec<String> = sent.iter().map(|c| c.identity()).collect();
+                identities.join("+")
+            }
+        }
     }
 
-    /// The limiter, named on first use.
-    pub(super) fn limiter(&self, credential: Option<&Credential>) -> &RateLimiter {
-        self.limiter.get_or_init(|| {
-            RateLimiter::shared(
-                &self.key(credential),
-                self.windows,
-                self.limits.as_deref(),
-                &self.store,
-            )
-        })
+    /// The limiter of the budget a request that sends `sent` counts
+    /// against, named on first use as `<server> <identity>`.
+    pub(super) fn limiter(
+        &self,
+        sent: &[&Credential],
+        first: Option<&Credential>,
+    ) -> Arc<RateLimiter> {
+        let identity = self.identity(sent, first);
+        let mut limiters = self.limiters.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, limiter)) = limiters.iter().find(|(named, _)| *named == identity) {
+            return limiter.clone();
+        }
+        let limiter = RateLimiter::shared(
+            &format!("{} {identity}", self.server),
+            self.windows,
+            self.limits.as_deref(),
+            &self.store,
+        );
+        limiters.push((identity, limiter.clone()));
+        limiter
     }
 
-    /// Each window's figures; before the budget is named (OAuth before its
-    /// first token), the configured windows with nothing counted.
-    pub(super) fn figures(&self) -> Vec<RateBudget> {
-        match self.limiter.get() {
-            Some(limiter) => limiter.budget(),
+    /// Each window's figures for the budget of requests that send `first`
+    /// (or nothing); before it is named (OAuth before its first token), the
+    /// configured windows with nothing counted.
+    pub(super) fn figures(&self, first: Option<&Credential>) -> Vec<RateBudget> {
+        let identity = self.identity(&[], first);
+        let limiters = self.limiters.lock().unwrap_or_else(PoisonError::into_inner);
+        match limiters.iter().find(|(named, _)| *named == identity) {
+            Some((_, limiter)) => limiter.budget(),
             None => RateLimiter::unused_budget(self.windows, self.limits.as_deref()),
         }
     }

@@ -1,5 +1,5 @@
-//! Credentials: the secret token, where it comes from (fixed, or renewed
-//! through OAuth), and how the spec's security scheme sends it.
+//! Credentials: the secret token, and where it comes from (fixed, or
+//! renewed through OAuth). How a security scheme sends it is `credential.rs`.
 
 use std::fmt;
 use std::future::Future;
@@ -7,14 +7,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderName, HeaderValue};
-
-use super::BuildError;
-
 /// A bearer token or API key. Its `Debug` never shows the secret, and the
 /// header built from it is marked sensitive so `reqwest` does not print it.
 #[derive(Clone, PartialEq, Eq)]
-pub struct SecretToken(String);
+pub struct SecretToken(pub(super) String);
 
 impl SecretToken {
     pub fn new(token: impl Into<String>) -> Self {
@@ -97,7 +93,7 @@ type SaveRefreshToken = Arc<
 #[derive(Clone)]
 pub struct OAuthRefresh {
     token_url: String,
-    client_id: String,
+    pub(super) client_id: String,
     client_secret: SecretToken,
     form: Vec<(String, String)>,
     refresh_ahead: Duration,
@@ -105,9 +101,9 @@ pub struct OAuthRefresh {
     tokens: Arc<tokio::sync::Mutex<Tokens>>,
     /// The token response's fields that name the resource a token's rate
     /// budget is counted against, first present first.
-    budget_fields: Vec<String>,
+    pub(super) budget_fields: Vec<String>,
     /// `<field>=<value>`, from the first token response that had one.
-    resource: Arc<std::sync::OnceLock<String>>,
+    pub(super) resource: Arc<std::sync::OnceLock<String>>,
 }
 
 struct Tokens {
@@ -200,7 +196,7 @@ impl OAuthRefresh {
     /// A valid access token, renewing it first when it is missing or about
     /// to expire. Holding the lock while renewing makes concurrent callers
     /// wait for that one renewal.
-    async fn current(&self, http: &reqwest::Client) -> Result<SecretToken, String> {
+    pub(super) async fn current(&self, http: &reqwest::Client) -> Result<SecretToken, String> {
         let mut tokens = self.tokens.lock().await;
         if let Some((token, expires)) = &tokens.access
             && Instant::now() + self.refresh_ahead < *expires
@@ -221,7 +217,7 @@ impl OAuthRefresh {
     }
 
     /// The API refused `sent`: forget it, unless a renewal already replaced it.
-    async fn reject(&self, sent: &SecretToken) {
+    pub(super) async fn reject(&self, sent: &SecretToken) {
         let mut tokens = self.tokens.lock().await;
         if tokens
             .access
@@ -299,118 +295,4 @@ struct Renewed {
     access: SecretToken,
     valid_for: Duration,
     refresh: Option<SecretToken>,
-}
-
-/// The credentials as the spec's security scheme sends them: a header and
-/// the text before the token (`Authorization`, `Bearer `).
-#[derive(Clone)]
-pub struct Credential {
-    header: HeaderName,
-    prefix: &'static str,
-    credentials: Credentials,
-    /// A fixed token's header value, built once.
-    fixed: Option<HeaderValue>,
-}
-
-impl Credential {
-    pub fn new(header: &'static str, prefix: &'static str, credentials: Credentials) -> Self {
-        let mut credential = Credential {
-            header: HeaderName::from_static(header),
-            prefix,
-            credentials,
-            fixed: None,
-        };
-        if let Credentials::Token(token) = &credential.credentials {
-            credential.fixed = credential.value(token);
-        }
-        credential
-    }
-
-    pub(super) fn header(&self) -> &HeaderName {
-        &self.header
-    }
-
-    /// Refuses at build time what no request could carry.
-    pub(super) fn check(&self) -> Result<(), BuildError> {
-        match &self.credentials {
-            Credentials::Token(_) => self
-                .fixed
-                .as_ref()
-                .map(drop)
-                .ok_or(BuildError::InvalidToken),
-            Credentials::OAuth(_) => Ok(()),
-        }
-    }
-
-    /// What the server counts this credential's requests against, the same
-    /// in every process and never a secret: a fixed token by its SHA-256
-    /// (`token-sha256:<hex>`); OAuth by the app's client id and the resource
-    /// its token response named (`oauth:<client id>:locationId=<id>`, by
-    /// [`OAuthRefresh::rate_budget_fields`]), or the client id alone before
-    /// a response named one.
-    pub(super) fn identity(&self) -> String {
-        match &self.credentials {
-            Credentials::Token(token) => {
-                use sha2::Digest;
-                let digest = sha2::Sha256::digest(token.0.as_bytes());
-                let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
-                format!("token-sha256:{hex}")
-            }
-            Credentials::OAuth(refresh) => match refresh.resource.get() {
-                Some(resource) => format!("oauth:{}:{resource}", refresh.client_id),
-                None => format!("oauth:{}", refresh.client_id),
-            },
-        }
-    }
-
-    /// Whether [`identity`](Credential::identity) comes from a token
-    /// response: OAuth with [`OAuthRefresh::rate_budget_fields`].
-    pub(super) fn identity_from_answers(&self) -> bool {
-        match &self.credentials {
-            Credentials::Token(_) => false,
-            Credentials::OAuth(refresh) => !refresh.budget_fields.is_empty(),
-        }
-    }
-
-    /// The header value to send now (sensitive, so never printed).
-    pub(super) async fn current(&self, http: &reqwest::Client) -> Result<HeaderValue, String> {
-        let unusable = "the token contains characters a header cannot carry";
-        match &self.credentials {
-            Credentials::Token(_) => self.fixed.clone().ok_or_else(|| unusable.to_owned()),
-            Credentials::OAuth(refresh) => self
-                .value(&refresh.current(http).await?)
-                .ok_or_else(|| unusable.to_owned()),
-        }
-    }
-
-    /// After a 401 for `sent`: a renewed token to try once more, if the
-    /// credentials can renew.
-    pub(super) async fn renewed_after_rejection(
-        &self,
-        http: &reqwest::Client,
-        sent: &HeaderValue,
-    ) -> Option<HeaderValue> {
-        let Credentials::OAuth(refresh) = &self.credentials else {
-            return None;
-        };
-        let sent = sent.to_str().ok()?.strip_prefix(self.prefix)?;
-        refresh.reject(&SecretToken::from(sent)).await;
-        self.current(http).await.ok()
-    }
-
-    fn value(&self, token: &SecretToken) -> Option<HeaderValue> {
-        let mut value = HeaderValue::from_str(&format!("{}{}", self.prefix, token.0)).ok()?;
-        value.set_sensitive(true);
-        Some(value)
-    }
-}
-
-impl fmt::Debug for Credential {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let source = match &self.credentials {
-            Credentials::Token(_) => "token",
-            Credentials::OAuth(_) => "OAuth",
-        };
-        write!(f, "Credential({}: {source}, <redacted>)", self.header)
-    }
 }

@@ -1,5 +1,6 @@
 //! Progenitor's `pre` hook, before each request: constant headers (a
-//! multipart body's boundary among them) and the credential. (The rate limiter
+//! multipart body's boundary among them) and the credentials the
+//! operation's security asks for. (The rate limiter
 //! admits each attempt in the `exec` hook, `execute`.)
 
 use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
@@ -8,7 +9,7 @@ use super::error::Error;
 use super::state::Inner;
 
 impl Inner {
-    /// Progenitor's `ClientHooks::pre`: headers and the credential before a
+    /// Progenitor's `ClientHooks::pre`: headers and credentials before a
     /// request, or why it is not sent. The generated raw client's hooks call
     /// this and [`execute`](Inner::execute).
     pub async fn pre_hook<E>(
@@ -43,14 +44,15 @@ impl Inner {
             headers.insert(name, value);
         }
         add_multipart_boundary(request)?;
-        if operation.authenticated {
-            let credential = self.credential.as_ref().ok_or_else(|| {
-                HookFailure::InvalidRequest(format!("{operation_id} needs a credential"))
-            })?;
-            let value = credential.current(http).await.map_err(HookFailure::Token)?;
-            request
-                .headers_mut()
-                .insert(credential.header().clone(), value);
+        let sent = self
+            .credentials
+            .chosen(operation)
+            .map_err(HookFailure::InvalidRequest)?;
+        for credential in sent {
+            credential
+                .apply(request, http)
+                .await
+                .map_err(HookFailure::Token)?;
         }
         Ok(())
     }

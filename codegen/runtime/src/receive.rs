@@ -10,6 +10,7 @@ use super::error::{ApiError, Error, UnexpectedResponse};
 use super::hooks::HookFailure;
 use super::rate_limit::NotSent;
 use super::response::Response;
+use super::transport::without_query;
 
 /// The body, and the error that cut it short if one did: what was received
 /// so far is kept.
@@ -142,9 +143,9 @@ async fn answer<E>(
             match response.bytes().await {
                 Ok(body) => (status, headers, body),
                 Err(error) if status.is_server_error() => {
-                    return Err(Failure::InDoubt(Error::Transport(error)));
+                    return Err(Failure::InDoubt(Error::Transport(without_query(error))));
                 }
-                Err(error) => return Err(Failure::Final(Error::Transport(error))),
+                Err(error) => return Err(Failure::Final(Error::Transport(without_query(error)))),
             }
         }
         Err(Raw::InvalidRequest(reason)) => {
@@ -154,13 +155,13 @@ async fn answer<E>(
         Err(Raw::Custom(reason)) => return Err(Failure::Final(HookFailure::read_back(&reason))),
         // Nothing reached the server: always safe to send again.
         Err(Raw::CommunicationError(error)) if error.is_connect() || error.is_builder() => {
-            return Err(Failure::Final(Error::Transport(error)));
+            return Err(Failure::Final(Error::Transport(without_query(error))));
         }
         Err(
             Raw::CommunicationError(error)
             | Raw::ResponseBodyError(error)
             | Raw::InvalidUpgrade(error),
-        ) => return Err(Failure::InDoubt(Error::Transport(error))),
+        ) => return Err(Failure::InDoubt(Error::Transport(without_query(error)))),
         Err(Raw::ErrorResponse(_) | Raw::InvalidResponsePayload(..)) => {
             return Err(Failure::Final(Error::Internal(format!(
                 "{operation}: the raw client decoded a response it was given no schema for"

@@ -1,9 +1,24 @@
-//! What went wrong on the way to the server, in words, for
-//! `Error::Transport`'s text: read from the error's kind and the types in
-//! the chain of its sources (which name no token and no body).
+//! Transport errors as `Error::Transport` keeps them: without the query of
+//! their URL (where an API key may travel), and what went wrong on the way
+//! to the server, in words, for its text: read from the error's kind and
+//! the types in the chain of its sources (which name no token and no body).
 
 use std::error::Error as StdError;
 use std::io::ErrorKind;
+
+/// `error` without its URL's query, fragment and user information:
+/// `reqwest::Error`'s `Display` and `Debug` print the URL, and a query key
+/// must never show. The scheme, host and path stay, for the text below.
+pub(super) fn without_query(mut error: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = error.url_mut() {
+        url.set_query(None);
+        url.set_fragment(None);
+        // Only fails for URLs that cannot have user information.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+    }
+    error
+}
 
 /// The words after `no answer from HOST: `.
 pub(super) fn transport_cause(error: &reqwest::Error) -> &'static str {

@@ -9,9 +9,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::method::operation_method;
-use super::{constructors, doc, policy};
+use super::{constructors, credentials, doc, policy};
 use crate::Error;
-use crate::model::{Api, Body};
+use crate::model::{Api, Body, CredentialKind};
 use crate::names;
 use crate::progenitor_pass::RawOutput;
 
@@ -32,6 +32,7 @@ pub(crate) fn client_module(
     let rate_windows = policy::rate_windows(api);
     let hooks = raw_client_hooks();
     let constructors = constructors::constructors(api);
+    let credential_setters = credentials::setters(api);
     let (methods, enums) = operation_methods(crate_name, api, raw, validated)?;
     Ok(quote! {
         #imports
@@ -57,6 +58,8 @@ pub(crate) fn client_module(
                 let parts = self.build_parts()?;
                 Ok(Client { raw: crate::raw::Client::new_with_client(&parts.base_url, parts.http, parts.inner) })
             }
+
+            #(#credential_setters)*
         }
 
         #hooks
@@ -109,9 +112,15 @@ fn imports(api: &Api, raw: &RawOutput) -> TokenStream {
         quote!(RateWindow),
         quote!(RetryRule),
     ];
-    if api.credential_kind.is_some() {
-        crate_imports.push(quote!(Credentials));
+    let groups = credentials::groups(api);
+    if !groups.is_empty() {
         runtime_imports.push(quote!(Credential));
+    }
+    if groups.iter().any(|g| *g.kind != CredentialKind::Basic) {
+        crate_imports.push(quote!(Credentials));
+    }
+    if groups.iter().any(|g| *g.kind == CredentialKind::Basic) {
+        crate_imports.push(quote!(SecretToken));
     }
     let uses_types = raw
         .methods

@@ -1,10 +1,12 @@
 //! How a caller gets a `Client`: the URLs the spec names
 //! (`DEFAULT_BASE_URL`, `OAUTH_TOKEN_URL`) and `Client::builder` and
-//! `Client::new`, which take a credential when the spec has one.
+//! `Client::new`, which take the credential when the spec's operations
+//! accept one kind.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::credentials;
 use crate::model::{Api, CredentialKind};
 
 /// `DEFAULT_BASE_URL` and `OAUTH_TOKEN_URL`, when the spec names them.
@@ -29,59 +31,51 @@ pub(super) fn spec_urls(api: &Api) -> TokenStream {
     }
 }
 
-/// `Client::builder` and, when the spec names a server, `Client::new`.
+/// `Client::builder` and, when the spec names a server, `Client::new`:
+/// taking the credential when the spec's operations accept one kind, and
+/// nothing otherwise (the builder's `with_<scheme>` setters take them).
 pub(super) fn constructors(api: &Api) -> TokenStream {
     let default_base_url = match &api.default_base_url {
         Some(_) => quote!(Some(DEFAULT_BASE_URL)),
         None => quote!(None),
     };
-    match &api.credential_kind {
-        Some(kind) => authenticated_constructors(api, kind, default_base_url),
-        None => {
-            let new = api.default_base_url.as_ref().map(|_| {
-                quote! {
-                    /// A client for [`DEFAULT_BASE_URL`] with default settings.
-                    pub fn new() -> Result<Self, BuildError> {
-                        Self::builder().build()
-                    }
-                }
-            });
-            quote! {
-                /// Starts configuring a client.
-                pub fn builder() -> ClientBuilder {
-                    ClientBuilder::new(#default_base_url, None, OPERATIONS, RATE_LIMITS)
-                }
-
-                #new
-            }
+    let start = quote!(ClientBuilder::new(#default_base_url, OPERATIONS, RATE_LIMITS));
+    let groups = credentials::groups(api);
+    let (parameters, arguments, builder, doc) = match groups.as_slice() {
+        [group] => {
+            let (parameters, _) = group.parameters_and_credential();
+            let arguments = match group.kind {
+                CredentialKind::Basic => quote!(user, password),
+                _ => quote!(credentials),
+            };
+            let doc = format!(
+                "Starts configuring a client that holds {}.",
+                group.described()
+            );
+            (parameters, arguments, group.held(start), doc)
         }
-    }
-}
-
-/// The constructors of a client that sends a credential of `kind`.
-fn authenticated_constructors(
-    api: &Api,
-    kind: &CredentialKind,
-    default_base_url: TokenStream,
-) -> TokenStream {
-    let (header, prefix) = match kind {
-        CredentialKind::Bearer => ("authorization".to_owned(), "Bearer "),
-        CredentialKind::Header { name } => (name.to_ascii_lowercase(), ""),
+        _ => {
+            let doc = if groups.is_empty() {
+                "Starts configuring a client.".to_owned()
+            } else {
+                "Starts configuring a client; give it the credentials the operations you call accept with the builder's `with_` setters.".to_owned()
+            };
+            (quote!(), quote!(), start, doc)
+        }
     };
+    let doc = super::doc(&super::wrapped(&doc));
     let new = api.default_base_url.as_ref().map(|_| {
         quote! {
             /// A client for [`DEFAULT_BASE_URL`] with default settings.
-            pub fn new(credentials: impl Into<Credentials>) -> Result<Self, BuildError> {
-                Self::builder(credentials).build()
+            pub fn new(#parameters) -> Result<Self, BuildError> {
+                Self::builder(#arguments).build()
             }
         }
     });
     quote! {
-        /// Starts configuring a client that authenticates every
-        /// request: with a token, or with OAuth tokens it renews
-        /// ([`OAuthRefresh`](crate::OAuthRefresh)).
-        pub fn builder(credentials: impl Into<Credentials>) -> ClientBuilder {
-            ClientBuilder::new(#default_base_url, Some(Credential::new(#header, #prefix, credentials.into())), OPERATIONS, RATE_LIMITS)
+        #doc
+        pub fn builder(#parameters) -> ClientBuilder {
+            #builder
         }
 
         #new

@@ -4,9 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::credentials;
 use super::status_enum::success_bodies;
 use crate::Settings;
-use crate::model::Api;
+use crate::model::{Api, CredentialKind};
 use crate::names;
 
 pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
@@ -46,16 +47,30 @@ fn crate_doc(settings: &Settings, api: &Api) -> String {
         doc.push_str(&format!("\n{}\n", description.trim()));
     }
     let crate_ident = settings.crate_name.replace('-', "_");
-    let token = if api.credential_kind.is_some() {
-        "\"<token>\""
-    } else {
-        ""
+    let groups = credentials::groups(api);
+    let setters = credentials::named_setters(api);
+    let arguments = |kind: &CredentialKind| match kind {
+        CredentialKind::Basic => "\"<user>\", \"<password>\"",
+        _ => "\"<token>\"",
     };
-    let example = match &api.default_base_url {
-        Some(_) => format!("let client = {crate_ident}::Client::new({token})?;"),
-        None => format!(
-            "let client = {crate_ident}::Client::builder({token})\n    .base_url(\"https://api.example.com\")\n    .build()?;"
-        ),
+    let token = match groups.as_slice() {
+        [group] => arguments(group.kind),
+        _ => "",
+    };
+    let mut builder_lines: Vec<String> = setters
+        .iter()
+        .map(|(name, group)| format!("\n    .{name}({})", arguments(group.kind)))
+        .collect();
+    if api.default_base_url.is_none() {
+        builder_lines.push("\n    .base_url(\"https://api.example.com\")".to_owned());
+    }
+    let example = if builder_lines.is_empty() {
+        format!("let client = {crate_ident}::Client::new({token})?;")
+    } else {
+        format!(
+            "let client = {crate_ident}::Client::builder({token}){}\n    .build()?;",
+            builder_lines.concat()
+        )
     };
     doc.push_str(&format!(
         "\n```no_run\n# fn main() -> Result<(), {crate_ident}::BuildError> {{\n{example}\n# let _ = client;\n# Ok(())\n# }}\n```"

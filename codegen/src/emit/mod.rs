@@ -3,6 +3,8 @@
 //! - `client`: the facade's file, which puts the parts below together;
 //! - `policy`: the `OPERATIONS` and `RATE_LIMITS` tables;
 //! - `constructors`: the spec's URLs, `Client::builder` and `Client::new`;
+//! - `credentials`: the credential kinds a client holds, and the builder's
+//!   setters for them;
 //! - `method`: one method per operation, with its argument checks;
 //! - `status_enum`: the enums of answers by status and their decoders;
 //! - `crate_root`: `lib.rs`;
@@ -12,6 +14,7 @@
 mod client;
 mod constructors;
 mod crate_root;
+mod credentials;
 mod manifest;
 mod method;
 mod policy;
@@ -30,6 +33,22 @@ pub(crate) use client::client_module;
 pub(crate) use crate_root::lib_module;
 pub(crate) use manifest::manifest;
 pub(crate) use runtime_parts::RuntimeParts;
+
+/// `text` in lines of at most 80 characters (a longer word stands alone),
+/// for docs the generator writes itself.
+fn wrapped(text: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.len() + 1 + word.len() <= 80 => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines.join("\n")
+}
 
 /// Doc attributes, one per line, so they print as `///` lines.
 fn doc(text: &str) -> TokenStream {

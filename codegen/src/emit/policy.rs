@@ -16,7 +16,14 @@ pub(super) fn operation_policies(api: &Api) -> impl Iterator<Item = TokenStream>
 fn operation_policy(operation: &Operation) -> TokenStream {
     // Hooks see progenitor's method name as the operation id.
     let id = names::method_name(&operation.id);
-    let authenticated = operation.authenticated;
+    let authenticated = operation
+        .security
+        .iter()
+        .any(|alternative| !alternative.is_empty());
+    let security = operation
+        .security
+        .iter()
+        .map(|alternative| quote!(&[#(#alternative),*]));
     let (method, path) = (operation.method.to_ascii_uppercase(), &operation.path);
     let constants = operation.constant_headers.iter().map(|(name, value)| {
         let name = name.to_ascii_lowercase();
@@ -28,6 +35,7 @@ fn operation_policy(operation: &Operation) -> TokenStream {
         method: #method,
         path: #path,
         authenticated: #authenticated,
+        security: &[#(#security),*],
         constant: &[#(#constants),*],
         retry: #retry,
     })

@@ -1,12 +1,13 @@
 //! The parts of the runtime a crate carries. A runtime feature that the
-//! generator resolves (`multipart`, `query_styles`) is no feature of the generated crate:
+//! generator resolves (`multipart`, `query_styles`, `basic`) is no feature
+//! of the generated crate:
 //! in a crate whose spec needs it, its module is kept and its dependencies'
 //! features are on; any other crate carries neither the module nor the
 //! optional dependencies it turns on.
 
 use toml_edit::{DocumentMut, Value};
 
-use crate::model::Api;
+use crate::model::{Api, CredentialKind};
 use crate::render::RUNTIME_FILES;
 
 /// The runtime features the generator decides on, and whether this
@@ -17,6 +18,8 @@ pub(crate) struct RuntimeParts {
     pub multipart: bool,
     /// A query parameter has a style of its own (`runtime::query_styles`).
     pub query_styles: bool,
+    /// A security scheme is HTTP `basic` (`runtime::basic`, with `base64`).
+    pub basic: bool,
 }
 
 impl RuntimeParts {
@@ -24,13 +27,19 @@ impl RuntimeParts {
         RuntimeParts {
             multipart: api.operations.iter().any(|op| op.multipart_body),
             query_styles: api.operations.iter().any(|op| !op.query_styles.is_empty()),
+            basic: api
+                .security_schemes
+                .iter()
+                .any(|scheme| scheme.kind == CredentialKind::Basic),
         }
     }
 
-    fn resolved(self) -> [(&'static str, bool); 2] {
+    /// Each feature (named as its module) and whether this crate keeps it.
+    fn resolved(self) -> [(&'static str, bool); 3] {
         [
             ("multipart", self.multipart),
             ("query_styles", self.query_styles),
+            ("basic", self.basic),
         ]
     }
 
@@ -50,13 +59,11 @@ impl RuntimeParts {
         }
         if let Some((_, root)) = files.iter_mut().find(|(name, _)| *name == "mod.rs") {
             for (feature, on) in self.resolved() {
-                let gated = format!("#[cfg(feature = \"{feature}\")]\npub mod {feature};\n");
-                let kept = if on {
-                    format!("pub mod {feature};\n")
-                } else {
-                    String::new()
-                };
-                *root = root.replace(&gated, &kept);
+                for declaration in [format!("pub mod {feature};\n"), format!("mod {feature};\n")] {
+                    let gated = format!("#[cfg(feature = \"{feature}\")]\n{declaration}");
+                    let kept = if on { declaration } else { String::new() };
+                    *root = root.replace(&gated, &kept);
+                }
             }
         }
         files

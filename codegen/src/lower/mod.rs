@@ -10,8 +10,9 @@
 //!   `model::ResponseCase` and the generated facade decodes the answer by
 //!   status. Inline response schemas are first hoisted into
 //!   `components/schemas` so typify names them;
-//! - the security requirements become one `model::CredentialKind` plus a
-//!   flag per operation (`security`);
+//! - the security requirements become the model's schemes (each with its
+//!   `model::CredentialKind`) and each operation's alternatives
+//!   (`security`).
 //! - a query or header parameter with `x-rust-name` is shown to progenitor
 //!   under that name, and its wire name kept (`parameter_names`);
 //! - a query parameter in a style progenitor does not write is shown to it
@@ -28,7 +29,7 @@ mod security;
 
 use openapiv3::{OpenAPI, Operation as SpecOperation, Parameter, ReferenceOr};
 
-use crate::error::Error;
+use crate::error::{Error, Repair};
 use crate::model::{Api, Operation, RateWindowSpec, Retry};
 use crate::request_bodies::{MediaKind, media_kind};
 use crate::rules::{self, pointer};
@@ -38,6 +39,8 @@ use security::{Security, oauth_token_url};
 pub(crate) struct Lowered {
     pub spec: OpenAPI,
     pub api: Api,
+    /// Security alternatives left out, because the client cannot send them.
+    pub notes: Vec<Repair>,
 }
 
 /// `document` is the JSON `spec` was read from: the rules shared with
@@ -66,14 +69,18 @@ pub(crate) fn lower(document: &serde_json::Value, mut spec: OpenAPI) -> Result<L
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
         default_base_url: default_base_url(&spec),
-        credential_kind: security.credential_kind(),
+        security_schemes: security.used_schemes(),
         operations,
         rate_windows: rate_windows(&spec)?,
         oauth_token_url: oauth_token_url(&spec),
         schemas: Default::default(),
         unions: Default::default(),
     };
-    Ok(Lowered { spec, api })
+    Ok(Lowered {
+        spec,
+        api,
+        notes: security.notes,
+    })
 }
 
 /// The operations of one path, each with what was taken out of it.
@@ -105,7 +112,7 @@ fn lower_path_item(
             &mut operation.parameters,
             components,
         ));
-        let authenticated = security.authenticated(&at, operation)?;
+        let alternatives = security.alternatives(&at, operation)?;
         let mut renamed_parameters = path_level_renames.clone();
         renamed_parameters.extend(parameter_names::take_rust_names(
             &mut operation.parameters,
@@ -148,7 +155,7 @@ fn lower_path_item(
             constant_headers,
             query_styles,
             renamed_parameters,
-            authenticated,
+            security: alternatives,
             responses,
         });
     }

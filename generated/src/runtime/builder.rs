@@ -8,10 +8,11 @@ use std::fmt;
 use std::time::Duration;
 
 use super::budget::Budget;
-use super::credentials::Credential;
+use super::credential::Credential;
 use super::policy::OperationPolicy;
 use super::rate_limit::{RateStore, RateWindow};
 use super::retry::RetryPolicy;
+use super::security::HeldCredentials;
 use super::state::Inner;
 
 /// Settings for a generated crate's `Client`; start from `Client::builder`.
@@ -19,7 +20,7 @@ use super::state::Inner;
 pub struct ClientBuilder {
     base_url: Option<String>,
     http: Option<reqwest::Client>,
-    credential: Option<Credential>,
+    credentials: HeldCredentials,
     operations: &'static [OperationPolicy],
     rate_limits: &'static [RateWindow],
     limit_override: Option<Vec<(u64, Duration)>>,
@@ -36,14 +37,13 @@ impl ClientBuilder {
     #[doc(hidden)]
     pub fn new(
         default_base_url: Option<&str>,
-        credential: Option<Credential>,
         operations: &'static [OperationPolicy],
         rate_limits: &'static [RateWindow],
     ) -> Self {
         ClientBuilder {
             base_url: default_base_url.map(str::to_owned),
             http: None,
-            credential,
+            credentials: HeldCredentials::default(),
             operations,
             rate_limits,
             limit_override: None,
@@ -54,6 +54,19 @@ impl ClientBuilder {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
         }
+    }
+
+    /// Holds `credential` for the security schemes `schemes` (those that
+    /// send it alike), in place of one given for any of them before. The
+    /// generated `Client::builder` and its setters call this.
+    #[doc(hidden)]
+    pub fn scheme_credential(
+        mut self,
+        schemes: &'static [&'static str],
+        credential: Credential,
+    ) -> Self {
+        self.credentials.insert(schemes, credential);
+        self
     }
 
     /// Sends requests to `url` (scheme, host, optional port and path stem)
@@ -91,7 +104,7 @@ impl ClientBuilder {
     }
 
     /// Names the rate budget this client counts against, instead of the
-    /// credential's identity: for callers who know what the API counts
+    /// identity of the credentials each request sends: for callers who know what the API counts
     /// (for HighLevel, the app and the location, such as
     /// `"<client id>:<location id>"`). The server is always part of it.
     /// Never put a secret here: a shared store shows it in its keys.
@@ -153,7 +166,7 @@ impl ClientBuilder {
         {
             return Err(BuildError::InvalidBaseUrl(base_url));
         }
-        if let Some(credential) = &self.credential {
+        for credential in self.credentials.iter() {
             credential.check()?;
         }
         let budget = Budget::new(
@@ -162,7 +175,7 @@ impl ClientBuilder {
             self.rate_limits,
             self.limit_override,
             self.rate_store,
-            self.credential.as_ref(),
+            self.credentials.first(),
         );
         let http = match self.http {
             Some(http) => http,
@@ -178,7 +191,7 @@ impl ClientBuilder {
                 .map_err(BuildError::Http)?,
         };
         let inner = Inner {
-            credential: self.credential,
+            credentials: self.credentials,
             operations: self.operations,
             retry: self.retry,
             budget: std::sync::Arc::new(budget),
@@ -210,8 +223,9 @@ pub enum BuildError {
     /// The base URL is not an absolute `http`/`https` URL without a query
     /// or a fragment.
     InvalidBaseUrl(String),
-    /// The token cannot be sent in an HTTP header (control characters or
-    /// non-visible bytes).
+    /// A token cannot be sent where its scheme puts it: in a header,
+    /// control characters or non-visible bytes; in a cookie, also a space,
+    /// `"`, `,`, `;` or `\`. Or an HTTP basic user name holds a `:`.
     InvalidToken,
     /// `reqwest` could not build its client (e.g. no TLS roots).
     Http(reqwest::Error),

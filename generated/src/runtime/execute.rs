@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tracing::Instrument;
 
-use super::rate_limit::NotSent;
+use super::rate_limit::{NotSent, RateLimiter};
 use super::retry::{is_transient, retry_after};
 use super::state::Inner;
 
@@ -72,18 +72,18 @@ impl Inner {
                 latency_ms = tracing::field::Empty,
                 rate_available = tracing::field::Empty,
             );
-            let admitted = self
-                .limiter()
+            let limiter = self.limiter(operation_id);
+            let admitted = limiter
                 .acquire(self.retry.max_delay)
                 .instrument(span.clone())
                 .await;
             if let Err(not_sent) = admitted {
                 return previous.unwrap_or_else(|| Ok(not_sent.into_response()));
             }
-            let outcome = self.attempt(http, this_attempt, &span).await;
+            let outcome = self.attempt(http, this_attempt, &span, &limiter).await;
             if !renewed_token
                 && self
-                    .renew_rejected_token(http, &mut request, &outcome)
+                    .renew_rejected_token(http, &mut request, operation_id, &outcome)
                     .await
             {
                 renewed_token = true;
@@ -117,21 +117,18 @@ impl Inner {
         http: &reqwest::Client,
         request: reqwest::Request,
         span: &tracing::Span,
+        limiter: &RateLimiter,
     ) -> reqwest::Result<reqwest::Response> {
         let started = std::time::Instant::now();
         let outcome = http.execute(request).instrument(span.clone()).await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         if let Ok(response) = &outcome {
             span.record("status", response.status().as_u16());
-            self.limiter().observe(response.headers());
+            limiter.observe(response.headers());
             // The budget is worked out only for a subscriber that listens.
             if !span.is_disabled()
-                && let Some(remaining) = self
-                    .limiter()
-                    .budget()
-                    .iter()
-                    .map(|window| window.available)
-                    .min()
+                && let Some(remaining) =
+                    limiter.budget().iter().map(|window| window.available).min()
             {
                 span.record("rate_available", remaining);
             }
@@ -139,27 +136,25 @@ impl Inner {
         outcome
     }
 
-    /// After a 401, puts a renewed token on `request`, for one more try:
-    /// the old one may have expired or been revoked since it was handed
-    /// out. Whether there is one.
+    /// After a 401, puts renewed tokens on `request`, for one more try:
+    /// the old ones may have expired or been revoked since they were handed
+    /// out. Whether any was renewed.
     async fn renew_rejected_token(
         &self,
         http: &reqwest::Client,
         request: &mut reqwest::Request,
+        operation_id: &str,
         outcome: &reqwest::Result<reqwest::Response>,
     ) -> bool {
-        if let Ok(response) = outcome
-            && response.status() == reqwest::StatusCode::UNAUTHORIZED
-            && let Some(credential) = &self.credential
-            && let Some(sent) = request.headers().get(credential.header())
-            && let Some(renewed) = credential.renewed_after_rejection(http, sent).await
-        {
-            request
-                .headers_mut()
-                .insert(credential.header().clone(), renewed);
-            return true;
+        let rejected = matches!(outcome, Ok(response) if response.status() == reqwest::StatusCode::UNAUTHORIZED);
+        let Some(operation) = self.operation(operation_id).filter(|_| rejected) else {
+            return false;
+        };
+        let mut renewed = false;
+        for credential in self.credentials.chosen(operation).unwrap_or_default() {
+            renewed |= credential.renew_after_rejection(request, http).await;
         }
-        false
+        renewed
     }
 
     /// [`repeat_safe`](Inner::repeat_safe) for the JSON body `request`

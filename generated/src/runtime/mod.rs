@@ -14,6 +14,7 @@
 
 mod budget;
 mod builder;
+mod credential;
 mod credentials;
 mod error;
 mod execute;
@@ -27,12 +28,14 @@ mod receive;
 mod redis_store;
 mod response;
 mod retry;
+mod security;
 mod state;
 mod transport;
 mod values;
 
 pub use builder::{BuildError, ClientBuilder, ClientParts};
-pub use credentials::{Credential, Credentials, OAuthRefresh, SecretToken};
+pub use credential::Credential;
+pub use credentials::{Credentials, OAuthRefresh, SecretToken};
 pub use error::{ApiError, Error, UnexpectedResponse};
 pub use fields::{FieldInfo, FieldKind, RejectedProperties, RequestFields};
 pub use policy::OperationPolicy;

@@ -6,43 +6,51 @@
 //! and the fields a request is matched on.
 
 use std::fmt;
+use std::sync::Arc;
 
 use super::budget::Budget;
-use super::credentials::Credential;
 use super::policy::OperationPolicy;
 use super::rate_limit::{RateBudget, RateLimiter};
 use super::retry::{RetryPolicy, RetryRule};
+use super::security::HeldCredentials;
 
 /// Per-client state the request hook needs.
 #[derive(Clone)]
 pub struct Inner {
-    pub(super) credential: Option<Credential>,
+    pub(super) credentials: HeldCredentials,
     pub(super) operations: &'static [OperationPolicy],
     pub(super) retry: RetryPolicy,
-    pub(super) budget: std::sync::Arc<Budget>,
+    pub(super) budget: Arc<Budget>,
     pub(super) matched_fields: Option<Vec<String>>,
 }
 
 impl fmt::Debug for Inner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Inner")
-            .field("credential", &self.credential)
+            .field("credentials", &self.credentials)
             .field("operations", &self.operations)
             .field("retry", &self.retry)
             .field("matched_fields", &self.matched_fields)
-            .field("rate_budget", &self.budget.figures())
+            .field("rate_budget", &self.budget())
             .finish()
     }
 }
 
 impl Inner {
+    /// The figures of the budget that the client's first credential (or
+    /// a request without one) counts against.
     pub fn budget(&self) -> Vec<RateBudget> {
-        self.budget.figures()
+        self.budget.figures(self.credentials.first())
     }
 
-    /// The limiter of this client's budget, named on first use.
-    pub(super) fn limiter(&self) -> &RateLimiter {
-        self.budget.limiter(self.credential.as_ref())
+    /// The limiter of the budget `operation_id`'s requests count against:
+    /// that of the credentials they send, named on first use.
+    pub(super) fn limiter(&self, operation_id: &str) -> Arc<RateLimiter> {
+        let sent = self
+            .operation(operation_id)
+            .and_then(|operation| self.credentials.chosen(operation).ok())
+            .unwrap_or_default();
+        self.budget.limiter(&sent, self.credentials.first())
     }
 
     pub(super) fn operation(&self, operation_id: &str) -> Option<&'static OperationPolicy> {
