@@ -23,6 +23,8 @@
 //! - A schema with keywords of one type but no `type` gets that type
 //!   (`format: int64` → integer, `minimum` → number, `minLength` → string,
 //!   `items` → array).
+//! - A `format` on an object, array or boolean schema is dropped: formats
+//!   qualify strings and numbers, and typify panics over one there.
 //! - A `required` name that is not among an object's `properties` is
 //!   dropped (typify would add an untyped field that no setter knows).
 //! - Operations marked as websocket endpoints (`x-dropshot-websocket`) lose
@@ -165,6 +167,7 @@ fn unnameable_enums(node: &mut Value, path: &mut Vec<String>, notes: &mut Vec<Re
             repair_required(map, path, notes);
             if crate::bundle::within_schema(path) {
                 repair_untyped_format(map, path, notes);
+                drop_format_of_structure(map, path, notes);
             }
             for (key, child) in map.iter_mut() {
                 path.push(key.clone());
@@ -250,6 +253,34 @@ fn repair_untyped_format(map: &mut Map<String, Value>, path: &[String], notes: &
         format!("typed as `{kind}`"),
     ));
     map.insert("type".to_owned(), Value::String(kind.to_owned()));
+}
+
+/// A `format` on an object, array or boolean (`type: object, format:
+/// uri-map`): formats qualify strings and numbers, and typify panics over
+/// one here. The type stands; the format goes.
+fn drop_format_of_structure(
+    map: &mut Map<String, Value>,
+    path: &[String],
+    notes: &mut Vec<Repair>,
+) {
+    let Some(Value::String(kind)) = map.get("type") else {
+        return;
+    };
+    if !matches!(kind.as_str(), "object" | "array" | "boolean") {
+        return;
+    }
+    let kind = kind.clone();
+    let Some(format) = map.remove("format") else {
+        return;
+    };
+    let format = format
+        .as_str()
+        .map_or_else(|| format.to_string(), str::to_owned);
+    notes.push(Repair::at(
+        pointer(path),
+        format!("`format: {format}` on a schema of type `{kind}`, which no format qualifies"),
+        "the format is dropped",
+    ));
 }
 
 /// `required: [x]` in an object that declares `properties` but no `x`.

@@ -109,7 +109,12 @@ pub(crate) fn rewrite(api: &Api, types: &mut Vec<Item>) -> Result<Rewritten, Err
         if schema.flow.sent() {
             sent.insert(item.ident.to_string());
             validated.insert(item.ident.to_string());
-            setters.push(request_methods(&item.ident, &shapes, &others, &will_validate));
+            setters.push(request_methods(
+                &item.ident,
+                &shapes,
+                &others,
+                &will_validate,
+            ));
         }
     }
     types.extend(setters.into_iter().map(|tokens| parse_quote!(#tokens)));

@@ -410,6 +410,14 @@ fn repairable_flaws_give_notes() {
             "give the same Rust argument name `page_size`; its argument is `page_size_2`; its name on the wire stays",
         ),
         (
+            "a format on an object",
+            format!(
+                "{head}paths: {{}}\ncomponents:\n  schemas:\n    Links: {{type: object, format: uri-map}}\n"
+            ),
+            "/components/schemas/Links",
+            "the format is dropped",
+        ),
+        (
             "enum values of another type",
             format!(
                 "{head}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: number, enum: ['2', '3']}}\n"
