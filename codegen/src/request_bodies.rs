@@ -191,10 +191,20 @@ fn keep_one_media_type(at: &str, content: &mut Map<String, Value>, notes: &mut V
     if content.len() <= 1 {
         return;
     }
+    // By kind, then a named media type before a wildcard, and plain
+    // `application/json` before another JSON type.
     let keep = content
         .keys()
         .enumerate()
-        .min_by_key(|(index, media_type)| (media_kind(media_type), *index))
+        .min_by_key(|(index, media_type)| {
+            let essence = essence(media_type);
+            (
+                media_kind(media_type),
+                essence.contains('*'),
+                essence != "application/json",
+                *index,
+            )
+        })
         .map(|(_, media_type)| media_type.clone())
         .unwrap_or_default();
     let dropped: Vec<String> = content.keys().filter(|k| **k != keep).cloned().collect();
@@ -213,7 +223,8 @@ fn keep_one_media_type(at: &str, content: &mut Map<String, Value>, notes: &mut V
     content.retain(|media_type, _| *media_type == keep);
 }
 
-/// A `*/*` or `application/*` body names no media type to send: it is sent
+/// A wildcard (`*/*`, `application/*`, `application/*+json`) names no
+/// media type to send: a JSON one is sent as `application/json`, any other
 /// as `application/octet-stream`. Returns the media type the body now has.
 fn name_a_wildcard(
     media_at: &str,
@@ -221,16 +232,19 @@ fn name_a_wildcard(
     content: &mut Map<String, Value>,
     notes: &mut Vec<Repair>,
 ) -> String {
-    if !matches!(essence(media_type).as_str(), "*/*" | "application/*") {
+    if !essence(media_type).contains('*') {
         return media_type.to_owned();
     }
+    let sent = match media_kind(media_type) {
+        MediaKind::Json => "application/json",
+        _ => "application/octet-stream",
+    };
     let media = content.remove(media_type).unwrap_or_default();
     notes.push(Repair::at(
         media_at,
         format!("a `{media_type}` request body names no one media type to send"),
-        "it is sent as `application/octet-stream`",
+        format!("it is sent as `{sent}`"),
     ));
-    let octet_stream = "application/octet-stream".to_owned();
-    content.insert(octet_stream.clone(), media);
-    octet_stream
+    content.insert(sent.to_owned(), media);
+    sent.to_owned()
 }

@@ -410,6 +410,22 @@ fn repairable_flaws_give_notes() {
             "give the same Rust argument name `page_size`; its argument is `page_size_2`; its name on the wire stays",
         ),
         (
+            "a JSON request body under a wildcard media type",
+            format!(
+                "{head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/*+json: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/post/requestBody/content/application~1*+json",
+            "it is sent as `application/json`",
+        ),
+        (
+            "plain JSON among other JSON media types",
+            format!(
+                "{head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/*+json: {{schema: {{type: object}}}}, application/json: {{schema: {{type: object}}}}, text/json: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/post/requestBody/content",
+            "the client sends `application/json` only",
+        ),
+        (
             "a format on an object",
             format!(
                 "{head}paths: {{}}\ncomponents:\n  schemas:\n    Links: {{type: object, format: uri-map}}\n"
