@@ -29,6 +29,7 @@ fn builder(token: &str) -> ClientBuilder {
         Some(Credential::new("authorization", "Bearer ", token.into())),
         &[],
         &[],
+        "",
     )
 }
 

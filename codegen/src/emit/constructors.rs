@@ -49,7 +49,7 @@ pub(super) fn constructors(api: &Api) -> TokenStream {
             quote! {
                 /// Starts configuring a client.
                 pub fn builder() -> ClientBuilder {
-                    ClientBuilder::new(#default_base_url, None, OPERATIONS, RATE_LIMITS)
+                    ClientBuilder::new(#default_base_url, None, OPERATIONS, RATE_LIMITS, SPEC_SHA256)
                 }
 
                 #new
@@ -81,7 +81,7 @@ fn authenticated_constructors(
         /// request: with a token, or with OAuth tokens it renews
         /// ([`OAuthRefresh`](crate::OAuthRefresh)).
         pub fn builder(credentials: impl Into<Credentials>) -> ClientBuilder {
-            ClientBuilder::new(#default_base_url, Some(Credential::new(#header, #prefix, credentials.into())), OPERATIONS, RATE_LIMITS)
+            ClientBuilder::new(#default_base_url, Some(Credential::new(#header, #prefix, credentials.into())), OPERATIONS, RATE_LIMITS, SPEC_SHA256)
         }
 
         #new
