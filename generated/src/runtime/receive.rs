@@ -42,11 +42,14 @@ pub struct Payload<'a> {
 }
 
 impl<'a> Payload<'a> {
-    /// The body decoded as JSON into `T`.
+    /// The body decoded as JSON into `T`. Always from a JSON value, so each
+    /// type's `Deserialize` is compiled for one deserializer only.
     pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, serde_json::Error> {
         match self.checked {
             Some(value) => T::deserialize(value),
-            None => serde_json::from_slice(self.bytes),
+            None => {
+                serde_json::from_slice::<serde_json::Value>(self.bytes).and_then(T::deserialize)
+            }
         }
     }
 
