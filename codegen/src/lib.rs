@@ -15,7 +15,8 @@
 //!    makes the types say on the wire what the model says, `tolerant` makes
 //!    what is received decode leniently, `redact` keeps sensitive values
 //!    out of `Debug`, `field_tables` adds the property tables;
-//! 5. `emit` writes the facade, crate root and manifest, and `render`
+//! 5. `emit` writes the facade, crate root and manifest, `answer_shapes`
+//!    the tables of the answers each operation declares, and `render`
 //!    formats everything into files.
 
 mod answer_shapes;
