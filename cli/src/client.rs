@@ -45,6 +45,17 @@ pub struct ClientArgs {
     /// spec's retry rule names (`x-retry-safe-when`).
     #[arg(long, global = true, value_delimiter = ',', value_name = "FIELD,...")]
     match_fields: Option<Vec<String>>,
+    /// Record every departure of the server's answers from the spec (an undeclared
+    /// property or status, an unlisted enum value, a `null` where none is allowed…) in
+    /// FILE, a JSON Lines file that several processes may append to. Lines name the place
+    /// and the shape seen, never a contact's values.
+    #[arg(
+        long,
+        global = true,
+        env = "HIGHLEVEL_RECORD_DRIFT",
+        value_name = "FILE"
+    )]
+    record_drift: Option<String>,
     #[command(flatten)]
     credentials: CredentialArgs,
 }
@@ -101,6 +112,7 @@ impl ClientArgs {
         for (id, value) in [
             ("base_url", &mut self.base_url),
             ("rate_store", &mut self.rate_store),
+            ("record_drift", &mut self.record_drift),
             ("token", &mut credentials.token),
             ("client_id", &mut credentials.client_id),
             ("client_secret", &mut credentials.client_secret),
@@ -130,6 +142,9 @@ impl ClientArgs {
             let store =
                 RateStore::redis(url).map_err(|e| Failure::usage(format!("--rate-store: {e}")))?;
             builder = builder.rate_store(store);
+        }
+        if let Some(file) = &self.record_drift {
+            builder = builder.record_drift(file);
         }
         if let Some(limit) = self.rate_limit {
             builder = builder.rate_limits(&[(limit.requests, limit.window)]);

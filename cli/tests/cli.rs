@@ -570,7 +570,11 @@ async fn help_names_the_variables_and_hides_the_credentials() {
             assert!(text.contains(&format!("[env: {name}]")), "{args:?}: {text}");
             assert!(!text.contains(value), "{args:?} shows {name}: {text}");
         }
-        for name in ["HIGHLEVEL_BASE_URL", "HIGHLEVEL_REFRESH_TOKEN_FILE"] {
+        for name in [
+            "HIGHLEVEL_BASE_URL",
+            "HIGHLEVEL_REFRESH_TOKEN_FILE",
+            "HIGHLEVEL_RECORD_DRIFT",
+        ] {
             assert!(text.contains(name), "{args:?}: {text}");
         }
         // What is not a credential is shown, as any default is.
@@ -915,4 +919,64 @@ async fn an_import_whose_redis_stops_records_only_what_it_sent_and_a_rerun_sends
     emails.dedup();
     assert_eq!(emails.len(), ROWS, "none duplicated");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--record-drift FILE` (or `HIGHLEVEL_RECORD_DRIFT`) records where the answers depart
+/// from the spec: here a stored contact with a property the spec does not declare. The
+/// record holds none of the contact's values, and the file is appended to, run after run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_drift_appends_the_answers_departures_without_their_values() {
+    let mock = MockServer::start(Config::new(TOKEN)).await.unwrap();
+    mock.insert_contact(json!({
+        "locationId": "loc",
+        "email": "ingrid.private@example.com",
+        "firstName": "Ingrid",
+        "preferredLanguage": "Ingrid's own Nynorsk",
+    }))
+    .unwrap();
+    let url = mock.url();
+    let dir = temp_dir("record-drift");
+    let record = dir.join("drift.jsonl");
+    let record_text = record.to_str().unwrap();
+    let upsert = [
+        "upsert-contact",
+        "--location-id",
+        "loc",
+        "--email",
+        "ingrid.private@example.com",
+    ];
+    let by_flag: Vec<&str> = ["--record-drift", record_text]
+        .into_iter()
+        .chain(upsert)
+        .collect();
+    stdout_json(&run(&url, &by_flag).await);
+    let mut by_variable = command(&url);
+    by_variable
+        .env("HIGHLEVEL_RECORD_DRIFT", &record)
+        .args(upsert);
+    assert_eq!(output_of(by_variable).await.status.code(), Some(0));
+
+    let text = std::fs::read_to_string(&record).unwrap();
+    for value in ["Ingrid", "ingrid.private", "Nynorsk", "\"loc\"", TOKEN] {
+        assert!(
+            !text.contains(value),
+            "`{value}` reached the record:\n{text}"
+        );
+    }
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    // One line per run.
+    assert_eq!(lines.len(), 2, "{text}");
+    for line in &lines {
+        assert_eq!(line["crate"], "highlevel-contacts", "{line}");
+        assert_eq!(line["spec_sha256"], highlevel_contacts::SPEC_SHA256);
+        assert_eq!(line["operation"], "upsertContact", "{line}");
+        assert_eq!(line["kind"], "undeclared_property", "{line}");
+        assert_eq!(line["pointer"], "/contact/preferredLanguage", "{line}");
+        assert_eq!(line["observed"], json!({"type": "string"}), "{line}");
+        assert_eq!(line["count"], 1, "{line}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -15,9 +15,11 @@
 //!    makes the types say on the wire what the model says, `tolerant` makes
 //!    what is received decode leniently, `redact` keeps sensitive values
 //!    out of `Debug`, `field_tables` adds the property tables;
-//! 5. `emit` writes the facade, crate root and manifest, and `render`
+//! 5. `emit` writes the facade, crate root and manifest, `answer_shapes`
+//!    the tables of the answers each operation declares, and `render`
 //!    formats everything into files.
 
+mod answer_shapes;
 mod bundle;
 mod content_parameters;
 mod conversions;
@@ -260,10 +262,20 @@ fn generate(
     {
         return Err(first.refused());
     }
+    let spec_sha256 = sha256_hex(&spec.bytes);
     let (files, more_notes) =
-        crate_files(settings, file, document).map_err(|error| error.in_file(file))?;
+        crate_files(settings, file, &spec_sha256, document).map_err(|error| error.in_file(file))?;
     notes.extend(more_notes.into_iter().map(|note| note.in_file(file)));
     Ok(GeneratedCrate { files, notes })
+}
+
+/// The lowercase hex SHA-256 of the spec's bytes, which drift records name.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// The stages after the document is whole, in the order they run, each
@@ -273,6 +285,7 @@ fn generate(
 fn crate_files(
     settings: &Settings,
     spec_name: &str,
+    spec_sha256: &str,
     mut document: serde_json::Value,
 ) -> Result<(BTreeMap<String, String>, Vec<Repair>), Error> {
     validate::check(&document)?;
@@ -300,7 +313,13 @@ fn crate_files(
     let tables = field_tables::tables(&api, &raw.types);
     raw.types.extend(tables);
     deprecation::mark(&api, &mut raw.types);
-    let client = emit::client_module(&settings.crate_name, &api, &raw, &rewritten.validated)?;
+    let client = emit::client_module(
+        &settings.crate_name,
+        spec_sha256,
+        &api,
+        &raw,
+        &rewritten.validated,
+    )?;
     let lib = emit::lib_module(settings, &api);
     let runtime_parts = emit::RuntimeParts::of(&api);
 
@@ -329,6 +348,10 @@ fn crate_files(
                 .chain(raw.client)
                 .collect(),
         ),
+    );
+    files.insert(
+        "src/shapes.rs".to_owned(),
+        render::rust_file(&preamble, answer_shapes::shapes_module(&api))?,
     );
     files.insert(
         "src/types.rs".to_owned(),

@@ -123,6 +123,12 @@ pub(crate) struct ResponseCase {
     pub status: Status,
     pub description: String,
     pub body: Body,
+    /// The media types of its `content`, as the spec writes them.
+    pub media_types: Vec<String>,
+    /// Where the spec declares the JSON body's schema, as a URI fragment:
+    /// `#/components/schemas/X` for a `$ref` to it, else the inline
+    /// schema's own place (before the pre-pass moved it).
+    pub schema_location: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -185,6 +191,8 @@ pub(crate) struct ObjectSchema {
     pub rejected: Option<RejectedProperties>,
     /// In the spec's order.
     pub fields: Vec<Field>,
+    /// `additionalProperties` admits properties that `fields` do not name.
+    pub open: bool,
 }
 
 impl ObjectSchema {

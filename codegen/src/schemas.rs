@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
+use openapiv3::{
+    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+};
 
 use crate::error::Error;
 use crate::model::{Body, Field, FieldKind, Flow, ObjectSchema, Operation, RejectedProperties};
@@ -53,6 +55,10 @@ pub(crate) fn analyse(
             })
             .collect::<Result<Vec<_>, Error>>()?;
         let rejected = rejected_properties(name, schema, &fields)?;
+        let open = match &object.additional_properties {
+            None | Some(AdditionalProperties::Any(false)) => false,
+            Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_)) => true,
+        };
         schemas.insert(
             names::type_name(name),
             ObjectSchema {
@@ -60,6 +66,7 @@ pub(crate) fn analyse(
                 flow,
                 rejected,
                 fields,
+                open,
             },
         );
     }

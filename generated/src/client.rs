@@ -61,6 +61,10 @@ pub const OPERATIONS: &[OperationPolicy] = &[
     },
 ];
 
+/// The lowercase hex SHA-256 of the spec document this crate was
+/// generated from, which drift records carry.
+pub const SPEC_SHA256: &str = "45a4c07af2fb9d2b43b7734aa2df1685f7a9cf3374e89b967b1ba492ceab84d4";
+
 /// The spec's `x-rate-limits`.
 const RATE_LIMITS: &[RateWindow] = &[
     RateWindow {
@@ -116,7 +120,7 @@ impl Client {
     /// a fixed one, or OAuth tokens the client renews
     /// ([`OAuthRefresh`](crate::OAuthRefresh)); the spec's `oauth`, `bearerAuth`.
     pub fn builder(credentials: impl Into<Credentials>) -> ClientBuilder {
-        ClientBuilder::new(Some(DEFAULT_BASE_URL), OPERATIONS, RATE_LIMITS)
+        ClientBuilder::new(Some(DEFAULT_BASE_URL), OPERATIONS, RATE_LIMITS, SPEC_SHA256)
             .scheme_credential(
                 &["oauth", "bearerAuth"],
                 Credential::new("authorization", "Bearer ", credentials.into()),
@@ -201,11 +205,10 @@ impl Client {
         body.validate().map_err(Error::InvalidRequest)?;
         let sent = self.raw.update_contact(contact_id, body).await;
         runtime::receive(
-                "updateContact",
+                &crate::shapes::update_contact,
+                self.raw.inner.drift(),
                 sent,
-                |status, body| {
-                    (200..300).contains(&status).then(|| runtime::decode_json(body))
-                },
+                |status, body| (200..300).contains(&status).then(|| body.json()),
                 UpdateContactError::decode,
                 || {
                     self
@@ -300,11 +303,10 @@ impl Client {
         body.validate().map_err(Error::InvalidRequest)?;
         let sent = self.raw.upsert_contact(body).await;
         runtime::receive(
-                "upsertContact",
+                &crate::shapes::upsert_contact,
+                self.raw.inner.drift(),
                 sent,
-                |status, body| {
-                    (200..300).contains(&status).then(|| runtime::decode_json(body))
-                },
+                |status, body| (200..300).contains(&status).then(|| body.json()),
                 UpsertContactError::decode,
                 || {
                     self
@@ -335,12 +337,15 @@ pub enum UpdateContactError {
 }
 
 impl UpdateContactError {
-    fn decode(status: u16, body: &[u8]) -> Option<Result<Self, serde_json::Error>> {
+    fn decode(
+        status: u16,
+        body: runtime::Payload<'_>,
+    ) -> Option<Result<Self, serde_json::Error>> {
         match status {
-            400 => Some(runtime::decode_json(body).map(Self::BadRequest)),
-            401 => Some(runtime::decode_json(body).map(Self::Unauthorized)),
-            422 => Some(runtime::decode_json(body).map(Self::UnprocessableEntity)),
-            429 => Some(runtime::decode_json(body).map(Self::TooManyRequests)),
+            400 => Some(body.json().map(Self::BadRequest)),
+            401 => Some(body.json().map(Self::Unauthorized)),
+            422 => Some(body.json().map(Self::UnprocessableEntity)),
+            429 => Some(body.json().map(Self::TooManyRequests)),
             _ => None,
         }
     }
@@ -371,12 +376,15 @@ pub enum UpsertContactError {
 }
 
 impl UpsertContactError {
-    fn decode(status: u16, body: &[u8]) -> Option<Result<Self, serde_json::Error>> {
+    fn decode(
+        status: u16,
+        body: runtime::Payload<'_>,
+    ) -> Option<Result<Self, serde_json::Error>> {
         match status {
-            400 => Some(runtime::decode_json(body).map(Self::BadRequest)),
-            401 => Some(runtime::decode_json(body).map(Self::Unauthorized)),
-            422 => Some(runtime::decode_json(body).map(Self::UnprocessableEntity)),
-            429 => Some(runtime::decode_json(body).map(Self::TooManyRequests)),
+            400 => Some(body.json().map(Self::BadRequest)),
+            401 => Some(body.json().map(Self::Unauthorized)),
+            422 => Some(body.json().map(Self::UnprocessableEntity)),
+            429 => Some(body.json().map(Self::TooManyRequests)),
             _ => None,
         }
     }

@@ -36,17 +36,21 @@ mod raw;
 #[allow(dead_code, unused_imports)]
 mod runtime;
 
+#[allow(dead_code, unused_imports)]
+mod shapes;
+
 /// The spec's schemas as Rust types.
 #[allow(clippy::all)]
 pub mod types;
 
 pub use client::{
-    Client, OPERATIONS, DEFAULT_BASE_URL, OAUTH_TOKEN_URL, UpdateContactError,
-    UpsertContactError,
+    Client, OPERATIONS, SPEC_SHA256, DEFAULT_BASE_URL, OAUTH_TOKEN_URL,
+    UpdateContactError, UpsertContactError,
 };
 pub use runtime::{
-    ApiError, BuildError, ClientBuilder, Credentials, Error, FieldInfo, FieldKind,
-    Listed, NonFiniteNumber, Nullable, OAuthRefresh, OperationPolicy, RateBudget,
-    RateLimit, RateStore, RejectedProperties, RequestFields, Response, RetryPolicy,
-    RetryRule, SecretToken, UnexpectedResponse,
+    ApiError, BuildError, ClientBuilder, Credentials, DriftFile, DriftKind, DriftSink,
+    Error, FieldInfo, FieldKind, JsonType, Listed, NonFiniteNumber, Nullable,
+    OAuthRefresh, Observation, Observed, OperationPolicy, RateBudget, RateLimit,
+    RateStore, RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule,
+    SecretToken, UnexpectedResponse,
 };

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use super::budget::Budget;
 use super::credential::Credential;
+use super::drift::{DriftRecorder, DriftSink};
+use super::drift_file::DriftFile;
 use super::policy::OperationPolicy;
 use super::rate_limit::{RateStore, RateWindow};
 use super::retry::RetryPolicy;
@@ -27,6 +29,23 @@ pub struct ClientBuilder {
     matched_fields: Option<Vec<String>>,
     timeout: Duration,
     connect_timeout: Duration,
+    spec_sha256: &'static str,
+    drift: Option<DriftChoice>,
+}
+
+/// Where drift is recorded, as the caller chose it.
+enum DriftChoice {
+    File(std::path::PathBuf),
+    Sink(std::sync::Arc<dyn DriftSink>),
+}
+
+impl fmt::Debug for DriftChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DriftChoice::File(path) => f.debug_tuple("File").field(path).finish(),
+            DriftChoice::Sink(_) => f.write_str("Sink"),
+        }
+    }
 }
 
 impl ClientBuilder {
@@ -36,6 +55,7 @@ impl ClientBuilder {
         default_base_url: Option<&str>,
         operations: &'static [OperationPolicy],
         rate_limits: &'static [RateWindow],
+        spec_sha256: &'static str,
     ) -> Self {
         ClientBuilder {
             base_url: default_base_url.map(str::to_owned),
@@ -50,6 +70,8 @@ impl ClientBuilder {
             matched_fields: None,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
+            spec_sha256,
+            drift: None,
         }
     }
 
@@ -147,6 +169,24 @@ impl ClientBuilder {
         self
     }
 
+    /// Records every departure of an answer from the spec (an undeclared
+    /// property or status, an unlisted enum value, an unexpected `null`…)
+    /// in `path`, a JSON Lines file several processes may share: counted in
+    /// memory, appended every minute and when the client is dropped. A
+    /// line names the place and the shape seen, never a value, but for an
+    /// unlisted enum value. Off by default, and then nothing is compared.
+    pub fn record_drift(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.drift = Some(DriftChoice::File(path.into()));
+        self
+    }
+
+    /// Sends every departure of an answer from the spec to `sink` (see
+    /// [`record_drift`](Self::record_drift), which writes them to a file).
+    pub fn drift_sink(mut self, sink: impl DriftSink) -> Self {
+        self.drift = Some(DriftChoice::Sink(std::sync::Arc::new(sink)));
+        self
+    }
+
     /// What a generated `Client` is made of, checked; its `build` wraps it.
     #[doc(hidden)]
     pub fn build_parts(self) -> Result<ClientParts, BuildError> {
@@ -187,8 +227,19 @@ impl ClientBuilder {
                 .build()
                 .map_err(BuildError::Http)?,
         };
+        let drift = match self.drift {
+            None => None,
+            Some(DriftChoice::Sink(sink)) => Some(sink),
+            Some(DriftChoice::File(path)) => Some(std::sync::Arc::new(
+                DriftFile::open(path).map_err(BuildError::DriftRecord)?,
+            ) as std::sync::Arc<dyn DriftSink>),
+        };
         let inner = Inner {
             credentials: self.credentials,
+            drift: drift.map(|sink| DriftRecorder {
+                sink,
+                spec_sha256: self.spec_sha256,
+            }),
             operations: self.operations,
             retry: self.retry,
             budget: std::sync::Arc::new(budget),
@@ -226,6 +277,8 @@ pub enum BuildError {
     InvalidToken,
     /// `reqwest` could not build its client (e.g. no TLS roots).
     Http(reqwest::Error),
+    /// The drift record's file could not be opened for appending.
+    DriftRecord(std::io::Error),
 }
 
 impl fmt::Display for BuildError {
@@ -244,6 +297,9 @@ impl fmt::Display for BuildError {
                 f.write_str("the token contains characters a header cannot carry")
             }
             BuildError::Http(_) => f.write_str("the HTTP client could not be built"),
+            BuildError::DriftRecord(error) => {
+                write!(f, "the drift record could not be opened: {error}")
+            }
         }
     }
 }
@@ -252,6 +308,7 @@ impl std::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             BuildError::Http(source) => Some(source),
+            BuildError::DriftRecord(source) => Some(source),
             _ => None,
         }
     }

@@ -24,7 +24,7 @@ fn tokens_are_redacted_in_debug() {
 }
 
 fn builder(token: &str) -> ClientBuilder {
-    ClientBuilder::new(Some("http://127.0.0.1:1"), &[], &[]).scheme_credential(
+    ClientBuilder::new(Some("http://127.0.0.1:1"), &[], &[], "").scheme_credential(
         &["bearerAuth"],
         Credential::new("authorization", "Bearer ", token.into()),
     )

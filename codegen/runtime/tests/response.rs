@@ -1,7 +1,7 @@
 //! Decoding by status: a 2xx is never a refusal, a failure after sending is
 //! "outcome unknown" when a repeat is not safe.
 
-use client_runtime::{Error, decode_json, receive};
+use client_runtime::{Error, OperationAnswers, Payload, receive};
 use progenitor_client::ResponseValue;
 use serde_json::{Value, json};
 
@@ -15,17 +15,25 @@ fn answer(status: u16, body: &'static str) -> reqwest::Response {
         .into()
 }
 
-fn success(status: u16, body: &[u8]) -> Option<Result<Value, serde_json::Error>> {
+/// An operation that declares no answers: no body is checked before it is
+/// decoded.
+static OP: OperationAnswers = OperationAnswers {
+    operation: "op",
+    answers: &[],
+};
+
+fn success(status: u16, body: Payload<'_>) -> Option<Result<Value, serde_json::Error>> {
     (200..300).contains(&status).then(|| {
-        decode_json::<Value>(body).and_then(|value| match value.get("id") {
-            Some(_) => Ok(value),
-            None => Err(serde::de::Error::missing_field("id")),
-        })
+        body.json::<Value>()
+            .and_then(|value| match value.get("id") {
+                Some(_) => Ok(value),
+                None => Err(serde::de::Error::missing_field("id")),
+            })
     })
 }
 
-fn refusal(status: u16, body: &[u8]) -> Option<Result<Value, serde_json::Error>> {
-    (status == 400).then(|| decode_json(body))
+fn refusal(status: u16, body: Payload<'_>) -> Option<Result<Value, serde_json::Error>> {
+    (status == 400).then(|| body.json())
 }
 
 async fn received(status: u16, body: &'static str, repeat_safe: bool) -> Decoded {
@@ -35,7 +43,7 @@ async fn received(status: u16, body: &'static str, repeat_safe: bool) -> Decoded
     } else {
         Err(progenitor_client::Error::UnexpectedResponse(response))
     };
-    receive("op", sent, success, refusal, || repeat_safe).await
+    receive(&OP, None, sent, success, refusal, || repeat_safe).await
 }
 
 #[tokio::test]

@@ -5,8 +5,8 @@
 //! span.
 
 use client_runtime::{
-    BuildError, ClientBuilder, ClientParts, Credential, Error, Inner, OperationPolicy, RateWindow,
-    RetryPolicy, receive,
+    BuildError, ClientBuilder, ClientParts, Credential, Error, Inner, OperationAnswers,
+    OperationPolicy, Payload, RateWindow, RetryPolicy, receive,
 };
 
 const OPERATIONS: &[OperationPolicy] = &[
@@ -27,7 +27,7 @@ const OPERATIONS: &[OperationPolicy] = &[
 ];
 
 fn builder(base_url: &str) -> ClientBuilder {
-    ClientBuilder::new(Some(base_url), OPERATIONS, &[])
+    ClientBuilder::new(Some(base_url), OPERATIONS, &[], "")
 }
 
 fn everything(base_url: &str) -> ClientBuilder {
@@ -208,9 +208,15 @@ async fn a_missing_credential_is_refused_before_sending_with_what_would_do() {
 }
 
 /// A decoder for an operation that declares no answer.
-fn undeclared(_: u16, _: &[u8]) -> Option<Result<(), serde_json::Error>> {
+fn undeclared(_: u16, _: Payload<'_>) -> Option<Result<(), serde_json::Error>> {
     None
 }
+
+/// An operation that declares no answer.
+static QUERY: OperationAnswers = OperationAnswers {
+    operation: "query",
+    answers: &[],
+};
 
 /// Captures what `tracing` writes, for one test.
 #[derive(Clone, Default)]
@@ -259,7 +265,7 @@ async fn a_query_key_never_shows_in_a_transport_error_or_a_span() {
         Ok(_) => panic!("nothing listens on {base_url}"),
         Err(error) => Err(progenitor_client::Error::CommunicationError(error)),
     };
-    let error: Error<()> = receive("query", sent, undeclared, undeclared, || true)
+    let error: Error<()> = receive(&QUERY, None, sent, undeclared, undeclared, || true)
         .await
         .unwrap_err();
 
@@ -288,7 +294,7 @@ async fn a_request_counts_against_the_budget_of_the_credentials_it_sends() {
         remaining_header: None,
     }];
     let base_url = closed_port();
-    let start = || ClientBuilder::new(Some(&base_url), OPERATIONS, &ONE_A_MINUTE);
+    let start = || ClientBuilder::new(Some(&base_url), OPERATIONS, &ONE_A_MINUTE, "");
     let key = || Credential::new("x-api-key", "", "shared-key".into());
     let token = || Credential::new("authorization", "Bearer ", "own-token".into());
     let parts = |builder: ClientBuilder| builder.retry(RetryPolicy::disabled()).build_parts();

@@ -18,6 +18,7 @@ use crate::progenitor_pass::RawOutput;
 /// `validated`: the request types `wire` gave a `validate` method.
 pub(crate) fn client_module(
     crate_name: &str,
+    spec_sha256: &str,
     api: &Api,
     raw: &RawOutput,
     validated: &BTreeSet<String>,
@@ -48,6 +49,10 @@ pub(crate) fn client_module(
         /// What the spec fixes per operation (by method name): credentials,
         /// constant headers, and when a request may be sent again.
         pub const OPERATIONS: &[OperationPolicy] = &[#(#operation_policies),*];
+
+        /// The lowercase hex SHA-256 of the spec document this crate was
+        /// generated from, which drift records carry.
+        pub const SPEC_SHA256: &str = #spec_sha256;
 
         /// The spec's `x-rate-limits`.
         const RATE_LIMITS: &[RateWindow] = &[#(#rate_windows),*];

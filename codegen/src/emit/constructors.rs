@@ -39,7 +39,7 @@ pub(super) fn constructors(api: &Api) -> TokenStream {
         Some(_) => quote!(Some(DEFAULT_BASE_URL)),
         None => quote!(None),
     };
-    let start = quote!(ClientBuilder::new(#default_base_url, OPERATIONS, RATE_LIMITS));
+    let start = quote!(ClientBuilder::new(#default_base_url, OPERATIONS, RATE_LIMITS, SPEC_SHA256));
     let groups = credentials::groups(api);
     let (parameters, arguments, builder, doc) = match groups.as_slice() {
         [group] => {

@@ -30,12 +30,16 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         // bodies leaves parts of it unused.
         #[allow(dead_code, unused_imports)]
         mod runtime;
+        // An object table that only a union refers to is left unused, and a
+        // spec without objects leaves imports unused.
+        #[allow(dead_code, unused_imports)]
+        mod shapes;
         /// The spec's schemas as Rust types.
         #[allow(clippy::all)]
         pub mod types;
 
         pub use client::{#(#exports),*};
-        pub use runtime::{ApiError, BuildError, ClientBuilder, Credentials, Error, FieldInfo, FieldKind, Listed, NonFiniteNumber, Nullable, OAuthRefresh, OperationPolicy, RateBudget, RateLimit, RateStore, RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule, SecretToken, UnexpectedResponse};
+        pub use runtime::{ApiError, BuildError, ClientBuilder, Credentials, DriftFile, DriftKind, DriftSink, Error, FieldInfo, FieldKind, JsonType, Listed, NonFiniteNumber, Nullable, OAuthRefresh, Observation, Observed, OperationPolicy, RateBudget, RateLimit, RateStore, RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule, SecretToken, UnexpectedResponse};
         #multipart
     }
 }
@@ -81,7 +85,7 @@ fn crate_doc(settings: &Settings, api: &Api) -> String {
 /// What `client.rs` defines for callers: the client, the tables and URLs
 /// the spec fixes, and each operation's status enums.
 fn client_exports(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    [quote!(Client), quote!(OPERATIONS)]
+    [quote!(Client), quote!(OPERATIONS), quote!(SPEC_SHA256)]
         .into_iter()
         .chain(
             api.default_base_url

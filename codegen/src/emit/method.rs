@@ -58,14 +58,14 @@ pub(super) fn operation_method(
         .rust_example
         .as_deref()
         .map(|snippet| doc(&example_doc(crate_name, snippet)));
-    let id = &operation.id;
+    let answers = crate::answer_shapes::answers_ident(operation);
     let method = quote! {
         #(#docs)*
         #example
         pub #signature {
             #(#checks)*
             let sent = self.raw.#method_ident(#(#arguments),*).await;
-            runtime::receive(#id, sent, #success_decoder, #error_name::decode, #repeat_safe).await
+            runtime::receive(&crate::shapes::#answers, self.raw.inner.drift(), sent, #success_decoder, #error_name::decode, #repeat_safe).await
         }
     };
     Ok((method, enums))
@@ -91,8 +91,8 @@ fn success_decoding(
             let ty = body_type(operation, body, raw)?;
             let decode = match body {
                 Body::None => quote!(Ok(())),
-                Body::Bytes => quote!(Ok(body.to_vec())),
-                _ => quote!(runtime::decode_json(body)),
+                Body::Bytes => quote!(Ok(body.bytes().to_vec())),
+                _ => quote!(body.json()),
             };
             let body = body_parameter(successes);
             (

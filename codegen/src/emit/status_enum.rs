@@ -37,14 +37,12 @@ pub(super) fn status_enum(
             }
             Body::Bytes => {
                 variants.push(quote!(#variant_doc #variant(Vec<u8>),));
-                arms.push(quote!(#pattern => Some(Ok(Self::#variant(body.to_vec()))),));
+                arms.push(quote!(#pattern => Some(Ok(Self::#variant(body.bytes().to_vec()))),));
             }
             body => {
                 let ty = body_type(operation, body, raw)?;
                 variants.push(quote!(#variant_doc #variant(#ty),));
-                arms.push(
-                    quote!(#pattern => Some(runtime::decode_json(body).map(Self::#variant)),),
-                );
+                arms.push(quote!(#pattern => Some(body.json().map(Self::#variant)),));
             }
         }
     }
@@ -69,7 +67,7 @@ pub(super) fn status_enum(
         }
 
         impl #name {
-            fn decode(status: u16, #body_parameter: &[u8]) -> Option<Result<Self, serde_json::Error>> {
+            fn decode(status: u16, #body_parameter: runtime::Payload<'_>) -> Option<Result<Self, serde_json::Error>> {
                 #allow_overlap
                 match status {
                     #(#arms)*

@@ -7,6 +7,7 @@ use super::{component_name, free_schema_name};
 use crate::error::Error;
 use crate::model::{Body, ResponseCase, Status};
 use crate::request_bodies::{MediaKind, media_kind};
+use crate::rules::pointer;
 
 /// Removes the operation's responses, returning them as cases to decode.
 pub(super) fn take_responses(
@@ -36,10 +37,13 @@ pub(super) fn take_responses(
             Status::Default => "default".to_owned(),
         };
         let response_at = format!("{at}/responses/{key}");
+        // Where the response itself is written: here, or in `components`.
+        let mut written_at = response_at.clone();
         let response: Response = match response {
             ReferenceOr::Item(response) => response,
             ReferenceOr::Reference { reference } => {
                 let name = component_name(&response_at, &reference, "responses")?;
+                written_at = pointer(["components", "responses", name]);
                 match components.responses.get(name) {
                     Some(ReferenceOr::Item(response)) => response.clone(),
                     _ => {
@@ -51,15 +55,34 @@ pub(super) fn take_responses(
                 }
             }
         };
+        let schema_location = schema_location(&written_at, &response);
         let body = response_body(&response_at, operation_id, status, &response, components)?;
         cases.push(ResponseCase {
             status,
             description: response.description,
             body,
+            media_types: response.content.keys().cloned().collect(),
+            schema_location,
         });
     }
     cases.sort_by_key(|case| case.status);
     Ok(cases)
+}
+
+/// Where the schema of the JSON body of `response` (written at `at`) is
+/// declared, as a URI fragment: the `$ref` target, or the inline schema.
+fn schema_location(at: &str, response: &Response) -> Option<String> {
+    let (media_type, media) = response
+        .content
+        .iter()
+        .find(|(media_type, _)| media_kind(media_type) == MediaKind::Json)?;
+    Some(match media.schema.as_ref()? {
+        ReferenceOr::Reference { reference } => reference.clone(),
+        ReferenceOr::Item(_) => format!(
+            "#{at}{}",
+            pointer(["content", media_type.as_str(), "schema"])
+        ),
+    })
 }
 
 fn response_body(

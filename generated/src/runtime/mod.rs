@@ -2,7 +2,8 @@
 // Do not edit: change the spec, then run `cargo xtask generate`.
 
 //! The client runtime: retries, rate limits, credentials, decoding by
-//! status and the value types, the same in every generated crate.
+//! status, drift recording and the value types, the same in every
+//! generated crate.
 //!
 //! It is a crate of its own (`client-runtime`, not published) so that it
 //! compiles, lints and is tested alone (`codegen/runtime/tests/`). The
@@ -14,12 +15,17 @@
 
 mod budget;
 mod builder;
+mod conform;
 mod credential;
 mod credentials;
+mod drift;
+mod drift_file;
 mod error;
 mod execute;
 mod fields;
+mod formats;
 mod hooks;
+mod inspect;
 mod policy;
 mod rate_limit;
 mod rate_window;
@@ -29,6 +35,7 @@ mod redis_store;
 mod response;
 mod retry;
 mod security;
+mod shape;
 mod state;
 mod transport;
 mod values;
@@ -36,13 +43,19 @@ mod values;
 pub use builder::{BuildError, ClientBuilder, ClientParts};
 pub use credential::Credential;
 pub use credentials::{Credentials, OAuthRefresh, SecretToken};
+pub use drift::{DriftKind, DriftRecorder, DriftSink, JsonType, Observation, Observed};
+pub use drift_file::{DEFAULT_DRIFT_INTERVAL, DriftFile};
 pub use error::{ApiError, Error, UnexpectedResponse};
 pub use fields::{FieldInfo, FieldKind, RejectedProperties, RequestFields};
 pub use policy::OperationPolicy;
 pub use rate_limit::{NotSent, RateBudget, RateLimit, RateLimiter, RateStore, RateWindow};
-pub use receive::{decode_json, receive};
+pub use receive::{Decoder, Payload, receive};
 pub use response::Response;
 pub use retry::{RetryPolicy, RetryRule, is_transient, retry_after};
+pub use shape::{
+    BodyShape, DeclaredAnswer, ObjectShape, OperationAnswers, PropertyShape, ShapeKind,
+    StatusPattern, ValueShape,
+};
 pub use state::Inner;
 pub use values::{
     Listed, NonFiniteNumber, Nullable, check_email, check_path_segment, encode_path_segment,

@@ -2,17 +2,21 @@
 // Do not edit: change the spec, then run `cargo xtask generate`.
 
 //! Turning what progenitor's raw method returned into a typed result:
-//! decoding by status, and `OutcomeUnknown` where a repeat is not safe.
+//! decoding by status, after the body is checked against the spec
+//! (`inspect`), and `OutcomeUnknown` where a repeat is not safe.
 
 use bytes::Bytes;
 use progenitor_client::{ByteStream, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use super::drift::DriftRecorder;
 use super::error::{ApiError, Error, UnexpectedResponse};
 use super::hooks::HookFailure;
+use super::inspect::inspect;
 use super::rate_limit::NotSent;
 use super::response::Response;
+use super::shape::OperationAnswers;
 use super::transport::without_query;
 
 /// The body, and the error that cut it short if one did: what was received
@@ -29,27 +33,51 @@ async fn collect(mut stream: ByteStream) -> (Bytes, Option<reqwest::Error>) {
 }
 
 /// Decodes a body for a status, or says the status is not declared (`None`).
-pub type Decoder<T> = fn(u16, &[u8]) -> Option<Result<T, serde_json::Error>>;
+pub type Decoder<T> = fn(u16, Payload<'_>) -> Option<Result<T, serde_json::Error>>;
 
-pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
-    serde_json::from_slice(body)
+/// An answer's body, as a decoder reads it: as received, and its JSON
+/// already checked against the shape its status declares (`inspect`).
+pub struct Payload<'a> {
+    bytes: &'a [u8],
+    checked: Option<serde_json::Value>,
+}
+
+impl<'a> Payload<'a> {
+    /// The body decoded as JSON into `T`. Always from a JSON value, so each
+    /// type's `Deserialize` is compiled for one deserializer only.
+    pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, serde_json::Error> {
+        match self.checked {
+            Some(value) => T::deserialize(value),
+            None => {
+                serde_json::from_slice::<serde_json::Value>(self.bytes).and_then(T::deserialize)
+            }
+        }
+    }
+
+    /// The body as received.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
 }
 
 /// Turns what the raw progenitor method returned into a typed result.
 ///
 /// The pre-pass removed every response from the spec progenitor saw, so an
 /// answer reaches us undecoded: a 2xx as a byte stream, anything else as
-/// `UnexpectedResponse`. Decoding by status happens here. A 2xx is never
-/// reported as a refusal, and a failure after sending becomes
-/// `OutcomeUnknown` when `repeat_safe` (asked only then) says the request
-/// may not be repeated.
+/// `UnexpectedResponse`. Decoding by status happens here, after the body is
+/// checked against the shape `answers` declares for its status (and, with
+/// `drift`, compared with the spec). A 2xx is never reported as a refusal,
+/// and a failure after sending becomes `OutcomeUnknown` when `repeat_safe`
+/// (asked only then) says the request may not be repeated.
 pub async fn receive<T, E>(
-    operation: &'static str,
+    answers: &'static OperationAnswers,
+    drift: Option<&DriftRecorder>,
     sent: Result<ResponseValue<ByteStream>, progenitor_client::Error<()>>,
     decode_success: Decoder<T>,
     decode_error: Decoder<E>,
     repeat_safe: impl FnOnce() -> bool,
 ) -> Result<Response<T>, Error<E>> {
+    let operation = answers.operation;
     let unknown_unless_safe = |cause: Error<E>| {
         if repeat_safe() {
             cause
@@ -66,21 +94,33 @@ pub async fn receive<T, E>(
         Err(Failure::InDoubt(error)) => return Err(unknown_unless_safe(error)),
     };
     let status = answer.status;
+    let inspected = inspect(
+        answers,
+        drift,
+        status.as_u16(),
+        &answer.headers,
+        &answer.body,
+    );
     if status.is_success() {
-        return match decode_success(status.as_u16(), &answer.body) {
-            Some(Ok(value)) => Ok(Response {
+        let decoded =
+            inspected.map(|checked| decode_success(status.as_u16(), answer.payload(checked)));
+        return match decoded {
+            Ok(Some(Ok(value))) => Ok(Response {
                 status,
                 headers: answer.headers,
                 body: value,
                 raw_body: answer.body,
             }),
-            Some(Err(error)) => Err(Error::AcceptedUndecodable(
+            Ok(Some(Err(error))) | Err(error) => Err(Error::AcceptedUndecodable(
                 answer.kept(operation, Some(error)),
             )),
-            None => Err(Error::AcceptedUndecodable(answer.kept(operation, None))),
+            Ok(None) => Err(Error::AcceptedUndecodable(answer.kept(operation, None))),
         };
     }
-    let refused = refusal(operation, answer, decode_error);
+    let refused = match inspected {
+        Ok(checked) => refusal(operation, answer, checked, decode_error),
+        Err(error) => Error::UnexpectedResponse(answer.kept(operation, Some(error))),
+    };
     Err(if status.is_server_error() {
         unknown_unless_safe(refused)
     } else {
@@ -96,6 +136,13 @@ struct Answer {
 }
 
 impl Answer {
+    fn payload(&self, checked: Option<serde_json::Value>) -> Payload<'_> {
+        Payload {
+            bytes: &self.body,
+            checked,
+        }
+    }
+
     /// The answer kept whole, for an error that reports it.
     fn kept(
         self,
@@ -179,8 +226,13 @@ async fn answer<E>(
 }
 
 /// Any other status: the declared error body, or the answer kept whole.
-fn refusal<E>(operation: &'static str, answer: Answer, decode: Decoder<E>) -> Error<E> {
-    match decode(answer.status.as_u16(), &answer.body) {
+fn refusal<E>(
+    operation: &'static str,
+    answer: Answer,
+    checked: Option<serde_json::Value>,
+    decode: Decoder<E>,
+) -> Error<E> {
+    match decode(answer.status.as_u16(), answer.payload(checked)) {
         Some(Ok(value)) => Error::Api(ApiError {
             operation,
             status: answer.status,

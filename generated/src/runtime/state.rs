@@ -9,6 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::budget::Budget;
+use super::drift::DriftRecorder;
 use super::policy::OperationPolicy;
 use super::rate_limit::{RateBudget, RateLimiter};
 use super::retry::{RetryPolicy, RetryRule};
@@ -22,6 +23,9 @@ pub struct Inner {
     pub(super) retry: RetryPolicy,
     pub(super) budget: Arc<Budget>,
     pub(super) matched_fields: Option<Vec<String>>,
+    /// Where departures of answers from the spec go; none unless the
+    /// builder records drift.
+    pub(super) drift: Option<DriftRecorder>,
 }
 
 impl fmt::Debug for Inner {
@@ -32,11 +36,17 @@ impl fmt::Debug for Inner {
             .field("retry", &self.retry)
             .field("matched_fields", &self.matched_fields)
             .field("rate_budget", &self.budget())
+            .field("drift", &self.drift)
             .finish()
     }
 }
 
 impl Inner {
+    /// The drift recorder, when the client records drift.
+    pub fn drift(&self) -> Option<&DriftRecorder> {
+        self.drift.as_ref()
+    }
+
     /// The figures of the budget that the client's first credential (or
     /// a request without one) counts against.
     pub fn budget(&self) -> Vec<RateBudget> {
