@@ -301,7 +301,10 @@ fn crate_files(
         unions: unions::analyse(&document),
         ..api
     };
-    let mut raw = progenitor_pass::run(&spec)?;
+    let mut raw = progenitor_pass::run(&spec).map_err(|mut error| {
+        error.pointer = locate::in_document(error.pointer, &document, &api);
+        error
+    })?;
     styled_queries::route(&api, &mut raw.client);
     wire_names::restore(&api, &mut raw.client);
     let mut rewritten = wire::rewrite(&api, &mut raw.types)?;

@@ -6,6 +6,7 @@
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind};
 
+use crate::model::{Api, Body};
 use crate::rules::{METHODS, pointer};
 
 /// The JSON pointer of the operation or component schema that makes
@@ -26,6 +27,33 @@ pub(crate) fn culprit(spec: &OpenAPI, fails: impl Fn(&OpenAPI) -> bool) -> Optio
         fails(&keep_schemas(&without_operations, kept))
     })?;
     Some(pointer(["components", "schemas", name.as_str()]))
+}
+
+/// `at` in the document the spec was read from (`document`): a schema that
+/// `lower` moved into `components/schemas` (an operation's inline body or
+/// answer) is pointed at where the document has it.
+pub(crate) fn in_document(at: String, document: &serde_json::Value, api: &Api) -> String {
+    let Some(name) = at.strip_prefix("/components/schemas/") else {
+        return at;
+    };
+    if document.pointer(&at).is_some() {
+        return at;
+    }
+    let name = name.replace("~1", "/").replace("~0", "~");
+    for operation in &api.operations {
+        let operation_at = pointer(["paths", operation.path.as_str(), operation.method]);
+        if operation.request_body.as_deref() == Some(name.as_str()) {
+            return format!("{operation_at}/requestBody");
+        }
+        let answers = operation.responses.iter();
+        if answers
+            .clone()
+            .any(|case| matches!(&case.body, Body::Schema(schema) if *schema == name))
+        {
+            return format!("{operation_at}/responses");
+        }
+    }
+    at
 }
 
 /// The one item of `items` that `fails` needs, by halving: `fails(items)`

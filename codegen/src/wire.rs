@@ -320,6 +320,52 @@ fn is_required(shape: FieldShape) -> bool {
     )
 }
 
+/// The values of field `name` (of type `ty`) that are present, as an
+/// iterator, for every shape.
+fn present_values(
+    name: &syn::Ident,
+    ty: &syn::Type,
+    shape: FieldShape,
+    array: bool,
+) -> TokenStream {
+    // A list with its own checks is typify's newtype, which derefs to its
+    // `Vec` but is no iterator.
+    let items = if holds_vec(ty) {
+        quote!(.flatten())
+    } else {
+        quote!(.flat_map(|list| list.iter()))
+    };
+    match (shape, array) {
+        // `Option<T>` that is always present: `None` is `null`.
+        (FieldShape::RequiredNullable, false) => quote!(self.#name.iter()),
+        (FieldShape::RequiredNullable, true) => quote!(self.#name.iter() #items),
+        (shape, false) if is_required(shape) => quote!(::std::iter::once(&self.#name)),
+        (shape, true) if is_required(shape) => quote!(self.#name.iter()),
+        (FieldShape::Nullable, false) => quote!(self.#name.as_value().into_iter()),
+        (FieldShape::Nullable, true) => quote!(self.#name.as_value().into_iter() #items),
+        (_, false) => quote!(self.#name.iter()),
+        (_, true) => quote!(self.#name.iter() #items),
+    }
+}
+
+/// Whether `ty`, inside its `Option` or `Nullable`, is a `Vec`.
+fn holds_vec(ty: &syn::Type) -> bool {
+    let inner = crate::syntax::option_inner(ty).or_else(|| crate::syntax::nullable_inner(ty));
+    crate::syntax::vec_inner(inner.unwrap_or(ty)).is_some()
+}
+
+/// Whether the values inside `ty` (through `Option`, `Nullable` and `Vec`)
+/// are `String`s.
+fn holds_plain_string(ty: &syn::Type) -> bool {
+    let inner = crate::syntax::option_inner(ty)
+        .or_else(|| crate::syntax::nullable_inner(ty))
+        .or_else(|| crate::syntax::vec_inner(ty));
+    match inner {
+        Some(inner) => holds_plain_string(inner),
+        None => crate::syntax::type_ident(ty).is_some_and(|ident| ident == "String"),
+    }
+}
+
 /// `T` becomes `Listed<T>`, inside an `Option` if there is one.
 fn wrap_in_listed(ty: &syn::Type) -> syn::Type {
     match option_inner(ty) {
@@ -466,29 +512,22 @@ fn validate_method(fields: &[RewrittenField], will_validate: &BTreeSet<String>) 
         |RewrittenField {
              name,
              wire,
+             ty,
              shape,
              property,
-             ..
          }| {
-            // Every shape as an iterator over the values present. A list is
-            // a `Vec`, or typify's newtype of one (a named array schema),
-            // which derefs to it: `list.iter()` reads both.
-            let present = match (shape, property.array) {
-                (shape, false) if is_required(*shape) => {
-                    quote!(::std::iter::once(&self.#name))
-                }
-                (shape, true) if is_required(*shape) => quote!(self.#name.iter()),
-                (FieldShape::Nullable, false) => quote!(self.#name.as_value().into_iter()),
-                (FieldShape::Nullable, true) => {
-                    quote!(self.#name.as_value().into_iter().flat_map(|list| list.iter()))
-                }
-                (_, false) => quote!(self.#name.iter()),
-                (_, true) => quote!(self.#name.iter().flat_map(|list| list.iter())),
+            let present = present_values(name, ty, *shape, property.array);
+            // A string with length or pattern checks is typify's newtype,
+            // which derefs to its `String`.
+            let text = if holds_plain_string(ty) {
+                quote!(value)
+            } else {
+                quote!(&value.as_str())
             };
             let email = property.is_email().then(|| {
                 quote! {
                     for value in #present {
-                        crate::runtime::check_email(#wire, value)?;
+                        crate::runtime::check_email(#wire, #text)?;
                     }
                 }
             });

@@ -2892,7 +2892,7 @@ impl UpdateContactRequest {
     /// Checks what the spec constrains beyond the Rust types (such as
     /// email addresses); the client calls it before sending.
     pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
-        for value in self.custom_fields.iter().flat_map(|list| list.iter()) {
+        for value in self.custom_fields.iter().flatten() {
             value.validate()?;
         }
         for value in self.dnd_settings.iter() {
@@ -3222,7 +3222,7 @@ impl UpsertContactRequest {
     /// Checks what the spec constrains beyond the Rust types (such as
     /// email addresses); the client calls it before sending.
     pub fn validate(&self) -> ::std::result::Result<(), ::std::string::String> {
-        for value in self.custom_fields.iter().flat_map(|list| list.iter()) {
+        for value in self.custom_fields.iter().flatten() {
             value.validate()?;
         }
         for value in self.dnd_settings.iter() {

@@ -237,6 +237,14 @@ fn broken_specs_give_located_errors() {
             "style `label`",
         ),
         (
+            "progenitor's own error (a default typify refuses), in an inline body",
+            format!(
+                "{valid_head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/json: {{schema: {{type: object, properties: {{x: {{type: object, properties: {{a: {{type: string}}}}, additionalProperties: false, default: {{b: 1}}}}}}}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/post/requestBody",
+            "value does not conform",
+        ),
+        (
             "path parameter names that collide after mangling",
             format!(
                 "{valid_head}paths:\n  /a/{{page-size}}/{{page_size}}:\n    get:\n      operationId: a\n      parameters: [{{name: page-size, in: path, required: true, schema: {{type: integer}}}}, {{name: page_size, in: path, required: true, schema: {{type: integer}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
