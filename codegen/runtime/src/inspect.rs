@@ -89,7 +89,7 @@ fn media_type(
 }
 
 /// A status the operation does not declare, with the declared status whose
-/// schema the body matches with no departure, if one does.
+/// body it decodes as, if one does, and its drift from that body.
 fn undeclared_status(
     answers: &'static OperationAnswers,
     recorder: &DriftRecorder,
@@ -105,15 +105,21 @@ fn undeclared_status(
             .collect();
         // The same class first: a 201 is more likely a 200 than a 400.
         candidates.sort_by_key(|(code, _)| (code / 100 != status / 100, *code));
-        observed.matches_status = candidates
-            .into_iter()
-            .find(|(_, shape)| {
-                let mut departures = 0;
-                let mut count = |_: Departure| departures += 1;
-                let fits = conform(&mut value.clone(), &shape.value, Some(&mut count)).is_ok();
-                fits && departures == 0
-            })
-            .map(|(code, _)| code);
+        // The first declared body it decodes as, though it may drift from
+        // it as answers with a declared status do: that drift is recorded
+        // against that body's schema, under the status received.
+        let matched = candidates.into_iter().find_map(|(code, shape)| {
+            let mut departures = Vec::new();
+            let mut keep = |departure: Departure| departures.push(departure);
+            let fits = conform(&mut value.clone(), &shape.value, Some(&mut keep)).is_ok();
+            fits.then_some((code, shape, departures))
+        });
+        if let Some((code, shape, departures)) = matched {
+            observed.matches_status = Some(code);
+            for departure in departures {
+                recorder.record(answers.operation, status, Some(shape.location), departure);
+            }
+        }
     }
     recorder.record(
         answers.operation,

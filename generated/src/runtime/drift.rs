@@ -81,8 +81,8 @@ pub struct Observed {
     /// parameters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
-    /// For `UndeclaredStatus`: the declared status whose schema the body
-    /// matches with no other departure.
+    /// For `UndeclaredStatus`: the declared status whose body it decodes
+    /// as (its drift from that body is recorded apart).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matches_status: Option<u16>,
 }

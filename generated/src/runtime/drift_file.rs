@@ -61,8 +61,8 @@ pub const DEFAULT_DRIFT_INTERVAL: Duration = Duration::from_secs(60);
 ///   for a body that is not JSON), `format` (`date`, `date-time`, `email`,
 ///   `uri` or `uuid`, when a string looks like one), `media_type` (for
 ///   `undeclared_content_type`), `matches_status` (for `undeclared_status`:
-///   the declared status whose schema the body matches with no other
-///   departure).
+///   the declared status whose body it decodes as; its drift from that
+///   body is recorded too, under the status received).
 /// - `value`: only for `unlisted_enum_value`, the value the server sent
 ///   (left out under an `x-sensitive` property). No other line holds a
 ///   value, a token or a body.
