@@ -74,8 +74,11 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
     step(
         root,
         "cargo xtask corpus (the fixed sample)",
-        Command::new(std::env::current_exe().context("finding the xtask binary")?)
-            .args(["corpus", "--list", CORPUS_SAMPLE]),
+        Command::new(std::env::current_exe().context("finding the xtask binary")?).args([
+            "corpus",
+            "--list",
+            CORPUS_SAMPLE,
+        ]),
     )?;
     eprintln!("all gates passed");
     if std::env::var_os("CORPUS_COMPILE_ALL").is_none() {
