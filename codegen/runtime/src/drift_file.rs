@@ -91,7 +91,7 @@ struct Tally {
 
 impl DriftFile {
     /// Opens `path` for appending (creating it), and appends what was seen
-    /// every [`DEFAULT_DRIFT_INTERVAL`] and when dropped.
+    /// every minute (`DEFAULT_DRIFT_INTERVAL`) and when dropped.
     pub fn open(path: impl AsRef<Path>) -> io::Result<DriftFile> {
         DriftFile::with_interval(path, DEFAULT_DRIFT_INTERVAL)
     }
