@@ -138,6 +138,10 @@ async fn drift_recorded_in_production_becomes_a_reviewed_change_and_typed_fields
     let answer = drive_recording_client(&mock, &record).await;
     mock.shutdown().await;
 
+    println!(
+        "--- the record\n{}",
+        std::fs::read_to_string(&record).unwrap()
+    );
     let seen = recorded(&record);
     for expected in [
         ("undeclared_property", "/contact/preferredLanguage"),
@@ -161,6 +165,8 @@ async fn drift_recorded_in_production_becomes_a_reviewed_change_and_typed_fields
     // Every change is non-breaking, or says why it breaks: `tags` becoming nullable
     // changes its Rust type.
     let report = outcome.report.as_ref().unwrap();
+    println!("--- {}\n{}", xtask::drift::OVERLAY, outcome.overlay);
+    println!("--- report\n{}", xtask::diff::report::markdown(report));
     for change in &report.changes {
         assert!(
             change.class != Class::Breaking || change.message.contains("its Rust type changes"),
@@ -170,6 +176,7 @@ async fn drift_recorded_in_production_becomes_a_reviewed_change_and_typed_fields
     }
 
     let printed = decoded_by_the_new_crate(&root, &answer);
+    println!("--- the drifted answer, decoded by the new crate\n{printed}");
     for expected in [
         "preferred_language Some(\"de\")",
         "tags None",
