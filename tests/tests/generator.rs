@@ -410,6 +410,14 @@ fn repairable_flaws_give_notes() {
             "give the same Rust argument name `page_size`; its argument is `page_size_2`; its name on the wire stays",
         ),
         (
+            "a query parameter named like the request body's argument",
+            format!(
+                "{head}paths:\n  /a:\n    post:\n      operationId: a\n      parameters: [{{name: body, in: query, required: true, schema: {{type: string}}}}]\n      requestBody: {{content: {{application/json: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/post/parameters/0",
+            "parameter `body` gives the Rust argument name `body`, which the request body takes; its argument is `body_2`",
+        ),
+        (
             "a JSON request body under a wildcard media type",
             format!(
                 "{head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/*+json: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
