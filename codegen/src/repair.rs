@@ -45,8 +45,9 @@ pub(crate) fn repair(doc: &mut Value) -> Result<Vec<Repair>, Error> {
     let mut notes = Vec::new();
     crate::operation_ids::synthesize(doc, &mut notes);
     crate::unfit_defaults::drop_unfit(doc, &mut notes);
-    crate::rust_names::rename_clashing(doc, &mut notes)?;
+    // Before the renames: a declared path parameter can clash with a query one.
     declare_path_parameters(doc, &mut notes)?;
+    crate::rust_names::rename_clashing(doc, &mut notes)?;
     let mut path = Vec::new();
     unnameable_enums(doc, &mut path, &mut notes);
     clashing_titles(doc);

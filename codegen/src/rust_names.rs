@@ -8,7 +8,9 @@
 //! - Parameters of one operation (`max-results` and `MaxResults`, which
 //!   give one argument): the later query or header parameter gets
 //!   `x-rust-name: max_results_2`, the name of its argument; `lower` keeps
-//!   its wire name. Two path parameters stay `validate`'s to refuse.
+//!   its wire name. A path parameter keeps its name (the path template
+//!   names it), so a query or header parameter it clashes with is renamed
+//!   whatever their order. Two path parameters stay `validate`'s to refuse.
 //!   The request body's argument is `body`, so a query or header parameter
 //!   named `body` beside one is renamed (`body_2`) too.
 
@@ -197,7 +199,9 @@ fn rename_parameters(doc: &mut Value, notes: &mut Vec<Repair>) -> Result<(), Err
             if item.get(method).is_none() {
                 continue;
             }
-            let listed = operation_parameters(&snapshot, path, item, method)?;
+            let mut listed = operation_parameters(&snapshot, path, item, method)?;
+            // Path parameters cannot be renamed: they take their names first.
+            listed.sort_by_key(|parameter| parameter.location != "path");
             // Each argument name, with the parameter that took it (`None`:
             // the request body).
             let mut taken: std::collections::BTreeMap<String, Option<String>> = Default::default();

@@ -418,6 +418,14 @@ fn repairable_flaws_give_notes() {
             "parameter `body` gives the Rust argument name `body`, which the request body takes; its argument is `body_2`",
         ),
         (
+            "a query parameter listed before a path parameter of its name",
+            format!(
+                "{head}paths:\n  /search?q={{q}}:\n    get:\n      operationId: a\n      parameters: [{{name: q, in: query, required: true, schema: {{type: string}}}}, {{name: q, in: path, required: true, schema: {{type: string}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1search?q={q}/get/parameters/0",
+            "parameters `q` and `q` give the same Rust argument name `q`; its argument is `q_2`",
+        ),
+        (
             "a JSON request body under a wildcard media type",
             format!(
                 "{head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/*+json: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
