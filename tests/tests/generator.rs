@@ -426,6 +426,14 @@ fn repairable_flaws_give_notes() {
             "parameters `q` and `q` give the same Rust argument name `q`; its argument is `q_2`",
         ),
         (
+            "an inline schema named after its place like a component schema",
+            format!(
+                "{head}paths: {{}}\ncomponents:\n  schemas:\n    Movie: {{type: object, properties: {{people: {{type: object, properties: {{a: {{type: string}}}}}}}}}}\n    MoviePeople: {{type: object}}\n"
+            ),
+            "/components/schemas/Movie/properties/people",
+            "would be `MoviePeople`, which the schema `MoviePeople` has; it is `MoviePeople2` in Rust",
+        ),
+        (
             "a JSON request body under a wildcard media type",
             format!(
                 "{head}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{application/*+json: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
