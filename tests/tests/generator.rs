@@ -285,6 +285,14 @@ fn broken_specs_give_located_errors() {
             "not a Rust identifier",
         ),
         (
+            "a path parameter named like the request body's argument",
+            format!(
+                "{valid_head}paths:\n  /a/{{body}}:\n    post:\n      operationId: a\n      parameters: [{{name: body, in: path, required: true, schema: {{type: string}}}}]\n      requestBody: {{content: {{application/json: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a~1{body}/post/parameters/0",
+            "parameter `body` gives the Rust argument name `body`, which the request body takes",
+        ),
+        (
             "x-sensitive that is not a boolean",
             format!(
                 "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/A'}}}}}}\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{ssn: {{type: string, x-sensitive: 'yes'}}}}}}\n"
