@@ -29,6 +29,7 @@ mod deprecation;
 mod emit;
 mod error;
 mod field_tables;
+mod inline_names;
 mod locate;
 mod lower;
 mod model;

@@ -16,6 +16,9 @@
 //!   copied into `components/schemas` (`deep_refs.rs`).
 //! - Component schemas and operation ids whose names give one Rust name:
 //!   the later is renamed (`rust_names.rs`).
+//! - An inline schema whose Rust type name would be a component schema's
+//!   (`Movie.people` beside `MoviePeople`) gets a `title` with a free name
+//!   (`inline_names.rs`).
 //! - A parameter described by `content` becomes a string
 //!   (`content_parameters.rs`).
 //! - Request bodies get one media type, with a schema that fits how it is
@@ -45,11 +48,13 @@ pub(crate) fn repair(doc: &mut Value) -> Result<Vec<Repair>, Error> {
     let mut notes = Vec::new();
     crate::operation_ids::synthesize(doc, &mut notes);
     crate::unfit_defaults::drop_unfit(doc, &mut notes);
-    crate::rust_names::rename_clashing(doc, &mut notes)?;
+    // Before the renames: a declared path parameter can clash with a query one.
     declare_path_parameters(doc, &mut notes)?;
+    crate::rust_names::rename_clashing(doc, &mut notes)?;
     let mut path = Vec::new();
     unnameable_enums(doc, &mut path, &mut notes);
     clashing_titles(doc);
+    crate::inline_names::title_clashing(doc, &mut notes);
     websocket_marks(doc, &mut notes);
     crate::content_parameters::as_strings(doc, &mut notes);
     crate::request_bodies::mend(doc, &mut notes)?;

@@ -8,7 +8,11 @@
 //! - Parameters of one operation (`max-results` and `MaxResults`, which
 //!   give one argument): the later query or header parameter gets
 //!   `x-rust-name: max_results_2`, the name of its argument; `lower` keeps
-//!   its wire name. Two path parameters stay `validate`'s to refuse.
+//!   its wire name. A path parameter keeps its name (the path template
+//!   names it), so a query or header parameter it clashes with is renamed
+//!   whatever their order. Two path parameters stay `validate`'s to refuse.
+//!   The request body's argument is `body`, so a query or header parameter
+//!   named `body` beside one is renamed (`body_2`) too.
 
 use std::collections::BTreeSet;
 
@@ -195,11 +199,22 @@ fn rename_parameters(doc: &mut Value, notes: &mut Vec<Repair>) -> Result<(), Err
             if item.get(method).is_none() {
                 continue;
             }
-            let listed = operation_parameters(&snapshot, path, item, method)?;
-            let mut taken: std::collections::BTreeMap<String, String> = Default::default();
+            let mut listed = operation_parameters(&snapshot, path, item, method)?;
+            // Path parameters cannot be renamed: they take their names first.
+            listed.sort_by_key(|parameter| parameter.location != "path");
+            // Each argument name, with the parameter that took it (`None`:
+            // the request body).
+            let mut taken: std::collections::BTreeMap<String, Option<String>> = Default::default();
+            if item
+                .get(method)
+                .and_then(|op| op.get("requestBody"))
+                .is_some()
+            {
+                taken.insert("body".to_owned(), None);
+            }
             for parameter in listed {
                 let Some(first) = taken.get(&parameter.argument).cloned() else {
-                    taken.insert(parameter.argument.clone(), parameter.name.clone());
+                    taken.insert(parameter.argument.clone(), Some(parameter.name.clone()));
                     continue;
                 };
                 if parameter.location == "path" {
@@ -213,12 +228,19 @@ fn rename_parameters(doc: &mut Value, notes: &mut Vec<Repair>) -> Result<(), Err
                     Some(method) => pointer(["paths", path.as_str(), method, "parameters"]),
                     None => pointer(["paths", path.as_str(), "parameters"]),
                 };
-                notes.push(Repair::at(
-                    format!("{at}/{}", parameter.index),
-                    format!(
+                let flaw = match first {
+                    Some(first) => format!(
                         "parameters `{first}` and `{}` give the same Rust argument name `{}`",
                         parameter.name, parameter.argument
                     ),
+                    None => format!(
+                        "parameter `{}` gives the Rust argument name `body`, which the request body takes",
+                        parameter.name
+                    ),
+                };
+                notes.push(Repair::at(
+                    format!("{at}/{}", parameter.index),
+                    flaw,
                     format!("its argument is `{argument}`; its name on the wire stays"),
                 ));
                 let list = match parameter.method {
@@ -232,7 +254,7 @@ fn rename_parameters(doc: &mut Value, notes: &mut Vec<Repair>) -> Result<(), Err
                     }
                     slot["x-rust-name"] = Value::String(argument.clone());
                 }
-                taken.insert(argument, parameter.name);
+                taken.insert(argument, Some(parameter.name));
             }
         }
     }

@@ -200,7 +200,8 @@ fn check_path_parameters(
 }
 
 /// Parameters progenitor cannot pass, and parameters whose Rust argument
-/// names collide (`page-size`, `page_size`).
+/// names collide (`page-size`, `page_size`, or a path parameter `body` beside
+/// the request body).
 fn check_parameters(
     doc: &Value,
     item: &Map<String, Value>,
@@ -285,6 +286,13 @@ fn check_parameters(
                     .unwrap_or(other_key);
                 return refuse(format!(
                     "parameters `{other}` and `{name}` give the same Rust argument name `{argument}`; rename one"
+                ));
+            }
+            // Progenitor names the request body's argument `body`; the
+            // `rust_names` repair renames query and header parameters only.
+            if argument == "body" && operation.get("requestBody").is_some() {
+                return refuse(format!(
+                    "parameter `{name}` gives the Rust argument name `body`, which the request body takes; rename it"
                 ));
             }
             arguments.insert(key, argument);

@@ -293,6 +293,14 @@ fn broken_specs_give_located_errors() {
             "not a Rust identifier",
         ),
         (
+            "a path parameter named like the request body's argument",
+            format!(
+                "{valid_head}paths:\n  /a/{{body}}:\n    post:\n      operationId: a\n      parameters: [{{name: body, in: path, required: true, schema: {{type: string}}}}]\n      requestBody: {{content: {{application/json: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a~1{body}/post/parameters/0",
+            "parameter `body` gives the Rust argument name `body`, which the request body takes",
+        ),
+        (
             "x-sensitive that is not a boolean",
             format!(
                 "{valid_head}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/A'}}}}}}\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{ssn: {{type: string, x-sensitive: 'yes'}}}}}}\n"
@@ -416,6 +424,30 @@ fn repairable_flaws_give_notes() {
             ),
             "/paths/~1a/get/parameters/1",
             "give the same Rust argument name `page_size`; its argument is `page_size_2`; its name on the wire stays",
+        ),
+        (
+            "a query parameter named like the request body's argument",
+            format!(
+                "{head}paths:\n  /a:\n    post:\n      operationId: a\n      parameters: [{{name: body, in: query, required: true, schema: {{type: string}}}}]\n      requestBody: {{content: {{application/json: {{schema: {{type: object}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1a/post/parameters/0",
+            "parameter `body` gives the Rust argument name `body`, which the request body takes; its argument is `body_2`",
+        ),
+        (
+            "a query parameter listed before a path parameter of its name",
+            format!(
+                "{head}paths:\n  /search?q={{q}}:\n    get:\n      operationId: a\n      parameters: [{{name: q, in: query, required: true, schema: {{type: string}}}}, {{name: q, in: path, required: true, schema: {{type: string}}}}]\n      responses: {{'204': {{description: ok}}}}\n"
+            ),
+            "/paths/~1search?q={q}/get/parameters/0",
+            "parameters `q` and `q` give the same Rust argument name `q`; its argument is `q_2`",
+        ),
+        (
+            "an inline schema named after its place like a component schema",
+            format!(
+                "{head}paths: {{}}\ncomponents:\n  schemas:\n    Movie: {{type: object, properties: {{people: {{type: object, properties: {{a: {{type: string}}}}}}}}}}\n    MoviePeople: {{type: object}}\n"
+            ),
+            "/components/schemas/Movie/properties/people",
+            "would be `MoviePeople`, which the schema `MoviePeople` has; it is `MoviePeople2` in Rust",
         ),
         (
             "a JSON request body under a wildcard media type",
