@@ -4,40 +4,20 @@
 //! writing. A value the style cannot carry becomes an error naming the
 //! parameter, before anything is sent.
 
-use std::collections::BTreeMap;
-
 use syn::visit_mut::VisitMut;
 
 use crate::model::{Api, QueryStyle};
-use crate::names;
 
 pub(crate) fn route(api: &Api, client: &mut [syn::Item]) {
-    let by_method: BTreeMap<String, &[(String, QueryStyle)]> = api
-        .operations
-        .iter()
-        .filter(|operation| !operation.query_styles.is_empty())
-        .map(|operation| {
-            (
-                names::method_name(&operation.id),
-                operation.query_styles.as_slice(),
-            )
-        })
-        .collect();
-    if by_method.is_empty() {
-        return;
-    }
-    for item in client.iter_mut() {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        for member in block.items.iter_mut() {
-            if let syn::ImplItem::Fn(function) = member
-                && let Some(styles) = by_method.get(&function.sig.ident.to_string())
-            {
-                Rewrite { styles }.visit_block_mut(&mut function.block);
-            }
-        }
-    }
+    crate::syntax::rewrite_operation_methods(
+        api,
+        client,
+        |operation| {
+            let styles: &[(String, QueryStyle)] = &operation.query_styles;
+            (!styles.is_empty()).then_some(styles)
+        },
+        |styles, block| Rewrite { styles }.visit_block_mut(block),
+    );
 }
 
 struct Rewrite<'s> {

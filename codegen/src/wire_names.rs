@@ -5,40 +5,20 @@
 //! renamed parameter's Rust name in its operation's method becomes the
 //! wire name.
 
-use std::collections::BTreeMap;
-
 use syn::visit_mut::VisitMut;
 
 use crate::model::Api;
-use crate::names;
 
 pub(crate) fn restore(api: &Api, client: &mut [syn::Item]) {
-    let by_method: BTreeMap<String, &[(String, String)]> = api
-        .operations
-        .iter()
-        .filter(|operation| !operation.renamed_parameters.is_empty())
-        .map(|operation| {
-            (
-                names::method_name(&operation.id),
-                operation.renamed_parameters.as_slice(),
-            )
-        })
-        .collect();
-    if by_method.is_empty() {
-        return;
-    }
-    for item in client.iter_mut() {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        for member in block.items.iter_mut() {
-            if let syn::ImplItem::Fn(function) = member
-                && let Some(renamed) = by_method.get(&function.sig.ident.to_string())
-            {
-                Restore { renamed }.visit_block_mut(&mut function.block);
-            }
-        }
-    }
+    crate::syntax::rewrite_operation_methods(
+        api,
+        client,
+        |operation| {
+            let renamed: &[(String, String)] = &operation.renamed_parameters;
+            (!renamed.is_empty()).then_some(renamed)
+        },
+        |renamed, block| Restore { renamed }.visit_block_mut(block),
+    );
 }
 
 struct Restore<'r> {
