@@ -30,6 +30,7 @@ mod emit;
 mod error;
 mod field_tables;
 mod inline_names;
+mod json_numbers;
 mod locate;
 mod lower;
 mod model;
