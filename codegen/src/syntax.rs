@@ -156,6 +156,36 @@ pub(crate) fn wire_name(field: &syn::Field) -> String {
     }
 }
 
+/// Calls `rewrite` on the body of each method of progenitor's raw client
+/// whose operation `pick` selects, with what it picked.
+pub(crate) fn rewrite_operation_methods<'a, T: Copy>(
+    api: &'a crate::model::Api,
+    client: &mut [syn::Item],
+    pick: impl Fn(&'a crate::model::Operation) -> Option<T>,
+    mut rewrite: impl FnMut(T, &mut syn::Block),
+) {
+    let by_method: BTreeMap<String, T> = api
+        .operations
+        .iter()
+        .filter_map(|operation| Some((crate::names::method_name(&operation.id), pick(operation)?)))
+        .collect();
+    if by_method.is_empty() {
+        return;
+    }
+    for item in client.iter_mut() {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        for member in block.items.iter_mut() {
+            if let syn::ImplItem::Fn(function) = member
+                && let Some(picked) = by_method.get(&function.sig.ident.to_string())
+            {
+                rewrite(*picked, &mut function.block);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use syn::parse_quote;
@@ -215,35 +245,5 @@ mod tests {
             type_ident(&list).map(ToString::to_string).as_deref(),
             Some("Vec")
         );
-    }
-}
-
-/// Calls `rewrite` on the body of each method of progenitor's raw client
-/// whose operation `pick` selects, with what it picked.
-pub(crate) fn rewrite_operation_methods<'a, T: Copy>(
-    api: &'a crate::model::Api,
-    client: &mut [syn::Item],
-    pick: impl Fn(&'a crate::model::Operation) -> Option<T>,
-    mut rewrite: impl FnMut(T, &mut syn::Block),
-) {
-    let by_method: BTreeMap<String, T> = api
-        .operations
-        .iter()
-        .filter_map(|operation| Some((crate::names::method_name(&operation.id), pick(operation)?)))
-        .collect();
-    if by_method.is_empty() {
-        return;
-    }
-    for item in client.iter_mut() {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        for member in block.items.iter_mut() {
-            if let syn::ImplItem::Fn(function) = member
-                && let Some(picked) = by_method.get(&function.sig.ident.to_string())
-            {
-                rewrite(*picked, &mut function.block);
-            }
-        }
     }
 }
