@@ -74,7 +74,14 @@ pub fn run_all(root: &Path) -> anyhow::Result<()> {
     step(
         root,
         "cargo xtask corpus (the fixed sample)",
-        Command::new(std::env::current_exe().context("finding the xtask binary")?).args([
+        // Through cargo: `cargo test --workspace` above rebuilt this very
+        // binary (the workspace's features), so the running one is gone.
+        Command::new(&cargo).args([
+            "run",
+            "--quiet",
+            "-p",
+            "xtask",
+            "--",
             "corpus",
             "--list",
             CORPUS_SAMPLE,
