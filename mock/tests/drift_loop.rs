@@ -21,14 +21,7 @@ fn repository_copy() -> PathBuf {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("drift-loop-repository");
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(root.join("spec")).unwrap();
-    for file in [
-        xtask::SPEC,
-        xtask::CODEGEN_CONFIG,
-        xtask::CHANGELOG,
-        "README.md",
-        "LICENSE-MIT",
-        "LICENSE-APACHE",
-    ] {
+    for file in xtask::APPLY_INPUTS {
         std::fs::copy(xtask::repo_root().join(file), root.join(file)).unwrap();
     }
     root

@@ -35,6 +35,16 @@ pub const GENERATED: &str = "generated";
 pub const CORPUS_SAMPLE: &str = "tools/corpus/ci-sample.txt";
 /// What users run to refresh `generated/`.
 pub const REGENERATE: &str = "cargo xtask generate";
+/// What `--apply` (of `diff` and `drift`) reads and writes under a root: the spec's folder
+/// and the files generation copies into the crate. Tests copy these to apply elsewhere.
+pub const APPLY_INPUTS: [&str; 6] = [
+    SPEC,
+    CODEGEN_CONFIG,
+    CHANGELOG,
+    "README.md",
+    "LICENSE-MIT",
+    "LICENSE-APACHE",
+];
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
