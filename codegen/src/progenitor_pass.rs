@@ -121,6 +121,7 @@ pub(crate) fn run(spec: &OpenAPI) -> Result<RawOutput, Error> {
     allow_typify_variant_names(&mut types);
     route_parameters_through_runtime(&mut client);
     drop_api_version_header(&mut client);
+    answer_as_received(&mut client);
     let string_newtypes = string_newtypes(&types);
     Ok(RawOutput {
         types,
@@ -232,6 +233,62 @@ fn drop_api_version_header(client: &mut [Item]) {
     for item in client.iter_mut() {
         Drop.visit_item_mut(item);
     }
+}
+
+/// Progenitor's raw methods hand back a 2xx as a `ResponseValue<ByteStream>`
+/// (the headers copied, the body boxed as a stream) and any other status as
+/// an error. `receive` reads every status alike, and reads the body once,
+/// so each method returns the `reqwest::Response` as it came, and the
+/// imports only that wrapping used go.
+fn answer_as_received(client: &mut [Item]) {
+    for item in client.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        for member in &mut block.items {
+            let ImplItem::Fn(function) = member else {
+                continue;
+            };
+            let Some(syn::Stmt::Expr(tail @ syn::Expr::Match(_), None)) =
+                function.block.stmts.last_mut()
+            else {
+                continue;
+            };
+            if !matches_status(tail) {
+                continue;
+            }
+            *tail = syn::parse_quote!(Ok(response));
+            function.sig.output = syn::parse_quote!(-> Result<reqwest::Response, Error<()>>);
+        }
+    }
+    let still_used = |name: &str| {
+        client
+            .iter()
+            .any(|item| !matches!(item, Item::Use(_)) && crate::syntax::mentions_ident(item, name))
+    };
+    let unused: Vec<&str> = ["ByteStream", "ResponseValue"]
+        .into_iter()
+        .filter(|name| !still_used(name))
+        .collect();
+    for item in client.iter_mut() {
+        if let Item::Use(import) = item {
+            crate::syntax::drop_use_names(&mut import.tree, &unused);
+        }
+    }
+}
+
+/// `match response.status().as_u16() { 200..=299 => …, _ => … }`.
+fn matches_status(expr: &syn::Expr) -> bool {
+    let syn::Expr::Match(status_match) = expr else {
+        return false;
+    };
+    let syn::Expr::MethodCall(as_u16) = &*status_match.expr else {
+        return false;
+    };
+    let syn::Expr::MethodCall(status) = &*as_u16.receiver else {
+        return false;
+    };
+    as_u16.method == "as_u16"
+        && status.method == "status"
+        && matches!(&*status.receiver, syn::Expr::Path(path) if path.path.is_ident("response"))
 }
 
 /// `header_map.append(HeaderName::from_static("api-version"), …)`.

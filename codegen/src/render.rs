@@ -58,6 +58,7 @@ pub(crate) const RUNTIME_FILES: &[(&str, &str)] = &[
     ("security.rs", include_str!("../runtime/src/security.rs")),
     ("shape.rs", include_str!("../runtime/src/shape.rs")),
     ("state.rs", include_str!("../runtime/src/state.rs")),
+    ("tolerant.rs", include_str!("../runtime/src/tolerant.rs")),
     ("transport.rs", include_str!("../runtime/src/transport.rs")),
     ("values.rs", include_str!("../runtime/src/values.rs")),
 ];

@@ -110,6 +110,48 @@ pub(crate) fn mentions_module(node: &impl Node, name: &str) -> bool {
     mentions.found
 }
 
+/// Whether a path in `node` names `name` in any segment (`ResponseValue`,
+/// `ResponseValue::stream`). Paths inside a macro call are not seen.
+pub(crate) fn mentions_ident(node: &impl Node, name: &str) -> bool {
+    struct Mentions<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Mentions<'_> {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            self.found |= path
+                .segments
+                .iter()
+                .any(|segment| segment.ident == self.name);
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let mut mentions = Mentions { name, found: false };
+    node.accept(&mut mentions);
+    mentions.found
+}
+
+/// Removes the imports of `names` from a `use` tree's groups
+/// (`use a::{B, C}` without `C`).
+pub(crate) fn drop_use_names(tree: &mut syn::UseTree, names: &[&str]) {
+    match tree {
+        syn::UseTree::Path(path) => drop_use_names(&mut path.tree, names),
+        syn::UseTree::Group(group) => {
+            group.items = std::mem::take(&mut group.items)
+                .into_iter()
+                .filter(|item| {
+                    !matches!(item, syn::UseTree::Name(used) if names.iter().any(|name| used.ident == name))
+                })
+                .collect();
+            group
+                .items
+                .iter_mut()
+                .for_each(|item| drop_use_names(item, names));
+        }
+        _ => {}
+    }
+}
+
 /// The keys of the `#[serde(…)]` attributes among `attrs`, each with its
 /// string value, or `None` for a key without one: a flag such as `default`
 /// (the type's own default), unlike `default = "defaults::…"` (the spec's).

@@ -4,7 +4,7 @@
 use crate::types;
 use crate::runtime::encode_path_segment;
 #[allow(unused_imports)]
-use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::{ClientInfo, Error};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 
@@ -109,7 +109,7 @@ impl Client {
         &'a self,
         contact_id: &'a types::UpdateContactContactId,
         body: &'a types::UpdateContactRequest,
-    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+    ) -> Result<reqwest::Response, Error<()>> {
         let url = format!(
             "{}/contacts/{}", self.baseurl, encode_path_segment(& contact_id
             .to_string()),
@@ -124,10 +124,7 @@ impl Client {
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
         let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        Ok(response)
     }
 
     /// Upsert Contact
@@ -188,7 +185,7 @@ impl Client {
     pub async fn upsert_contact<'a>(
         &'a self,
         body: &'a types::UpsertContactRequest,
-    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+    ) -> Result<reqwest::Response, Error<()>> {
         let url = format!("{}/contacts/upsert", self.baseurl,);
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
@@ -200,9 +197,6 @@ impl Client {
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
         let response = result?;
-        match response.status().as_u16() {
-            200..=299 => Ok(ResponseValue::stream(response)),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        Ok(response)
     }
 }

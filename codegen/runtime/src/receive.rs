@@ -3,7 +3,6 @@
 //! (`inspect`), and `OutcomeUnknown` where a repeat is not safe.
 
 use bytes::Bytes;
-use progenitor_client::{ByteStream, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
@@ -14,41 +13,53 @@ use super::inspect::inspect;
 use super::rate_limit::NotSent;
 use super::response::Response;
 use super::shape::OperationAnswers;
+use super::tolerant::strictly;
 use super::transport::without_query;
 
 /// The body, and the error that cut it short if one did: what was received
-/// so far is kept.
-async fn collect(mut stream: ByteStream) -> (Bytes, Option<reqwest::Error>) {
-    let mut body = Vec::new();
-    while let Some(chunk) = std::future::poll_fn(|cx| (*stream).as_mut().poll_next(cx)).await {
-        match chunk {
-            Ok(chunk) => body.extend_from_slice(&chunk),
-            Err(error) => return (body.into(), Some(error)),
+/// so far is kept. A body that came in one chunk is kept as it came.
+async fn collect(mut response: reqwest::Response) -> (Bytes, Option<reqwest::Error>) {
+    let mut chunks = Vec::new();
+    let cut = loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => chunks.push(chunk),
+            Ok(None) => break None,
+            Err(error) => break Some(error),
         }
-    }
-    (body.into(), None)
+    };
+    let body = match chunks.len() {
+        1 => chunks.swap_remove(0),
+        _ => chunks.concat().into(),
+    };
+    (body, cut)
 }
 
 /// Decodes a body for a status, or says the status is not declared (`None`).
 pub type Decoder<T> = fn(u16, Payload<'_>) -> Option<Result<T, serde_json::Error>>;
 
 /// An answer's body, as a decoder reads it: as received, and its JSON
-/// already checked against the shape its status declares (`inspect`).
+/// value when checking it against the shape its status declares built one
+/// (`inspect`).
 pub struct Payload<'a> {
     bytes: &'a [u8],
     checked: Option<serde_json::Value>,
 }
 
 impl<'a> Payload<'a> {
-    /// The body decoded as JSON into `T`. Always from a JSON value, so each
-    /// type's `Deserialize` is compiled for one deserializer only.
+    /// The body decoded as JSON into `T`: from the checked value when there
+    /// is one; else from the text, strictly first (`tolerant::strictly`),
+    /// which an answer that fits the spec decodes in without buffering, and
+    /// tolerantly when that fails.
     pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, serde_json::Error> {
-        match self.checked {
-            Some(value) => T::deserialize(value),
-            None => {
-                serde_json::from_slice::<serde_json::Value>(self.bytes).and_then(T::deserialize)
-            }
+        if let Some(value) = self.checked {
+            return T::deserialize(value);
         }
+        let strict = strictly(|| serde_json::from_slice::<T>(self.bytes));
+        // A value, not the text, for the tolerant pass: it also reads an
+        // object whose keys repeat, as the last one.
+        strict.or_else(|_| {
+            serde_json::from_slice::<serde_json::Value>(self.bytes).and_then(T::deserialize)
+        })
     }
 
     /// The body as received.
@@ -59,9 +70,9 @@ impl<'a> Payload<'a> {
 
 /// Turns what the raw progenitor method returned into a typed result.
 ///
-/// The pre-pass removed every response from the spec progenitor saw, so an
-/// answer reaches us undecoded: a 2xx as a byte stream, anything else as
-/// `UnexpectedResponse`. Decoding by status happens here, after the body is
+/// The pre-pass removed every response from the spec progenitor saw, and
+/// the generator made its methods return the `reqwest::Response` of every
+/// status (`progenitor_pass::answer_as_received`). Decoding by status happens here, after the body is
 /// checked against the shape `answers` declares for its status (and, with
 /// `drift`, compared with the spec). A 2xx is never reported as a refusal,
 /// and a failure after sending becomes `OutcomeUnknown` when `repeat_safe`
@@ -69,7 +80,7 @@ impl<'a> Payload<'a> {
 pub async fn receive<T, E>(
     answers: &'static OperationAnswers,
     drift: Option<&DriftRecorder>,
-    sent: Result<ResponseValue<ByteStream>, progenitor_client::Error<()>>,
+    sent: Result<reqwest::Response, progenitor_client::Error<()>>,
     decode_success: Decoder<T>,
     decode_error: Decoder<E>,
     repeat_safe: impl FnOnce() -> bool,
@@ -169,32 +180,11 @@ enum Failure<E> {
 /// The answer, with the whole body, or why there is none.
 async fn answer<E>(
     operation: &'static str,
-    sent: Result<ResponseValue<ByteStream>, progenitor_client::Error<()>>,
+    sent: Result<reqwest::Response, progenitor_client::Error<()>>,
 ) -> Result<Answer, Failure<E>> {
     use progenitor_client::Error as Raw;
-    let (status, headers, body) = match sent {
-        Ok(value) => {
-            let (status, headers) = (value.status(), value.headers().clone());
-            // A 2xx whose body was cut short was still applied.
-            let (body, _) = collect(value.into_inner()).await;
-            (status, headers, body)
-        }
-        Err(Raw::UnexpectedResponse(response)) => {
-            if let Some(not_sent) = response.extensions().get::<NotSent>() {
-                return Err(Failure::Final(match not_sent.clone() {
-                    NotSent::Budget(reason) => Error::RateLimited(reason),
-                    NotSent::Store(reason) => Error::RateStore(reason),
-                }));
-            }
-            let (status, headers) = (response.status(), response.headers().clone());
-            match response.bytes().await {
-                Ok(body) => (status, headers, body),
-                Err(error) if status.is_server_error() => {
-                    return Err(Failure::InDoubt(Error::Transport(without_query(error))));
-                }
-                Err(error) => return Err(Failure::Final(Error::Transport(without_query(error)))),
-            }
-        }
+    let mut response = match sent {
+        Ok(response) | Err(Raw::UnexpectedResponse(response)) => response,
         Err(Raw::InvalidRequest(reason)) => {
             return Err(Failure::Final(Error::InvalidRequest(reason)));
         }
@@ -215,11 +205,31 @@ async fn answer<E>(
             ))));
         }
     };
-    Ok(Answer {
-        status,
-        headers,
-        body,
-    })
+    if let Some(not_sent) = response.extensions().get::<NotSent>() {
+        return Err(Failure::Final(match not_sent.clone() {
+            NotSent::Budget(reason) => Error::RateLimited(reason),
+            NotSent::Store(reason) => Error::RateStore(reason),
+        }));
+    }
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let (body, cut) = collect(response).await;
+    match cut {
+        // A 2xx whose body was cut short was still applied.
+        Some(error) if !status.is_success() => {
+            let error = Error::Transport(without_query(error));
+            Err(if status.is_server_error() {
+                Failure::InDoubt(error)
+            } else {
+                Failure::Final(error)
+            })
+        }
+        _ => Ok(Answer {
+            status,
+            headers,
+            body,
+        }),
+    }
 }
 
 /// Any other status: the declared error body, or the answer kept whole.

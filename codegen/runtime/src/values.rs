@@ -90,6 +90,9 @@ impl<T: serde::Serialize> serde::Serialize for Listed<T> {
 
 impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for Listed<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if super::tolerant::strict() {
+            return T::deserialize(deserializer).map(Listed::Known);
+        }
         let value = serde_json::Value::deserialize(deserializer)?;
         if let Ok(known) = T::deserialize(&value) {
             return Ok(Listed::Known(known));
@@ -159,30 +162,6 @@ pub fn header_value(name: &str, value: &str) -> Result<reqwest::header::HeaderVa
     reqwest::header::HeaderValue::from_str(value).map_err(|_| {
         format!("the value of header `{name}` contains a character a header cannot carry (a control character such as CR, LF or NUL)")
     })
-}
-
-/// `deserialize_with` for the optional fields of what the client receives:
-/// `null`, and a value of a shape the spec does not foresee (a date that is
-/// not RFC 3339, a list where text was expected, a number as text), read as
-/// absent instead of failing the whole answer. The value stays in the
-/// answer's raw JSON (`Response::raw_json`).
-pub fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    use serde::Deserialize;
-    let value = serde_json::Value::deserialize(deserializer)?;
-    Ok(T::deserialize(value).ok())
-}
-
-/// [`lenient`] for fields that are empty rather than absent (lists and maps).
-pub fn lenient_or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::de::DeserializeOwned + Default,
-{
-    Ok(lenient(deserializer)?.unwrap_or_default())
 }
 
 /// A float that JSON cannot carry (NaN or an infinity), refused by the

@@ -17,6 +17,7 @@
 //!
 //! [`ClientBuilder::rate_budget_key`]: super::ClientBuilder::rate_budget_key
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -28,7 +29,8 @@ use super::rate_limit::{RateBudget, RateLimiter, RateStore, RateWindow};
 pub(super) struct Budget {
     /// The base URL, normalised, without a trailing `/`.
     server: String,
-    /// The caller's own name for the budget, instead of the credentials'.
+    /// The caller's own name for the budget, instead of the credentials',
+    /// as an identity (`key:<name>`).
     explicit: Option<String>,
     windows: &'static [RateWindow],
     limits: Option<Vec<(u64, Duration)>>,
@@ -54,7 +56,7 @@ impl Budget {
     ) -> Self {
         let budget = Budget {
             server,
-            explicit,
+            explicit: explicit.map(|key| format!("key:{key}")),
             windows,
             limits,
             store,
@@ -69,16 +71,22 @@ impl Budget {
     /// What a request that sends `sent` counts against: the explicit key,
     /// else the identities of `sent` (joined by `+` when an alternative
     /// needs several), else `first`'s.
-    fn identity(&self, sent: &[&Credential], first: Option<&Credential>) -> String {
-        if let Some(key) = &self.explicit {
-            return format!("key:{key}");
+    /// Asked on every request: a fixed token's identity is borrowed.
+    fn identity<'c>(
+        &'c self,
+        sent: &[&'c Credential],
+        first: Option<&'c Credential>,
+    ) -> Cow<'c, str> {
+        if let Some(identity) = &self.explicit {
+            return Cow::Borrowed(identity);
         }
         match (sent, first) {
             ([], Some(first)) => first.identity(),
-            ([], None) => "anonymous".to_owned(),
+            ([], None) => Cow::Borrowed("anonymous"),
+            ([only], _) => only.identity(),
             (sent, _) => {
-                let identities: Vec<String> = sent.iter().map(|c| c.identity()).collect();
-                identities.join("+")
+                let identities: Vec<Cow<'_, str>> = sent.iter().map(|c| c.identity()).collect();
+                Cow::Owned(identities.join("+"))
             }
         }
     }
@@ -92,7 +100,7 @@ impl Budget {
     ) -> Arc<RateLimiter> {
         let identity = self.identity(sent, first);
         let mut limiters = self.limiters.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, limiter)) = limiters.iter().find(|(named, _)| *named == identity) {
+        if let Some((_, limiter)) = limiters.iter().find(|(named, _)| **named == *identity) {
             return limiter.clone();
         }
         let limiter = RateLimiter::shared(
@@ -101,7 +109,7 @@ impl Budget {
             self.limits.as_deref(),
             &self.store,
         );
-        limiters.push((identity, limiter.clone()));
+        limiters.push((identity.into_owned(), limiter.clone()));
         limiter
     }
 
@@ -111,7 +119,7 @@ impl Budget {
     pub(super) fn figures(&self, first: Option<&Credential>) -> Vec<RateBudget> {
         let identity = self.identity(&[], first);
         let limiters = self.limiters.lock().unwrap_or_else(PoisonError::into_inner);
-        match limiters.iter().find(|(named, _)| *named == identity) {
+        match limiters.iter().find(|(named, _)| **named == *identity) {
             Some((_, limiter)) => limiter.budget(),
             None => RateLimiter::unused_budget(self.windows, self.limits.as_deref()),
         }

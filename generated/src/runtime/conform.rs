@@ -17,10 +17,11 @@
 //! another type or format, a missing required property. Without a recorder
 //! it looks at objects and lists only.
 
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::drift::{Departure, DriftKind, JsonType, Observed};
-use super::shape::{ObjectShape, ShapeKind, ValueShape};
+use super::shape::{ObjectShape, PropertyShape, ShapeKind, ValueShape};
 
 /// An array where an object is declared, with no optional property above
 /// it to absorb it: the body cannot decode as the spec says.
@@ -57,6 +58,114 @@ pub(super) fn conform(
         sensitive: false,
     }
     .value(value, shape, None)
+}
+
+/// Whether [`conform`] would leave the value of `body` as it is: no misfit
+/// for `shape`, read from the text without building anything. A body that
+/// is not JSON has no value to change, but is read as unfitting when it
+/// holds a `[`, for [`conform`] to decide.
+pub(super) fn fits(body: &[u8], shape: &ValueShape) -> bool {
+    // Only an array can be a misfit.
+    if !body.contains(&b'[') {
+        return true;
+    }
+    let mut text = serde_json::Deserializer::from_slice(body);
+    Scan(shape).deserialize(&mut text).is_ok() && text.end().is_ok()
+}
+
+/// [`fits`] for one value: an error at the first misfit.
+struct Scan<'s>(&'s ValueShape);
+
+impl<'de> DeserializeSeed<'de> for Scan<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        match self.0.kind {
+            ShapeKind::Object(_) | ShapeKind::AnyObject | ShapeKind::List(_) => {
+                deserializer.deserialize_any(self)
+            }
+            _ => deserializer.deserialize_ignored_any(IgnoredAny).map(drop),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Scan<'_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut elements: A) -> Result<(), A::Error> {
+        let ShapeKind::List(items) = self.0.kind else {
+            return Err(serde::de::Error::custom(
+                "an array where an object is declared",
+            ));
+        };
+        while elements.next_element_seed(Scan(items))?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<(), A::Error> {
+        let ShapeKind::Object(object) = self.0.kind else {
+            while entries.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(());
+        };
+        while let Some(property) = entries.next_key_seed(Property(object))? {
+            match property {
+                Some(property) => entries.next_value_seed(Scan(&property.value))?,
+                None => entries.next_value::<IgnoredAny>().map(drop)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A key, looked up among an object's declared properties without copying.
+struct Property(&'static ObjectShape);
+
+impl<'de> DeserializeSeed<'de> for Property {
+    type Value = Option<&'static PropertyShape>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Property {
+    type Value = Option<&'static PropertyShape>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a property name")
+    }
+
+    fn visit_str<E>(self, name: &str) -> Result<Self::Value, E> {
+        Ok(self.0.properties.iter().find(|p| p.name == name))
+    }
 }
 
 /// A place in the body: the segments from the root, on the stack.

@@ -7,7 +7,9 @@
 //! query key is kept out of errors by `receive`, which strips the query from
 //! every transport error's URL.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
 
 use reqwest::header::{COOKIE, HeaderName, HeaderValue};
 
@@ -37,6 +39,9 @@ pub struct Credential {
     /// False for credentials refused before any token is looked at (an
     /// HTTP basic user with a `:`).
     pub(super) well_formed: bool,
+    /// A fixed token's [`identity`](Credential::identity), hashed once: every
+    /// request asks for it.
+    token_identity: OnceLock<String>,
 }
 
 impl Credential {
@@ -49,6 +54,7 @@ impl Credential {
             placement: Placement::Header { name, prefix },
             credentials,
             well_formed: true,
+            token_identity: OnceLock::new(),
         }
     }
 
@@ -58,6 +64,7 @@ impl Credential {
             placement: Placement::Query { name },
             credentials,
             well_formed: true,
+            token_identity: OnceLock::new(),
         }
     }
 
@@ -67,6 +74,7 @@ impl Credential {
             placement: Placement::Cookie { name },
             credentials,
             well_formed: true,
+            token_identity: OnceLock::new(),
         }
     }
 
@@ -92,18 +100,18 @@ impl Credential {
     /// a response named one.
     ///
     /// [`OAuthRefresh::rate_budget_fields`]: super::OAuthRefresh::rate_budget_fields
-    pub(super) fn identity(&self) -> String {
+    pub(super) fn identity(&self) -> Cow<'_, str> {
         match &self.credentials {
-            Credentials::Token(token) => {
+            Credentials::Token(token) => Cow::Borrowed(self.token_identity.get_or_init(|| {
                 use sha2::Digest;
                 let digest = sha2::Sha256::digest(token.0.as_bytes());
                 let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
                 format!("token-sha256:{hex}")
-            }
-            Credentials::OAuth(refresh) => match refresh.resource.get() {
+            })),
+            Credentials::OAuth(refresh) => Cow::Owned(match refresh.resource.get() {
                 Some(resource) => format!("oauth:{}:{resource}", refresh.client_id),
                 None => format!("oauth:{}", refresh.client_id),
-            },
+            }),
         }
     }
 

@@ -37,6 +37,7 @@ mod retry;
 mod security;
 mod shape;
 mod state;
+mod tolerant;
 mod transport;
 mod values;
 
@@ -57,7 +58,8 @@ pub use shape::{
     StatusPattern, ValueShape,
 };
 pub use state::Inner;
+pub use tolerant::{lenient, lenient_or_default};
 pub use values::{
     Listed, NonFiniteNumber, Nullable, check_email, check_path_segment, encode_path_segment,
-    header_value, lenient, lenient_or_default,
+    header_value,
 };

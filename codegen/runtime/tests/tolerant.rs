@@ -1,0 +1,117 @@
+//! An answer is decoded strictly first, without buffering its tolerant
+//! fields, and tolerantly only when that fails: both ways give what the
+//! tolerant reader alone gives, for answers that fit and answers that drift.
+
+use client_runtime::{
+    DeclaredAnswer, Listed, OperationAnswers, Payload, StatusPattern, lenient, lenient_or_default,
+    receive,
+};
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, PartialEq, Deserialize)]
+enum Status {
+    #[serde(rename = "active")]
+    Active,
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+struct Owner {
+    #[serde(default, deserialize_with = "lenient")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    since: Option<u64>,
+}
+
+/// A union: serde tries each variant on a buffered copy.
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+enum Assignee {
+    Owner(Owner),
+    Name(String),
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+struct Answer {
+    id: String,
+    #[serde(default, deserialize_with = "lenient")]
+    count: Option<u32>,
+    #[serde(default, deserialize_with = "lenient_or_default")]
+    tags: Vec<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    owner: Option<Owner>,
+    #[serde(default, deserialize_with = "lenient")]
+    anything: Option<Value>,
+    #[serde(default, deserialize_with = "lenient")]
+    status: Option<Listed<Status>>,
+    #[serde(default, deserialize_with = "lenient")]
+    assignee: Option<Assignee>,
+}
+
+/// No declared body shape: the answer goes to the decoder as received.
+static ANSWERS: OperationAnswers = OperationAnswers {
+    operation: "get",
+    answers: &[DeclaredAnswer {
+        status: StatusPattern::Code(200),
+        media_types: &["application/json"],
+        body: None,
+    }],
+};
+
+fn decode(_: u16, body: Payload<'_>) -> Option<Result<Answer, serde_json::Error>> {
+    Some(body.json())
+}
+
+/// What the client decodes from `text`, and what the tolerant reader alone
+/// gives from its JSON value.
+async fn both_ways(text: &'static str) -> (Option<Answer>, Option<Answer>) {
+    let response: reqwest::Response = http::Response::builder()
+        .status(200)
+        .header("content-type", "application/json")
+        .body(text)
+        .unwrap()
+        .into();
+    let received = receive(&ANSWERS, None, Ok(response), decode, decode, || true).await;
+    let tolerant = serde_json::from_str::<Value>(text)
+        .and_then(Answer::deserialize)
+        .ok();
+    (
+        received.ok().map(client_runtime::Response::into_body),
+        tolerant,
+    )
+}
+
+#[tokio::test]
+async fn strict_first_decodes_as_the_tolerant_reader_alone() {
+    let answers = [
+        // Fits the spec: decoded strictly.
+        r#"{"id":"c1","count":3,"tags":["a"],"owner":{"id":"u1","since":1704164645},
+            "anything":{"x":[1]},"status":"active","assignee":{"id":"u2"}}"#,
+        r#"{"id":"c1"}"#,
+        r#"{"id":"c1","assignee":"Jane","unforeseen":{"a":[1,2]}}"#,
+        // `null` where the type takes none, and where it takes one.
+        r#"{"id":"c1","count":null,"tags":null,"owner":null,"anything":null,"status":null}"#,
+        // Drift at each depth: read as absent, the rest kept.
+        r#"{"id":"c1","count":"3","tags":{"a":1},"owner":[{"id":"u1"}]}"#,
+        r#"{"id":"c1","owner":{"id":7,"since":"yesterday"}}"#,
+        r#"{"id":"c1","status":"archived"}"#,
+        r#"{"id":"c1","status":5}"#,
+        r#"{"id":"c1","assignee":{"id":"u2","since":"soon"}}"#,
+        r#"{"id":"c1","assignee":42}"#,
+        // A key given twice: the last one counts.
+        r#"{"id":"c1","count":1,"count":2}"#,
+        r#"{"id":"c0","id":"c1"}"#,
+        // Not decodable at all.
+        r#"{"count":3}"#,
+        r#"[{"id":"c1"}]"#,
+        r#"not json"#,
+    ];
+    for text in answers {
+        let (received, tolerant) = both_ways(text).await;
+        assert_eq!(received, tolerant, "{text}");
+    }
+    let (fits, _) = both_ways(r#"{"id":"c1","count":1,"count":2,"status":"archived"}"#).await;
+    let fits = fits.unwrap();
+    assert_eq!(fits.count, Some(2));
+    assert_eq!(fits.status, Some(Listed::unchecked("archived")));
+}
