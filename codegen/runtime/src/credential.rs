@@ -39,6 +39,8 @@ pub struct Credential {
     /// A fixed token's [`identity`](Credential::identity), hashed once: every
     /// request asks for it.
     token_identity: OnceLock<String>,
+    /// A fixed token as its header or cookie carries it, made once.
+    token_carried: OnceLock<Result<Option<HeaderValue>, ()>>,
 }
 
 impl Credential {
@@ -52,6 +54,7 @@ impl Credential {
             credentials,
             well_formed: true,
             token_identity: OnceLock::new(),
+            token_carried: OnceLock::new(),
         }
     }
 
@@ -62,6 +65,7 @@ impl Credential {
             credentials,
             well_formed: true,
             token_identity: OnceLock::new(),
+            token_carried: OnceLock::new(),
         }
     }
 
@@ -72,6 +76,7 @@ impl Credential {
             credentials,
             well_formed: true,
             token_identity: OnceLock::new(),
+            token_carried: OnceLock::new(),
         }
     }
 
@@ -128,11 +133,19 @@ impl Credential {
         request: &mut reqwest::Request,
         http: &reqwest::Client,
     ) -> Result<(), String> {
-        let token = match &self.credentials {
-            Credentials::Token(token) => token.clone(),
-            Credentials::OAuth(refresh) => refresh.current(http).await?,
-        };
-        self.put(request, &token)
+        match &self.credentials {
+            Credentials::Token(token) => self.put(request, token),
+            Credentials::OAuth(refresh) => self.put(request, &refresh.current(http).await?),
+        }
+    }
+
+    /// Whether [`renew_after_rejection`](Credential::renew_after_rejection)
+    /// can renew: OAuth, sent in a header.
+    pub(super) fn renews_after_rejection(&self) -> bool {
+        matches!(
+            (&self.credentials, &self.placement),
+            (Credentials::OAuth(_), Placement::Header { .. })
+        )
     }
 
     /// After a 401: when the credentials can renew and sent a token in a
@@ -170,7 +183,7 @@ impl Credential {
         };
         match (
             &self.placement,
-            self.carried(token).map_err(|()| unusable())?,
+            self.carried_once(token).map_err(|()| unusable())?,
         ) {
             (Placement::Query { name }, _) => {
                 request
@@ -202,6 +215,17 @@ impl Credential {
 
     /// The header value that carries `token` (none for a query key), or
     /// `Err` when its place cannot carry it.
+    /// [`carried`](Credential::carried), made once for a fixed token.
+    fn carried_once(&self, token: &SecretToken) -> Result<Option<HeaderValue>, ()> {
+        match &self.credentials {
+            Credentials::Token(_) => self
+                .token_carried
+                .get_or_init(|| self.carried(token))
+                .clone(),
+            Credentials::OAuth(_) => self.carried(token),
+        }
+    }
+
     fn carried(&self, token: &SecretToken) -> Result<Option<HeaderValue>, ()> {
         let text = match &self.placement {
             Placement::Query { .. } => return Ok(None),

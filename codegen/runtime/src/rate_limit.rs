@@ -234,7 +234,9 @@ impl RateLimiter {
     pub async fn acquire(&self, max_wait: Duration) -> Result<(), NotSent> {
         #[cfg(feature = "redis")]
         if let Some(redis) = &self.redis {
-            return self.acquire_in_redis(redis, max_wait).await;
+            // Boxed: its future is several times the in-process one's, and
+            // every request's future would carry that size.
+            return Box::pin(self.acquire_in_redis(redis, max_wait)).await;
         }
         loop {
             let wait = {

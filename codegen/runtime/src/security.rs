@@ -33,6 +33,12 @@ impl HeldCredentials {
         self.held.iter().map(|(_, credential)| credential)
     }
 
+    /// Whether a credential can renew its token after the API rejects it
+    /// (OAuth in a header), so a rejected request may be sent once more.
+    pub(super) fn renewable(&self) -> bool {
+        self.iter().any(Credential::renews_after_rejection)
+    }
+
     /// What the client counts requests that send nothing against.
     pub(super) fn first(&self) -> Option<&Credential> {
         self.iter().next()

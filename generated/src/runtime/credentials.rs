@@ -206,7 +206,9 @@ impl OAuthRefresh {
         {
             return Ok(token.clone());
         }
-        let renewed = self.renew(http, &tokens.refresh).await?;
+        // Boxed: the token request's future is large, and every request's
+        // future would carry it for the rare renewal.
+        let renewed = Box::pin(self.renew(http, &tokens.refresh)).await?;
         tokens.access = Some((renewed.access.clone(), Instant::now() + renewed.valid_for));
         if let Some(rotated) = renewed.refresh {
             tokens.refresh = rotated.clone();

@@ -55,15 +55,18 @@ impl Inner {
             .with_jitter()
             .build();
         let mut attempt = 1u32;
+        let mut retries_left = self.retry.max_attempts.saturating_sub(1);
         let mut renewed_token = false;
         // The answer to the attempt before, while the next one waits for the
         // rate limiter: it stands if the next cannot be sent.
         let mut previous = None;
         loop {
-            // A body that cannot be replayed (a stream) is sent once.
-            let Some(this_attempt) = request.try_clone() else {
-                return http.execute(request).await;
-            };
+            // A copy for the next attempt, made only when there can be one
+            // (a body that cannot be replayed, a stream, is sent once). The
+            // request itself goes out: hyper adds headers to what it sends,
+            // and the copy's header map is cut to size.
+            let may_follow = retries_left > 0 || (!renewed_token && self.credentials.renewable());
+            let kept = may_follow.then(|| request.try_clone()).flatten();
             let span = tracing::info_span!(
                 "http_request",
                 operation = operation_id,
@@ -80,11 +83,17 @@ impl Inner {
             if let Err(not_sent) = admitted {
                 return previous.unwrap_or_else(|| Ok(not_sent.into_response()));
             }
-            let outcome = self.attempt(http, this_attempt, &span, &limiter).await;
+            let outcome = self.attempt(http, request, &span, &limiter).await;
+            let Some(next) = kept else {
+                return outcome;
+            };
+            request = next;
+            let unauthorized = matches!(&outcome, Ok(response) if response.status() == reqwest::StatusCode::UNAUTHORIZED);
+            // Boxed: a renewal's future is large, and every request's future
+            // would carry it.
             if !renewed_token
-                && self
-                    .renew_rejected_token(http, &mut request, operation_id, &outcome)
-                    .await
+                && unauthorized
+                && Box::pin(self.renew_rejected_token(http, &mut request, operation_id)).await
             {
                 renewed_token = true;
                 attempt += 1;
@@ -99,6 +108,7 @@ impl Inner {
             let Some(backoff_wait) = backoff.next() else {
                 return outcome;
             };
+            retries_left = retries_left.saturating_sub(1);
             let wait = asked_wait.unwrap_or(backoff_wait);
             if wait > self.retry.max_delay {
                 return outcome;
@@ -144,10 +154,8 @@ impl Inner {
         http: &reqwest::Client,
         request: &mut reqwest::Request,
         operation_id: &str,
-        outcome: &reqwest::Result<reqwest::Response>,
     ) -> bool {
-        let rejected = matches!(outcome, Ok(response) if response.status() == reqwest::StatusCode::UNAUTHORIZED);
-        let Some(operation) = self.operation(operation_id).filter(|_| rejected) else {
+        let Some(operation) = self.operation(operation_id) else {
             return false;
         };
         let mut renewed = false;
