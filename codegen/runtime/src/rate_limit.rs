@@ -301,9 +301,13 @@ impl RateLimiter {
     /// Follows what an answer's headers report: a lower limit than the
     /// spec's, and a spent window (shared with other clients of the token).
     pub fn observe(&self, headers: &HeaderMap) {
+        // An answer has few headers: a scan finds a name sooner than
+        // hashing it, and finds the first value, as `get` does.
         let number = |name: Option<&HeaderName>| {
+            let name = name?;
             headers
-                .get(name?)
+                .iter()
+                .find_map(|(received, value)| (received == name).then_some(value))
                 .and_then(|value| value.to_str().ok())
                 .and_then(|text| text.trim().parse::<u64>().ok())
         };

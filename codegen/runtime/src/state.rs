@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::budget::Budget;
 use super::drift::DriftRecorder;
+use super::hooks::ConstantHeaders;
 use super::policy::OperationPolicy;
 use super::rate_limit::{RateBudget, RateLimiter};
 use super::retry::{RetryPolicy, RetryRule};
@@ -17,6 +18,7 @@ use super::security::HeldCredentials;
 pub struct Inner {
     pub(super) credentials: HeldCredentials,
     pub(super) operations: &'static [OperationPolicy],
+    pub(super) constant_headers: ConstantHeaders,
     pub(super) retry: RetryPolicy,
     pub(super) budget: Arc<Budget>,
     pub(super) matched_fields: Option<Vec<String>>,

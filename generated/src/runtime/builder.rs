@@ -244,6 +244,7 @@ impl ClientBuilder {
                 spec_sha256: self.spec_sha256,
             }),
             operations: self.operations,
+            constant_headers: super::hooks::constant_headers(self.operations),
             retry: self.retry,
             budget: std::sync::Arc::new(budget),
             matched_fields: self.matched_fields,

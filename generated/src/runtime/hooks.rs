@@ -9,6 +9,7 @@
 use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 
 use super::error::Error;
+use super::policy::OperationPolicy;
 use super::state::Inner;
 
 impl Inner {
@@ -34,17 +35,19 @@ impl Inner {
         http: &reqwest::Client,
     ) -> Result<(), HookFailure> {
         let headers = request.headers_mut();
-        let Some(operation) = self.operation(operation_id) else {
+        let Some(index) = self
+            .operations
+            .iter()
+            .position(|op| op.operation_id == operation_id)
+        else {
             return Ok(());
         };
-        for (name, value) in operation.constant {
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                HookFailure::InvalidRequest(format!("`{name}` is not a valid header name"))
-            })?;
-            let value = HeaderValue::from_str(value).map_err(|_| {
-                HookFailure::InvalidRequest(format!("the value of header `{name}` is not valid"))
-            })?;
-            headers.insert(name, value);
+        let operation = &self.operations[index];
+        let constant = self.constant_headers[index]
+            .as_ref()
+            .map_err(|reason| HookFailure::InvalidRequest(reason.clone()))?;
+        for (name, value) in constant {
+            headers.insert(name.clone(), value.clone());
         }
         add_multipart_boundary(request)?;
         let sent = self
@@ -59,6 +62,24 @@ impl Inner {
         }
         Ok(())
     }
+}
+
+/// Each operation's constant headers, parsed once per client (in the order
+/// of `operations`), or why one cannot be sent.
+pub(super) type ConstantHeaders = std::sync::Arc<[Result<Vec<(HeaderName, HeaderValue)>, String>]>;
+
+pub(super) fn constant_headers(operations: &[OperationPolicy]) -> ConstantHeaders {
+    let parsed = |(name, value): &(&str, &str)| {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("`{name}` is not a valid header name"))?;
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| format!("the value of header `{name}` is not valid"))?;
+        Ok((name, value))
+    };
+    operations
+        .iter()
+        .map(|operation| operation.constant.iter().map(parsed).collect())
+        .collect()
 }
 
 /// A constant `content-type: multipart/form-data` gets the boundary of the

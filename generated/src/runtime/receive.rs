@@ -113,19 +113,21 @@ pub async fn receive<T, E>(
         &answer.body,
     );
     if status.is_success() {
-        let decoded =
-            inspected.map(|checked| decode_success(status.as_u16(), answer.payload(checked)));
+        let decoded = match inspected {
+            Ok(checked) => decode_success(status.as_u16(), answer.payload(checked)),
+            Err(error) => Some(Err(error)),
+        };
         return match decoded {
-            Ok(Some(Ok(value))) => Ok(Response {
+            Some(Ok(value)) => Ok(Response {
                 status,
                 headers: answer.headers,
                 body: value,
                 raw_body: answer.body,
             }),
-            Ok(Some(Err(error))) | Err(error) => Err(Error::AcceptedUndecodable(
+            Some(Err(error)) => Err(Error::AcceptedUndecodable(
                 answer.kept(operation, Some(error)),
             )),
-            Ok(None) => Err(Error::AcceptedUndecodable(answer.kept(operation, None))),
+            None => Err(Error::AcceptedUndecodable(answer.kept(operation, None))),
         };
     }
     let refused = match inspected {
