@@ -219,6 +219,10 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .timeout(self.timeout)
                 .connect_timeout(self.connect_timeout)
+                // The client's own retries (`execute`) are the only ones:
+                // reqwest's retries protocol refusals of HTTP/2, which this
+                // client does not speak, and copies every request for them.
+                .retry(reqwest::retry::never().max_retries_per_request(0))
                 .user_agent(concat!(
                     env!("CARGO_PKG_NAME"),
                     "/",
