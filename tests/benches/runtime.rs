@@ -2,7 +2,9 @@
 //! `cargo bench -p highlevel-tests --bench runtime`.
 //!
 //! 1. Overhead: requests per second of the generated client against raw
-//!    `reqwest` + `serde_json` making the same calls, in alternating batches.
+//!    `reqwest` + `serde_json` making the same calls, in alternating batches:
+//!    with the client's own HTTP client (a whole-request timeout), and on the
+//!    raw side's `reqwest::Client` itself, which sets none.
 //! 2. A burst of 2,000 requests under a scaled limit (100 per 2 s), against
 //!    a server that enforces it with a sliding window.
 //! 3. 20 % injected faults (the server does the work, then answers 503):
@@ -28,7 +30,8 @@ async fn main() {
     let only: Option<String> = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
     let runs = |section: &str| only.as_deref().is_none_or(|only| only == section);
     if runs("overhead") {
-        overhead().await;
+        overhead(Http::Own).await;
+        overhead(Http::Shared).await;
     }
     if runs("burst") {
         burst_under_limit().await;
@@ -52,12 +55,23 @@ fn unlimited(server: &MockServer) -> highlevel_contacts::ClientBuilder {
         .rate_limits(&[far_above, far_above])
 }
 
+/// Which `reqwest::Client` the generated client sends with.
+#[derive(Clone, Copy, PartialEq)]
+enum Http {
+    /// Its own, as built by default: a whole-request timeout, whose timer
+    /// each request registers.
+    Own,
+    /// The raw side's, which has no timeout: the cost of the generated
+    /// client's own work alone.
+    Shared,
+}
+
 /// The generated client against raw `reqwest` + `serde_json`, in short
 /// alternating batches on one server, each side first in turn: a machine's
 /// drift (other processes, CPU frequency, the server's growing request log)
 /// falls on both sides alike. The ratio is the median of the batches' ratios,
 /// which one stalled batch does not move.
-async fn overhead() {
+async fn overhead(http: Http) {
     const BATCH: usize = 100;
     const PAIRS: usize = 400;
     let server = MockServer::start().await;
@@ -65,8 +79,12 @@ async fn overhead() {
         .respond_with(updated())
         .mount(&server)
         .await;
-    let client = unlimited(&server).build().unwrap();
     let raw = reqwest::Client::new();
+    let client = match http {
+        Http::Own => unlimited(&server),
+        Http::Shared => unlimited(&server).http_client(raw.clone()),
+    };
+    let client = client.build().unwrap();
     let url = format!("{}/contacts/c1", server.uri());
     let body = UpdateContactRequest::new().first_name("Jane");
     let generated_batch = || async {
@@ -110,9 +128,13 @@ async fn overhead() {
     }
     ratios.sort_by(f64::total_cmp);
     let rate = |total: Duration| (PAIRS * BATCH) as f64 / total.as_secs_f64();
+    let label = match http {
+        Http::Own => "its own HTTP client",
+        Http::Shared => "raw's reqwest::Client",
+    };
     println!(
-        "overhead: generated client {:.0} req/s, raw reqwest {:.0} req/s, ratio {:.3} \
-         (median of {PAIRS} batch pairs; quartiles {:.3}..{:.3})",
+        "overhead ({label}): generated client {:.0} req/s, raw reqwest {:.0} req/s, \
+         ratio {:.3} (median of {PAIRS} batch pairs; quartiles {:.3}..{:.3})",
         rate(generated),
         rate(plain),
         ratios[PAIRS / 2],

@@ -32,6 +32,28 @@ enum Assignee {
 }
 
 #[derive(Debug, PartialEq, Deserialize)]
+struct Cat {
+    name: String,
+    #[serde(default, deserialize_with = "lenient")]
+    lives: Option<u32>,
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+struct Dog {
+    name: String,
+    #[serde(default, deserialize_with = "lenient")]
+    barks: Option<bool>,
+}
+
+/// Variants that overlap: the first one takes any object with a name.
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+enum Pet {
+    Cat(Cat),
+    Dog(Dog),
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
 struct Answer {
     id: String,
     #[serde(default, deserialize_with = "lenient")]
@@ -46,6 +68,8 @@ struct Answer {
     status: Option<Listed<Status>>,
     #[serde(default, deserialize_with = "lenient")]
     assignee: Option<Assignee>,
+    #[serde(default, deserialize_with = "lenient")]
+    pet: Option<Pet>,
 }
 
 /// No declared body shape: the answer goes to the decoder as received.
@@ -98,6 +122,10 @@ async fn strict_first_decodes_as_the_tolerant_reader_alone() {
         r#"{"id":"c1","status":5}"#,
         r#"{"id":"c1","assignee":{"id":"u2","since":"soon"}}"#,
         r#"{"id":"c1","assignee":42}"#,
+        // Strictly, the first variant fails and the second fits; the
+        // tolerant reader takes the first.
+        r#"{"id":"c1","pet":{"name":"Rex","lives":"nine"}}"#,
+        r#"{"id":"c1","pet":{"name":"Rex","barks":true}}"#,
         // A key given twice: the last one counts.
         r#"{"id":"c1","count":1,"count":2}"#,
         r#"{"id":"c0","id":"c1"}"#,

@@ -57,12 +57,12 @@ impl<'a> Payload<'a> {
         if let Some(value) = self.checked {
             return T::deserialize(value);
         }
-        let strict = strictly(|| serde_json::from_slice::<T>(self.bytes));
+        if let Some(value) = strictly(|| serde_json::from_slice::<T>(self.bytes)) {
+            return Ok(value);
+        }
         // A value, not the text, for the tolerant pass: it also reads an
         // object whose keys repeat, as the last one.
-        strict.or_else(|_| {
-            serde_json::from_slice::<serde_json::Value>(self.bytes).and_then(T::deserialize)
-        })
+        serde_json::from_slice::<serde_json::Value>(self.bytes).and_then(T::deserialize)
     }
 
     /// The body as received.

@@ -8,8 +8,9 @@
 //! field tolerantly means buffering it first (as a JSON value), and a copy
 //! per level of nesting. An answer that fits the spec needs none of that, so
 //! an answer is first decoded [`strictly`], without buffering, and only when
-//! that fails decoded again tolerantly. For an answer that decodes both
-//! ways, both give the same value.
+//! a tolerant field does not fit decoded again tolerantly. Where the strict
+//! decode stands, every tolerant field read its value as the tolerant reader
+//! would, so both give the same value.
 
 use std::cell::Cell;
 use std::marker::PhantomData;
@@ -17,29 +18,48 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer, Visitor};
 
-thread_local! {
-    /// Set while [`strictly`] runs on this thread. Decoding is synchronous,
-    /// so nothing else runs on the thread in between.
-    static STRICT: Cell<bool> = const { Cell::new(false) };
+/// How tolerant fields are read on this thread.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Tolerant,
+    Strict,
+    /// Strict, and a field did not fit: the decode is void, whatever it
+    /// returns, since serde may have caught the error (an untagged enum
+    /// tries its next variant) where the tolerant reader reads absent.
+    StrictFailed,
 }
 
-/// Runs `decode` with every tolerant field read strictly: a value that does
-/// not fit fails the whole decode instead of reading as absent.
-pub(super) fn strictly<R>(decode: impl FnOnce() -> R) -> R {
-    /// Resets the mode even if `decode` panics.
-    struct Reset(bool);
-    impl Drop for Reset {
+thread_local! {
+    /// Decoding is synchronous, so nothing else runs on the thread while
+    /// [`strictly`] sets this.
+    static MODE: Cell<Mode> = const { Cell::new(Mode::Tolerant) };
+}
+
+/// Runs `decode` with every tolerant field read strictly: its value when
+/// no field needed the tolerant reader.
+pub(super) fn strictly<T, E>(decode: impl FnOnce() -> Result<T, E>) -> Option<T> {
+    /// Restores the mode even if `decode` panics.
+    struct Restore(Mode);
+    impl Drop for Restore {
         fn drop(&mut self) {
-            STRICT.set(self.0);
+            MODE.set(self.0);
         }
     }
-    let _reset = Reset(STRICT.replace(true));
-    decode()
+    let _restore = Restore(MODE.replace(Mode::Strict));
+    let decoded = decode().ok();
+    decoded.filter(|_| MODE.get() == Mode::Strict)
 }
 
 /// Whether tolerant fields are read strictly here (see [`strictly`]).
 pub(super) fn strict() -> bool {
-    STRICT.get()
+    MODE.get() != Mode::Tolerant
+}
+
+/// A tolerant field did not fit while reading strictly: `error` goes on,
+/// and the decode is void.
+pub(super) fn unfit<E>(error: E) -> E {
+    MODE.set(Mode::StrictFailed);
+    error
 }
 
 /// `deserialize_with` for the optional fields of what the client receives:
@@ -88,6 +108,6 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Strict<T> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        T::deserialize(deserializer).map(Some)
+        T::deserialize(deserializer).map(Some).map_err(unfit)
     }
 }

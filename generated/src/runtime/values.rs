@@ -94,7 +94,9 @@ impl<T: serde::Serialize> serde::Serialize for Listed<T> {
 impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for Listed<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         if super::tolerant::strict() {
-            return T::deserialize(deserializer).map(Listed::Known);
+            return T::deserialize(deserializer)
+                .map(Listed::Known)
+                .map_err(super::tolerant::unfit);
         }
         let value = serde_json::Value::deserialize(deserializer)?;
         if let Ok(known) = T::deserialize(&value) {
