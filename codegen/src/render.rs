@@ -55,6 +55,7 @@ pub(crate) const RUNTIME_FILES: &[(&str, &str)] = &[
     ),
     ("response.rs", include_str!("../runtime/src/response.rs")),
     ("retry.rs", include_str!("../runtime/src/retry.rs")),
+    ("route.rs", include_str!("../runtime/src/route.rs")),
     ("security.rs", include_str!("../runtime/src/security.rs")),
     ("shape.rs", include_str!("../runtime/src/shape.rs")),
     ("state.rs", include_str!("../runtime/src/state.rs")),

@@ -238,6 +238,7 @@ impl ClientBuilder {
                 DriftFile::open(path).map_err(BuildError::DriftRecord)?,
             ) as std::sync::Arc<dyn DriftSink>),
         };
+        let routes = super::route::routes(self.operations, &self.credentials);
         let inner = Inner {
             credentials: self.credentials,
             drift: drift.map(|sink| DriftRecorder {
@@ -245,7 +246,7 @@ impl ClientBuilder {
                 spec_sha256: self.spec_sha256,
             }),
             operations: self.operations,
-            constant_headers: super::hooks::constant_headers(self.operations),
+            routes,
             retry: self.retry,
             budget: std::sync::Arc::new(budget),
             matched_fields: self.matched_fields,

@@ -3,10 +3,9 @@
 //! operation's security asks for. (The rate limiter
 //! admits each attempt in the `exec` hook, `execute`.)
 
-use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
 use super::error::Error;
-use super::policy::OperationPolicy;
 use super::state::Inner;
 
 impl Inner {
@@ -32,51 +31,23 @@ impl Inner {
         http: &reqwest::Client,
     ) -> Result<(), HookFailure> {
         let headers = request.headers_mut();
-        let Some(index) = self
-            .operations
-            .iter()
-            .position(|op| op.operation_id == operation_id)
-        else {
+        let Some(route) = self.route(operation_id) else {
             return Ok(());
         };
-        let operation = &self.operations[index];
-        let constant = self.constant_headers[index]
-            .as_ref()
-            .map_err(|reason| HookFailure::InvalidRequest(reason.clone()))?;
-        for (name, value) in constant {
+        let refused = |reason: &String| HookFailure::InvalidRequest(reason.clone());
+        for (name, value) in route.constant.as_ref().map_err(refused)? {
             headers.insert(name.clone(), value.clone());
         }
         add_multipart_boundary(request)?;
-        let sent = self
-            .credentials
-            .chosen(operation)
-            .map_err(HookFailure::InvalidRequest)?;
-        for credential in sent {
-            credential
+        for &index in route.sent.as_ref().map_err(refused)? {
+            self.credentials
+                .held(index)
                 .apply(request, http)
                 .await
                 .map_err(HookFailure::Token)?;
         }
         Ok(())
     }
-}
-
-/// Each operation's constant headers, parsed once per client (in the order
-/// of `operations`), or why one cannot be sent.
-pub(super) type ConstantHeaders = std::sync::Arc<[Result<Vec<(HeaderName, HeaderValue)>, String>]>;
-
-pub(super) fn constant_headers(operations: &[OperationPolicy]) -> ConstantHeaders {
-    let parsed = |(name, value): &(&str, &str)| {
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| format!("`{name}` is not a valid header name"))?;
-        let value = HeaderValue::from_str(value)
-            .map_err(|_| format!("the value of header `{name}` is not valid"))?;
-        Ok((name, value))
-    };
-    operations
-        .iter()
-        .map(|operation| operation.constant.iter().map(parsed).collect())
-        .collect()
 }
 
 /// A constant `content-type: multipart/form-data` gets the boundary of the

@@ -91,6 +91,18 @@ impl Budget {
         }
     }
 
+    /// Whether the budget of a request that sends `sent` keeps its name: an
+    /// explicit key, or credentials whose identity no token response
+    /// changes.
+    pub(super) fn named_for_good(&self, sent: &[&Credential], first: Option<&Credential>) -> bool {
+        let fixed = |credential: &&Credential| !credential.identity_from_answers();
+        self.explicit.is_some()
+            || match sent {
+                [] => first.is_none_or(|first| fixed(&first)),
+                sent => sent.iter().all(fixed),
+            }
+    }
+
     /// The limiter of the budget a request that sends `sent` counts
     /// against, named on first use as `<server> <identity>`.
     pub(super) fn limiter(

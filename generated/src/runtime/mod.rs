@@ -34,6 +34,7 @@ mod receive;
 mod redis_store;
 mod response;
 mod retry;
+mod route;
 mod security;
 mod shape;
 mod state;

@@ -53,6 +53,17 @@ impl HeldCredentials {
     /// the spec writes `{}`), each once. Else what it would accept, for
     /// the error.
     pub(super) fn chosen(&self, operation: &OperationPolicy) -> Result<Vec<&Credential>, String> {
+        let indices = self.chosen_indices(operation)?;
+        Ok(indices.into_iter().map(|i| self.held(i)).collect())
+    }
+
+    /// The credential at `index` of [`chosen_indices`](Self::chosen_indices).
+    pub(super) fn held(&self, index: usize) -> &Credential {
+        &self.held[index].1
+    }
+
+    /// [`chosen`](Self::chosen), by position among the held credentials.
+    pub(super) fn chosen_indices(&self, operation: &OperationPolicy) -> Result<Vec<usize>, String> {
         if operation.security.is_empty() {
             return Ok(Vec::new());
         }
@@ -64,7 +75,7 @@ impl HeldCredentials {
             if let Some(mut indices) = indices {
                 indices.sort_unstable();
                 indices.dedup();
-                return Ok(indices.into_iter().map(|i| &self.held[i].1).collect());
+                return Ok(indices);
             }
         }
         let accepted: Vec<String> = operation

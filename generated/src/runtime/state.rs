@@ -9,11 +9,12 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::budget::Budget;
+use super::credential::Credential;
 use super::drift::DriftRecorder;
-use super::hooks::ConstantHeaders;
 use super::policy::OperationPolicy;
 use super::rate_limit::{RateBudget, RateLimiter};
 use super::retry::{RetryPolicy, RetryRule};
+use super::route::Route;
 use super::security::HeldCredentials;
 
 /// Per-client state the request hook needs.
@@ -21,7 +22,8 @@ use super::security::HeldCredentials;
 pub struct Inner {
     pub(super) credentials: HeldCredentials,
     pub(super) operations: &'static [OperationPolicy],
-    pub(super) constant_headers: ConstantHeaders,
+    /// Per operation, in the order of `operations`.
+    pub(super) routes: Arc<[Route]>,
     pub(super) retry: RetryPolicy,
     pub(super) budget: Arc<Budget>,
     pub(super) matched_fields: Option<Vec<String>>,
@@ -58,11 +60,31 @@ impl Inner {
     /// The limiter of the budget `operation_id`'s requests count against:
     /// that of the credentials they send, named on first use.
     pub(super) fn limiter(&self, operation_id: &str) -> Arc<RateLimiter> {
-        let sent = self
-            .operation(operation_id)
-            .and_then(|operation| self.credentials.chosen(operation).ok())
+        let route = self.route(operation_id);
+        if let Some(limiter) = route.and_then(|route| route.limiter.get()) {
+            return limiter.clone();
+        }
+        let sent: Vec<&Credential> = route
+            .and_then(|route| route.sent.as_ref().ok())
+            .map(|sent| sent.iter().map(|&i| self.credentials.held(i)).collect())
             .unwrap_or_default();
-        self.budget.limiter(&sent, self.credentials.first())
+        let first = self.credentials.first();
+        let limiter = self.budget.limiter(&sent, first);
+        if let Some(route) = route
+            && self.budget.named_for_good(&sent, first)
+        {
+            return route.limiter.get_or_init(|| limiter).clone();
+        }
+        limiter
+    }
+
+    /// The route of `operation_id`.
+    pub(super) fn route(&self, operation_id: &str) -> Option<&Route> {
+        let index = self
+            .operations
+            .iter()
+            .position(|operation| operation.operation_id == operation_id)?;
+        self.routes.get(index)
     }
 
     pub(super) fn operation(&self, operation_id: &str) -> Option<&'static OperationPolicy> {
