@@ -121,7 +121,7 @@ pub(crate) fn run(spec: &OpenAPI) -> Result<RawOutput, Error> {
     allow_typify_variant_names(&mut types);
     route_parameters_through_runtime(&mut client);
     drop_api_version_header(&mut client);
-    answer_as_received(&mut client);
+    answer_as_received(&mut client)?;
     let string_newtypes = string_newtypes(&types);
     Ok(RawOutput {
         types,
@@ -240,22 +240,37 @@ fn drop_api_version_header(client: &mut [Item]) {
 /// an error. `receive` reads every status alike, and reads the body once,
 /// so each method returns the `reqwest::Response` as it came, and the
 /// imports only that wrapping used go.
-fn answer_as_received(client: &mut [Item]) {
+///
+/// An operation's method that ends otherwise is an error here, rather than
+/// a crate that does not compile.
+fn answer_as_received(client: &mut [Item]) -> Result<(), Error> {
     for item in client.iter_mut() {
         let Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() {
+            continue;
+        }
         for member in &mut block.items {
             let ImplItem::Fn(function) = member else {
                 continue;
             };
-            let Some(syn::Stmt::Expr(tail @ syn::Expr::Match(_), None)) =
-                function.block.stmts.last_mut()
-            else {
+            let Some(operation_id) = operation_id_of(function) else {
                 continue;
             };
-            if !matches_status(tail) {
-                continue;
+            let subject = match function.block.stmts.last() {
+                Some(syn::Stmt::Expr(tail, None)) => status_match_subject(tail).cloned(),
+                _ => None,
+            };
+            let Some(subject) = subject else {
+                return Err(Error::at(
+                    "",
+                    format!(
+                        "progenitor's method for `{operation_id}` does not end by matching the answer's status"
+                    ),
+                ));
+            };
+            if let Some(syn::Stmt::Expr(tail, None)) = function.block.stmts.last_mut() {
+                *tail = syn::parse_quote!(Ok(#subject));
             }
-            *tail = syn::parse_quote!(Ok(response));
             function.sig.output = syn::parse_quote!(-> Result<reqwest::Response, Error<()>>);
         }
     }
@@ -273,22 +288,28 @@ fn answer_as_received(client: &mut [Item]) {
             crate::syntax::drop_use_names(&mut import.tree, &unused);
         }
     }
+    Ok(())
 }
 
-/// `match response.status().as_u16() { 200..=299 => …, _ => … }`.
-fn matches_status(expr: &syn::Expr) -> bool {
+/// The answer `match response.status().as_u16() { 200..=299 => …, _ => … }`
+/// reads (progenitor names it `_response` when a parameter takes
+/// `response`).
+fn status_match_subject(expr: &syn::Expr) -> Option<&syn::Ident> {
     let syn::Expr::Match(status_match) = expr else {
-        return false;
+        return None;
     };
     let syn::Expr::MethodCall(as_u16) = &*status_match.expr else {
-        return false;
+        return None;
     };
     let syn::Expr::MethodCall(status) = &*as_u16.receiver else {
-        return false;
+        return None;
     };
-    as_u16.method == "as_u16"
-        && status.method == "status"
-        && matches!(&*status.receiver, syn::Expr::Path(path) if path.path.is_ident("response"))
+    let syn::Expr::Path(subject) = &*status.receiver else {
+        return None;
+    };
+    (as_u16.method == "as_u16" && status.method == "status")
+        .then(|| subject.path.get_ident())
+        .flatten()
 }
 
 /// `header_map.append(HeaderName::from_static("api-version"), …)`.
