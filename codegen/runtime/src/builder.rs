@@ -219,9 +219,10 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .timeout(self.timeout)
                 .connect_timeout(self.connect_timeout)
-                // The client's own retries (`execute`) are the only ones:
-                // reqwest's retries protocol refusals of HTTP/2, which this
-                // client does not speak, and copies every request for them.
+                // The client's own retries (`execute`) are the only ones.
+                // reqwest's default retries HTTP/2 refusals, and copies every
+                // request for them; this crate does not enable reqwest's
+                // `http2`, so it speaks HTTP/1.1.
                 .retry(reqwest::retry::never().max_retries_per_request(0))
                 .user_agent(concat!(
                     env!("CARGO_PKG_NAME"),
