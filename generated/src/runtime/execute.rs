@@ -62,9 +62,7 @@ impl Inner {
         let mut previous = None;
         loop {
             // A copy for the next attempt, made only when there can be one
-            // (a body that cannot be replayed, a stream, is sent once). The
-            // request itself goes out: hyper adds headers to what it sends,
-            // and the copy's header map is cut to size.
+            // (a body that cannot be replayed, a stream, is sent once).
             let may_follow = retries_left > 0 || (!renewed_token && self.credentials.renewable());
             let kept = may_follow.then(|| request.try_clone()).flatten();
             let span = tracing::info_span!(
