@@ -216,8 +216,6 @@ impl Credential {
         Ok(())
     }
 
-    /// The header value that carries `token` (none for a query key), or
-    /// `Err` when its place cannot carry it.
     /// [`carried`](Credential::carried), made once for a fixed token.
     fn carried_once(&self, token: &SecretToken) -> Result<Option<HeaderValue>, ()> {
         match &self.credentials {
@@ -229,6 +227,8 @@ impl Credential {
         }
     }
 
+    /// The header value that carries `token` (none for a query key), or
+    /// `Err` when its place cannot carry it.
     fn carried(&self, token: &SecretToken) -> Result<Option<HeaderValue>, ()> {
         let text = match &self.placement {
             Placement::Query { .. } => return Ok(None),
