@@ -39,6 +39,11 @@ impl HeldCredentials {
         self.iter().any(Credential::renews_after_rejection)
     }
 
+    /// The credential at `index` of [`chosen_indices`](Self::chosen_indices).
+    pub(super) fn held(&self, index: usize) -> &Credential {
+        &self.held[index].1
+    }
+
     /// What the client counts requests that send nothing against.
     pub(super) fn first(&self) -> Option<&Credential> {
         self.iter().next()
@@ -48,18 +53,9 @@ impl HeldCredentials {
     /// alternative whose every scheme the client holds (none for an
     /// operation without requirements, or for an empty alternative, which
     /// the spec writes `{}`), each once. Else what it would accept, for
-    /// the error.
-    pub(super) fn chosen(&self, operation: &OperationPolicy) -> Result<Vec<&Credential>, String> {
-        let indices = self.chosen_indices(operation)?;
-        Ok(indices.into_iter().map(|i| self.held(i)).collect())
-    }
-
-    /// The credential at `index` of [`chosen_indices`](Self::chosen_indices).
-    pub(super) fn held(&self, index: usize) -> &Credential {
-        &self.held[index].1
-    }
-
-    /// [`chosen`](Self::chosen), by position among the held credentials.
+    /// the error. By position among the held credentials
+    /// ([`held`](Self::held)): a client decides it once per operation
+    /// (`route`).
     pub(super) fn chosen_indices(&self, operation: &OperationPolicy) -> Result<Vec<usize>, String> {
         if operation.security.is_empty() {
             return Ok(Vec::new());

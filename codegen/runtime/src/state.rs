@@ -61,10 +61,7 @@ impl Inner {
         if let Some(limiter) = route.and_then(|route| route.limiter.get()) {
             return limiter.clone();
         }
-        let sent: Vec<&Credential> = route
-            .and_then(|route| route.sent.as_ref().ok())
-            .map(|sent| sent.iter().map(|&i| self.credentials.held(i)).collect())
-            .unwrap_or_default();
+        let sent = self.sent(route);
         let first = self.credentials.first();
         let limiter = self.budget.limiter(&sent, first);
         if let Some(route) = route
@@ -73,6 +70,15 @@ impl Inner {
             return route.limiter.get_or_init(|| limiter).clone();
         }
         limiter
+    }
+
+    /// The credentials a request on `route` sends (none when the client
+    /// holds none that fits: such a request is refused before sending).
+    pub(super) fn sent(&self, route: Option<&Route>) -> Vec<&Credential> {
+        route
+            .and_then(|route| route.sent.as_ref().ok())
+            .map(|sent| sent.iter().map(|&i| self.credentials.held(i)).collect())
+            .unwrap_or_default()
     }
 
     /// The route of `operation_id`.

@@ -153,11 +153,8 @@ impl Inner {
         request: &mut reqwest::Request,
         operation_id: &str,
     ) -> bool {
-        let Some(operation) = self.operation(operation_id) else {
-            return false;
-        };
         let mut renewed = false;
-        for credential in self.credentials.chosen(operation).unwrap_or_default() {
+        for credential in self.sent(self.route(operation_id)) {
             renewed |= credential.renew_after_rejection(request, http).await;
         }
         renewed
