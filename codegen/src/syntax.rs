@@ -91,44 +91,35 @@ impl Node for syn::Signature {
 /// scope. Paths inside a macro call are tokens, not seen here; progenitor
 /// names types outside them.
 pub(crate) fn mentions_module(node: &impl Node, name: &str) -> bool {
-    struct Mentions<'n> {
-        module: &'n str,
-        found: bool,
-    }
-    impl<'ast> Visit<'ast> for Mentions<'_> {
-        fn visit_path(&mut self, path: &'ast syn::Path) {
-            let mut modules = path.segments.iter().rev().skip(1);
-            self.found |= modules.any(|segment| segment.ident == self.module);
-            syn::visit::visit_path(self, path);
-        }
-    }
-    let mut mentions = Mentions {
-        module: name,
-        found: false,
-    };
-    node.accept(&mut mentions);
-    mentions.found
+    any_path(node, |path| {
+        let mut modules = path.segments.iter().rev().skip(1);
+        modules.any(|segment| segment.ident == name)
+    })
 }
 
 /// Whether a path in `node` names `name` in any segment (`ResponseValue`,
 /// `ResponseValue::stream`). Paths inside a macro call are not seen.
 pub(crate) fn mentions_ident(node: &impl Node, name: &str) -> bool {
-    struct Mentions<'n> {
-        name: &'n str,
+    any_path(node, |path| {
+        path.segments.iter().any(|segment| segment.ident == name)
+    })
+}
+
+/// Whether some path in `node` satisfies `test`.
+fn any_path(node: &impl Node, test: impl Fn(&syn::Path) -> bool) -> bool {
+    struct Paths<F> {
+        test: F,
         found: bool,
     }
-    impl<'ast> Visit<'ast> for Mentions<'_> {
+    impl<'ast, F: Fn(&syn::Path) -> bool> Visit<'ast> for Paths<F> {
         fn visit_path(&mut self, path: &'ast syn::Path) {
-            self.found |= path
-                .segments
-                .iter()
-                .any(|segment| segment.ident == self.name);
+            self.found |= (self.test)(path);
             syn::visit::visit_path(self, path);
         }
     }
-    let mut mentions = Mentions { name, found: false };
-    node.accept(&mut mentions);
-    mentions.found
+    let mut paths = Paths { test, found: false };
+    node.accept(&mut paths);
+    paths.found
 }
 
 /// Removes the imports of `names` from a `use` tree's groups
