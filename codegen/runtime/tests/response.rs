@@ -130,3 +130,53 @@ async fn debug_shows_bodies_as_received_by_length_only() {
     let shown = format!("{success:?}");
     assert!(shown.contains("raw_body: <30 bytes>"), "{shown}");
 }
+
+/// A server on 127.0.0.1 that answers one request with `head` and then
+/// `chunks` in HTTP/1.1 chunked encoding, each written apart, and, when
+/// `cut`, closes the connection before the last chunk.
+fn chunked_server(head: &'static str, chunks: &'static [&'static str], cut: bool) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap() > 2 {
+            line.clear();
+        }
+        let mut stream = stream;
+        write!(stream, "{head}\r\nTransfer-Encoding: chunked\r\n\r\n").unwrap();
+        for chunk in chunks {
+            write!(stream, "{:x}\r\n{chunk}\r\n", chunk.len()).unwrap();
+            stream.flush().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        if !cut {
+            write!(stream, "0\r\n\r\n").unwrap();
+        }
+    });
+    format!("http://{address}/")
+}
+
+#[tokio::test]
+async fn a_body_in_several_chunks_is_read_whole_and_one_cut_short_keeps_what_came() {
+    const CHUNKS: &[&str] = &[r#"{"id":"x","#, r#""tags":["a","#, r#""b"]}"#];
+    let url = chunked_server("HTTP/1.1 200 OK", CHUNKS, false);
+    let sent = Ok(reqwest::get(&url).await.unwrap());
+    let response = receive(&OP, None, sent, success, refusal, || false)
+        .await
+        .unwrap();
+    assert_eq!(response.raw_body().as_ref(), CHUNKS.concat().as_bytes());
+    assert_eq!(response.body()["tags"], json!(["a", "b"]));
+
+    // A 2xx cut short was still applied: it is kept, never a refusal.
+    let url = chunked_server("HTTP/1.1 200 OK", &CHUNKS[..2], true);
+    let sent = Ok(reqwest::get(&url).await.unwrap());
+    match receive(&OP, None, sent, success, refusal, || false).await {
+        Err(Error::AcceptedUndecodable(kept)) => {
+            assert_eq!(kept.body.as_ref(), CHUNKS[..2].concat().as_bytes());
+        }
+        other => panic!("{other:?}"),
+    }
+}
