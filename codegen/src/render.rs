@@ -53,6 +53,10 @@ pub(crate) const RUNTIME_FILES: &[(&str, &str)] = &[
         "redis_store.rs",
         include_str!("../runtime/src/redis_store.rs"),
     ),
+    (
+        "resendable.rs",
+        include_str!("../runtime/src/resendable.rs"),
+    ),
     ("response.rs", include_str!("../runtime/src/response.rs")),
     ("retry.rs", include_str!("../runtime/src/retry.rs")),
     ("route.rs", include_str!("../runtime/src/route.rs")),

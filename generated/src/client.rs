@@ -203,22 +203,25 @@ impl Client {
                 format!("{}: {}", "contactId", error),
             ))?;
         body.validate().map_err(Error::InvalidRequest)?;
-        let sent = self.raw.update_contact(contact_id, body).await;
+        let repeat_safe = || {
+            self
+                .raw
+                .inner
+                .repeat_safe("update_contact", serde_json::to_value(body).ok().as_ref())
+        };
+        let attempt = || Some(self.raw.update_contact(contact_id, body));
+        let sent = self
+            .raw
+            .inner
+            .send(&self.raw.client, "update_contact", &repeat_safe, attempt)
+            .await;
         runtime::receive(
                 &crate::shapes::update_contact,
                 self.raw.inner.drift(),
                 sent,
                 |status, body| (200..300).contains(&status).then(|| body.json()),
                 UpdateContactError::decode,
-                || {
-                    self
-                        .raw
-                        .inner
-                        .repeat_safe(
-                            "update_contact",
-                            serde_json::to_value(body).ok().as_ref(),
-                        )
-                },
+                &repeat_safe,
             )
             .await
     }
@@ -301,22 +304,25 @@ impl Client {
         body: &'a types::UpsertContactRequest,
     ) -> Result<Response<types::UpsertContactResponse>, Error<UpsertContactError>> {
         body.validate().map_err(Error::InvalidRequest)?;
-        let sent = self.raw.upsert_contact(body).await;
+        let repeat_safe = || {
+            self
+                .raw
+                .inner
+                .repeat_safe("upsert_contact", serde_json::to_value(body).ok().as_ref())
+        };
+        let attempt = || Some(self.raw.upsert_contact(body));
+        let sent = self
+            .raw
+            .inner
+            .send(&self.raw.client, "upsert_contact", &repeat_safe, attempt)
+            .await;
         runtime::receive(
                 &crate::shapes::upsert_contact,
                 self.raw.inner.drift(),
                 sent,
                 |status, body| (200..300).contains(&status).then(|| body.json()),
                 UpsertContactError::decode,
-                || {
-                    self
-                        .raw
-                        .inner
-                        .repeat_safe(
-                            "upsert_contact",
-                            serde_json::to_value(body).ok().as_ref(),
-                        )
-                },
+                &repeat_safe,
             )
             .await
     }

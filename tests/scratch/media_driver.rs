@@ -2,16 +2,23 @@
 //! `tests/fixtures/request-media-types.yaml`, and one with a query parameter
 //! in each style through `tests/fixtures/query-styles.yaml`'s, for
 //! `tests/tests/request_media_types.rs`, which checks what arrived. Built in
-//! a scratch workspace beside those crates.
+//! a scratch workspace beside those crates. With a second argument,
+//! `retry`, each request may be sent twice.
+
+use std::time::Duration;
 
 use fixture::{Client, RetryPolicy, multipart, types};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let base_url = std::env::args().nth(1).expect("base URL");
+    let attempts = match std::env::args().nth(2).as_deref() {
+        Some("retry") => 2,
+        _ => 1,
+    };
     let client = Client::builder()
         .base_url(&base_url)
-        .retry(RetryPolicy::disabled())
+        .retry(RetryPolicy::new(attempts, Duration::ZERO))
         .build()
         .unwrap();
     let form = types::SendFormBody::new("Ada & Co".to_owned()).count(3);
@@ -38,7 +45,7 @@ async fn main() {
 
     let queries = fixture_queries::Client::builder()
         .base_url(&base_url)
-        .retry(fixture_queries::RetryPolicy::disabled())
+        .retry(fixture_queries::RetryPolicy::new(attempts, Duration::ZERO))
         .build()
         .unwrap();
     let texts = |items: &[&str]| items.iter().map(|item| item.to_string()).collect::<Vec<_>>();

@@ -4,10 +4,14 @@
 //! in a scratch workspace with `tests/scratch/media_driver.rs`) against
 //! `wiremock`: the exact bytes, `content-type` and query of each.
 
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-fn build_driver() -> std::path::PathBuf {
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
+
+fn build_driver() -> PathBuf {
     let fixture = highlevel_tests::generate_fixture("request-media-types.yaml").unwrap();
     let mut queries = highlevel_tests::generate_fixture("query-styles.yaml").unwrap();
     let manifest = queries.files.get_mut("Cargo.toml").unwrap();
@@ -59,18 +63,19 @@ fn boundary(request: &wiremock::Request) -> String {
         .to_owned()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn each_media_type_is_sent_as_the_spec_says() {
-    let driver = tokio::task::spawn_blocking(build_driver).await.unwrap();
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
+/// Runs the driver against `server`, with `arguments` after its URL.
+async fn drive(server: &MockServer, arguments: &[&'static str]) {
+    // Built once: the tests share its scratch workspace.
+    static DRIVER: OnceLock<PathBuf> = OnceLock::new();
+    let driver = tokio::task::spawn_blocking(|| DRIVER.get_or_init(build_driver).clone())
+        .await
+        .unwrap();
     let uri = server.uri();
+    let arguments = arguments.to_vec();
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new(driver)
             .arg(uri)
+            .args(arguments)
             .output()
             .unwrap()
     })
@@ -81,6 +86,16 @@ async fn each_media_type_is_sent_as_the_spec_says() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_media_type_is_sent_as_the_spec_says() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    drive(&server, &[]).await;
     let requests = server.received_requests().await.unwrap();
     let seen: Vec<(String, &str)> = requests
         .iter()
@@ -164,4 +179,49 @@ async fn each_media_type_is_sent_as_the_spec_says() {
              &repeated=r%2C1&repeated=r2&tags=x%7Cy+z"
         )
     );
+}
+
+/// A 429 to every other request, starting with the first.
+struct EveryOtherRefused(AtomicUsize);
+
+impl Respond for EveryOtherRefused {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        match self.0.fetch_add(1, Ordering::SeqCst) % 2 {
+            0 => ResponseTemplate::new(429).insert_header("retry-after", "0"),
+            _ => ResponseTemplate::new(204),
+        }
+    }
+}
+
+/// Each attempt makes its request afresh from the caller's arguments: the
+/// second attempt of every media type and query style sends what the first
+/// sent, multipart boundary and octet stream included.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retried_request_sends_the_same_body_and_query_again() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(EveryOtherRefused(AtomicUsize::new(0)))
+        .mount(&server)
+        .await;
+    drive(&server, &["retry"]).await;
+    let requests = server.received_requests().await.unwrap();
+    // Eight calls, as in the test above, each refused once and sent again.
+    assert_eq!(requests.len(), 16);
+    for pair in requests.chunks(2) {
+        let [refused, accepted] = pair else {
+            unreachable!()
+        };
+        assert_eq!(refused.method, accepted.method);
+        assert_eq!(refused.url, accepted.url);
+        assert_eq!(refused.body, accepted.body, "{}", refused.url);
+        assert_eq!(
+            refused.headers.get("content-type"),
+            accepted.headers.get("content-type"),
+            "{}",
+            refused.url
+        );
+    }
+    let bytes = &requests[13];
+    assert_eq!(bytes.url.path(), "/bytes");
+    assert_eq!(bytes.body, [0u8, 1, 2]);
 }

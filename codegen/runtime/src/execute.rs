@@ -1,20 +1,28 @@
-//! Progenitor's `exec` hook, around each request: the rate limiter, a
-//! `tracing` span per attempt, one renewal of a rejected OAuth token, and
-//! retries while the failure is transient and a repeat is safe.
+//! Sending an operation: `send` makes each attempt through progenitor's raw
+//! method, in a `tracing` span of its own, renews a rejected OAuth token
+//! once, and tries again while the failure is transient and a repeat is
+//! safe. The raw method's `exec` hook, `execute`, is one attempt: the rate
+//! limiter, then the request.
 
+use std::future::Future;
 use std::time::Duration;
 
 use tracing::Instrument;
 
-use super::rate_limit::{NotSent, RateLimiter};
+use super::credentials::SecretToken;
+use super::rate_limit::NotSent;
 use super::retry::{is_transient, retry_after};
 use super::state::Inner;
+
+/// What progenitor's raw method returns: the answer of every status, or
+/// why there is none.
+pub type Sent = Result<reqwest::Response, progenitor_client::Error<()>>;
 
 impl NotSent {
     /// Progenitor's `exec` hook can only return an answer or a
     /// `reqwest::Error`, which cannot be made here; so a request that is not
     /// sent comes back as an answer that never left the client, marked by
-    /// this extension, which [`receive`](fn@super::receive) reads first.
+    /// this extension, which `send` and [`receive`](fn@super::receive) read.
     fn into_response(self) -> reqwest::Response {
         let mut response = http::Response::new(Vec::<u8>::new());
         *response.status_mut() = reqwest::StatusCode::SERVICE_UNAVAILABLE;
@@ -22,6 +30,11 @@ impl NotSent {
         response.into()
     }
 }
+
+/// On a 401: the renewable tokens the refused request carried, by the
+/// position of their credential among those the client holds.
+#[derive(Clone)]
+struct Refused(Vec<(usize, SecretToken)>);
 
 /// What follows an attempt.
 enum Verdict {
@@ -32,102 +45,118 @@ enum Verdict {
 }
 
 impl Inner {
-    /// Sends `request`, and sends it again while the failure is transient
-    /// and a repeat is safe. Each attempt is a `tracing` span with the
-    /// operation, attempt, status and latency; never headers or bodies.
-    pub async fn execute(
+    /// Sends an operation's request, made afresh for each attempt by
+    /// `attempt` (the raw method, or `None` when its body cannot be sent
+    /// again), and sends it again while the failure is transient and a
+    /// repeat is safe (`repeat_safe`, asked only then). Each attempt is a
+    /// `tracing` span with the operation, attempt, status and latency;
+    /// never headers or bodies.
+    ///
+    /// Made afresh rather than copied: a request is then never copied for
+    /// an attempt that does not follow, and each attempt carries the
+    /// credentials current when it is sent.
+    pub async fn send<Attempt>(
         &self,
         http: &reqwest::Client,
-        mut request: reqwest::Request,
         operation_id: &str,
-    ) -> reqwest::Result<reqwest::Response> {
+        repeat_safe: impl Fn() -> bool,
+        mut attempt: impl FnMut() -> Option<Attempt>,
+    ) -> Sent
+    where
+        Attempt: Future<Output = Sent>,
+    {
         use backon::BackoffBuilder;
-        // Judged once, and only when an answer could be retried: an
-        // upsert's rule reads the JSON body.
-        let mut repeatable: Option<bool> = None;
         let mut backoff = backon::ExponentialBuilder::default()
             .with_min_delay(self.retry.base_delay)
             .with_max_delay(self.retry.max_delay)
             .with_max_times(self.retry.max_attempts.saturating_sub(1) as usize)
             .with_jitter()
             .build();
-        let mut attempt = 1u32;
-        let mut retries_left = self.retry.max_attempts.saturating_sub(1);
+        // Judged once, and only when an answer could be retried: an
+        // upsert's rule reads the body.
+        let mut repeatable: Option<bool> = None;
         let mut renewed_token = false;
-        // The answer to the attempt before, while the next one waits for the
-        // rate limiter: it stands if the next cannot be sent.
-        let mut previous = None;
+        let mut number = 1u32;
+        // The answer to the attempt before: it stands if the next cannot be
+        // sent.
+        let mut previous: Option<Sent> = None;
+        let mut wait = Duration::ZERO;
         loop {
-            // A copy for the next attempt, made only when there can be one
-            // (a body that cannot be replayed, a stream, is sent once).
-            let may_follow = retries_left > 0 || (!renewed_token && self.credentials.renewable());
-            let kept = may_follow.then(|| request.try_clone()).flatten();
+            let Some(sending) = attempt() else {
+                let unsent = "the request body was already sent".to_owned();
+                return previous.unwrap_or(Err(progenitor_client::Error::InvalidRequest(unsent)));
+            };
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
             let span = tracing::info_span!(
                 "http_request",
                 operation = operation_id,
-                attempt,
+                attempt = number,
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
                 rate_available = tracing::field::Empty,
             );
-            let limiter = self.limiter(operation_id);
-            let admitted = limiter
-                .acquire(self.retry.max_delay)
-                .instrument(span.clone())
-                .await;
-            if let Err(not_sent) = admitted {
-                return previous.unwrap_or_else(|| Ok(not_sent.into_response()));
+            let outcome = sending.instrument(span.clone()).await;
+            if matches!(&outcome, Ok(response) if response.extensions().get::<NotSent>().is_some())
+            {
+                return previous.unwrap_or(outcome);
             }
-            let outcome = self.attempt(http, request, &span, &limiter).await;
-            let Some(next) = kept else {
-                return outcome;
+            number += 1;
+            wait = Duration::ZERO;
+            let refused = match &outcome {
+                Ok(response) => response.extensions().get::<Refused>(),
+                Err(_) => None,
             };
-            request = next;
-            let unauthorized = matches!(&outcome, Ok(response) if response.status() == reqwest::StatusCode::UNAUTHORIZED);
             // Boxed: a renewal's future is large, and every request's future
             // would carry it.
             if !renewed_token
-                && unauthorized
-                && Box::pin(self.renew_rejected_token(http, &mut request, operation_id)).await
+                && let Some(refused) = refused
+                && Box::pin(self.renew_refused(http, refused)).await
             {
                 renewed_token = true;
-                attempt += 1;
+                previous = Some(outcome);
                 continue;
             }
-            let repeat_safe = || {
-                *repeatable.get_or_insert_with(|| self.request_repeat_safe(operation_id, &request))
-            };
+            let repeat_safe = || *repeatable.get_or_insert_with(&repeat_safe);
             let Verdict::Repeat { asked_wait } = verdict(&outcome, repeat_safe) else {
                 return outcome;
             };
             let Some(backoff_wait) = backoff.next() else {
                 return outcome;
             };
-            retries_left = retries_left.saturating_sub(1);
-            let wait = asked_wait.unwrap_or(backoff_wait);
+            wait = asked_wait.unwrap_or(backoff_wait);
             if wait > self.retry.max_delay {
                 return outcome;
             }
             span.in_scope(|| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"));
-            tokio::time::sleep(wait).await;
             previous = Some(outcome);
-            attempt += 1;
         }
     }
 
-    /// One attempt in `span`, admitted by the rate limiter: sends, and
-    /// records the status, the latency and what the rate budget has left.
-    async fn attempt(
+    /// Progenitor's `exec` hook: one attempt of `operation_id`, in the span
+    /// [`send`](Inner::send) opened for it. Waits for the rate limiter,
+    /// sends, and records the status, the latency and what the rate budget
+    /// has left; a 401 carries the renewable tokens it refused.
+    pub async fn execute(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
-        span: &tracing::Span,
-        limiter: &RateLimiter,
+        operation_id: &str,
     ) -> reqwest::Result<reqwest::Response> {
+        let span = tracing::Span::current();
+        let limiter = self.limiter(operation_id);
+        if let Err(not_sent) = limiter.acquire(self.retry.max_delay).await {
+            return Ok(not_sent.into_response());
+        }
+        let renewable = self
+            .credentials
+            .renewable()
+            .then(|| self.renewable_tokens(operation_id, request.headers()));
         let started = std::time::Instant::now();
-        let outcome = http.execute(request).instrument(span.clone()).await;
+        let mut outcome = http.execute(request).await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
-        if let Ok(response) = &outcome {
+        if let Ok(response) = &mut outcome {
             span.record("status", response.status().as_u16());
             limiter.observe(response.headers());
             // The budget is worked out only for a subscriber that listens.
@@ -137,50 +166,57 @@ impl Inner {
             {
                 span.record("rate_available", remaining);
             }
+            if response.status() == reqwest::StatusCode::UNAUTHORIZED
+                && let Some(tokens) = renewable
+            {
+                response.extensions_mut().insert(Refused(tokens));
+            }
         }
         outcome
     }
 
-    /// After a 401, puts renewed tokens on `request`, for one more try:
-    /// the old ones may have expired or been revoked since they were handed
-    /// out. Whether any was renewed.
-    async fn renew_rejected_token(
+    /// The renewable tokens a request of `operation_id` carries in
+    /// `headers`.
+    fn renewable_tokens(
         &self,
-        http: &reqwest::Client,
-        request: &mut reqwest::Request,
         operation_id: &str,
-    ) -> bool {
-        let mut renewed = false;
-        for credential in self.sent(self.route(operation_id)) {
-            renewed |= credential.renew_after_rejection(request, http).await;
-        }
-        renewed
+        headers: &reqwest::header::HeaderMap,
+    ) -> Vec<(usize, SecretToken)> {
+        let sent = self
+            .route(operation_id)
+            .and_then(|route| route.sent.as_ref().ok());
+        sent.into_iter()
+            .flatten()
+            .filter_map(|&index| Some((index, self.credentials.held(index).sent_token(headers)?)))
+            .collect()
     }
 
-    /// [`repeat_safe`](Inner::repeat_safe) for the JSON body `request`
-    /// carries.
-    fn request_repeat_safe(&self, operation_id: &str, request: &reqwest::Request) -> bool {
-        let body = request
-            .body()
-            .and_then(reqwest::Body::as_bytes)
-            .unwrap_or_default();
-        self.repeat_safe(operation_id, serde_json::from_slice(body).ok().as_ref())
+    /// After a 401: drops the tokens it refused and fetches renewed ones,
+    /// which the next attempt carries. Whether any was renewed.
+    async fn renew_refused(&self, http: &reqwest::Client, refused: &Refused) -> bool {
+        let mut renewed = false;
+        for (index, token) in &refused.0 {
+            renewed |= self
+                .credentials
+                .held(*index)
+                .renew_rejected(token, http)
+                .await;
+        }
+        renewed
     }
 }
 
 /// A failed connect and a 429 were not processed: always repeatable. A
 /// timeout or a 5xx may have been applied: repeatable when `repeat_safe`
-/// (asked only then) says so.
-fn verdict(
-    outcome: &reqwest::Result<reqwest::Response>,
-    mut repeat_safe: impl FnMut() -> bool,
-) -> Verdict {
+/// (asked only then) says so. A request refused before sending is final.
+fn verdict(outcome: &Sent, mut repeat_safe: impl FnMut() -> bool) -> Verdict {
+    use progenitor_client::Error::CommunicationError;
     let asked_wait = match outcome {
-        Err(error) if error.is_connect() => None,
+        Err(CommunicationError(error)) if error.is_connect() => None,
         Ok(response) if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS => {
             retry_after(response.headers())
         }
-        Err(error) if error.is_timeout() && repeat_safe() => None,
+        Err(CommunicationError(error)) if error.is_timeout() && repeat_safe() => None,
         Ok(response) if is_transient(response.status()) && repeat_safe() => {
             retry_after(response.headers())
         }

@@ -11,7 +11,7 @@ pub use reqwest::multipart::{Form, Part};
 /// The encoded bytes of `form`. They start with the boundary's delimiter,
 /// which the request hook reads back into the `content-type` header; an
 /// empty form is its closing delimiter alone.
-pub async fn form_bytes(form: Form) -> Result<Vec<u8>, String> {
+pub async fn form_bytes(form: Form) -> Result<bytes::Bytes, String> {
     let boundary = form.boundary().to_owned();
     let mut stream = std::pin::pin!(form.into_stream());
     let mut bytes = Vec::new();
@@ -22,5 +22,5 @@ pub async fn form_bytes(form: Form) -> Result<Vec<u8>, String> {
     if bytes.is_empty() {
         bytes = format!("--{boundary}--\r\n").into_bytes();
     }
-    Ok(bytes)
+    Ok(bytes.into())
 }

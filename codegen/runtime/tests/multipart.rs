@@ -43,7 +43,7 @@ fn an_empty_form_is_its_closing_delimiter() {
 fn a_field_name_cannot_add_a_part() {
     let form = Form::new().text("a\"; name=\"b", "x");
     let b = form.boundary().to_owned();
-    let bytes = String::from_utf8(block_on(form_bytes(form)).unwrap()).unwrap();
+    let bytes = String::from_utf8(block_on(form_bytes(form)).unwrap().to_vec()).unwrap();
     assert_eq!(bytes.matches(&format!("--{b}\r\n")).count(), 1, "{bytes}");
     assert!(!bytes.contains("name=\"b\""), "{bytes}");
 }

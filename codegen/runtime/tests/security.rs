@@ -252,19 +252,22 @@ async fn a_query_key_never_shows_in_a_transport_error_or_a_span() {
         .retry(RetryPolicy::disabled())
         .build_parts()
         .unwrap();
-    let mut request = reqwest::Request::new(
-        reqwest::Method::GET,
-        format!("{base_url}/query").parse().unwrap(),
-    );
-    inner
-        .pre_hook::<()>(&mut request, "query", &http)
-        .await
-        .unwrap();
-    assert!(request.url().query().unwrap().contains("secret"));
-    let sent = match inner.execute(&http, request, "query").await {
-        Ok(_) => panic!("nothing listens on {base_url}"),
-        Err(error) => Err(progenitor_client::Error::CommunicationError(error)),
+    // What the raw method does on each attempt.
+    let attempt = || {
+        Some(async {
+            let mut request = reqwest::Request::new(
+                reqwest::Method::GET,
+                format!("{base_url}/query").parse().unwrap(),
+            );
+            inner.pre_hook(&mut request, "query", &http).await?;
+            assert!(request.url().query().unwrap().contains("secret"));
+            match inner.execute(&http, request, "query").await {
+                Ok(_) => panic!("nothing listens on {base_url}"),
+                Err(error) => Err(progenitor_client::Error::CommunicationError(error)),
+            }
+        })
     };
+    let sent = inner.send(&http, "query", || true, attempt).await;
     let error: Error<()> = receive(&QUERY, None, sent, undeclared, undeclared, || true)
         .await
         .unwrap_err();

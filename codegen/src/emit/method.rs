@@ -48,11 +48,9 @@ pub(super) fn operation_method(
         checks.push(multipart_argument(&mut signature));
     }
     let method_ident = &signature.ident;
-    let arguments = signature.inputs.iter().filter_map(|input| match input {
-        syn::FnArg::Typed(typed) => Some(&typed.pat),
-        syn::FnArg::Receiver(_) => None,
-    });
+    let (resendable, arguments) = attempt_arguments(&signature);
     let repeat_safe = repeat_safe(&signature, operation);
+    let hook_id = names::method_name(&operation.id);
     let docs = &raw_method.docs;
     let example = operation
         .rust_example
@@ -64,8 +62,11 @@ pub(super) fn operation_method(
         #example
         pub #signature {
             #(#checks)*
-            let sent = self.raw.#method_ident(#(#arguments),*).await;
-            runtime::receive(&crate::shapes::#answers, self.raw.inner.drift(), sent, #success_decoder, #error_name::decode, #repeat_safe).await
+            #(#resendable)*
+            let repeat_safe = #repeat_safe;
+            let attempt = || Some(self.raw.#method_ident(#(#arguments),*));
+            let sent = self.raw.inner.send(&self.raw.client, #hook_id, &repeat_safe, attempt).await;
+            runtime::receive(&crate::shapes::#answers, self.raw.inner.drift(), sent, #success_decoder, #error_name::decode, &repeat_safe).await
         }
     };
     Ok((method, enums))
@@ -181,6 +182,38 @@ fn multipart_argument(signature: &mut syn::Signature) -> TokenStream {
     quote! {
         let body = runtime::multipart::form_bytes(body).await.map_err(Error::InvalidRequest)?;
     }
+}
+
+/// What each attempt passes the raw method, which makes the request afresh:
+/// references and copies of the arguments, and the next body of an octet
+/// stream (taken as `B: Into<reqwest::Body>`), which the statements first
+/// make [`Resendable`](runtime::Resendable).
+fn attempt_arguments(signature: &syn::Signature) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let generic = |ty: &syn::Type| {
+        signature.generics.type_params().any(|param| {
+            matches!(ty, syn::Type::Path(path) if path.qself.is_none() && path.path.is_ident(&param.ident))
+        })
+    };
+    let mut statements = Vec::new();
+    let mut arguments = Vec::new();
+    for input in &signature.inputs {
+        let syn::FnArg::Typed(typed) = input else {
+            continue;
+        };
+        let argument = &typed.pat;
+        arguments.push(match &*typed.ty {
+            syn::Type::Reference(_) => quote!(#argument),
+            ty if generic(ty) => {
+                statements
+                    .push(quote!(let mut #argument = runtime::Resendable::new(#argument.into());));
+                quote!(#argument.for_attempt()?)
+            }
+            // Simple enums and numbers are `Copy`; an opened enum, a text
+            // body or a multipart form's bytes are not.
+            _ => quote!(::std::clone::Clone::clone(&#argument)),
+        });
+    }
+    (statements, arguments)
 }
 
 /// The closure that says whether the request may be repeated. The retry

@@ -142,8 +142,8 @@ impl Credential {
         }
     }
 
-    /// Whether [`renew_after_rejection`](Credential::renew_after_rejection)
-    /// can renew: OAuth, sent in a header.
+    /// Whether the credential renews its token after a rejection: OAuth,
+    /// sent in a header.
     pub(super) fn renews_after_rejection(&self) -> bool {
         matches!(
             (&self.credentials, &self.placement),
@@ -151,30 +151,27 @@ impl Credential {
         )
     }
 
-    /// After a 401: when the credentials can renew and sent a token in a
-    /// header, puts a renewed token on `request` for one more try, and says
-    /// whether it did.
-    pub(super) async fn renew_after_rejection(
-        &self,
-        request: &mut reqwest::Request,
-        http: &reqwest::Client,
-    ) -> bool {
-        let (Credentials::OAuth(refresh), Placement::Header { name, prefix }) =
+    /// The token this credential put in `headers`, when it
+    /// [renews after a rejection](Credential::renews_after_rejection).
+    pub(super) fn sent_token(&self, headers: &reqwest::header::HeaderMap) -> Option<SecretToken> {
+        let (Credentials::OAuth(_), Placement::Header { name, prefix }) =
             (&self.credentials, &self.placement)
         else {
+            return None;
+        };
+        let sent = headers.get(name)?.to_str().ok()?.strip_prefix(*prefix)?;
+        Some(SecretToken::from(sent))
+    }
+
+    /// After a 401 to a request that carried `sent`: drops that token and
+    /// fetches a renewed one for one more try, as it may have expired or been
+    /// revoked since it was handed out. Whether a renewed token is ready.
+    pub(super) async fn renew_rejected(&self, sent: &SecretToken, http: &reqwest::Client) -> bool {
+        let Credentials::OAuth(refresh) = &self.credentials else {
             return false;
         };
-        let Some(sent) = request.headers().get(name) else {
-            return false;
-        };
-        let Some(sent) = sent.to_str().ok().and_then(|s| s.strip_prefix(*prefix)) else {
-            return false;
-        };
-        refresh.reject(&SecretToken::from(sent)).await;
-        let Ok(renewed) = refresh.current(http).await else {
-            return false;
-        };
-        self.put(request, &renewed).is_ok()
+        refresh.reject(sent).await;
+        refresh.current(http).await.is_ok()
     }
 
     fn put(&self, request: &mut reqwest::Request, token: &SecretToken) -> Result<(), String> {

@@ -32,6 +32,7 @@ mod rate_window;
 mod receive;
 #[cfg(feature = "redis")]
 mod redis_store;
+mod resendable;
 mod response;
 mod retry;
 mod route;
@@ -52,6 +53,7 @@ pub use fields::{FieldInfo, FieldKind, RejectedProperties, RequestFields};
 pub use policy::OperationPolicy;
 pub use rate_limit::{NotSent, RateBudget, RateLimit, RateLimiter, RateStore, RateWindow};
 pub use receive::{Decoder, Payload, receive};
+pub use resendable::Resendable;
 pub use response::Response;
 pub use retry::{RetryPolicy, RetryRule, is_transient, retry_after};
 pub use shape::{
