@@ -203,13 +203,13 @@ impl Client {
                 format!("{}: {}", "contactId", error),
             ))?;
         body.validate().map_err(Error::InvalidRequest)?;
+        let attempt = || Some(self.raw.update_contact(contact_id, body));
         let repeat_safe = || {
             self
                 .raw
                 .inner
                 .repeat_safe("update_contact", serde_json::to_value(body).ok().as_ref())
         };
-        let attempt = || Some(self.raw.update_contact(contact_id, body));
         let sent = self
             .raw
             .inner
@@ -304,13 +304,13 @@ impl Client {
         body: &'a types::UpsertContactRequest,
     ) -> Result<Response<types::UpsertContactResponse>, Error<UpsertContactError>> {
         body.validate().map_err(Error::InvalidRequest)?;
+        let attempt = || Some(self.raw.upsert_contact(body));
         let repeat_safe = || {
             self
                 .raw
                 .inner
                 .repeat_safe("upsert_contact", serde_json::to_value(body).ok().as_ref())
         };
-        let attempt = || Some(self.raw.upsert_contact(body));
         let sent = self
             .raw
             .inner

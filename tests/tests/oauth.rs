@@ -234,3 +234,30 @@ async fn a_refused_renewal_is_a_token_error_that_shows_no_secret() {
         );
     }
 }
+
+/// A retry whose credentials cannot be had is not sent: the answer before it
+/// stands, rather than the token error of an attempt that never left.
+#[tokio::test]
+async fn a_retry_without_credentials_leaves_the_answer_before_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "1"))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_grant"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Expired by the time the retry is due, and cannot be renewed.
+    let refresh = refresh(&server, "r1")
+        .access_token("held", Duration::from_millis(300))
+        .refresh_ahead(Duration::ZERO);
+    let error = update(&server, refresh).await.unwrap_err();
+    assert_eq!(
+        error.status().map(|s| s.as_u16()),
+        Some(503),
+        "{error:?}"
+    );
+    assert_eq!(puts(&server).await, 1);
+}

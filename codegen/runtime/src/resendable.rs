@@ -2,6 +2,7 @@
 //! octet stream), ready for each attempt of its request.
 
 use bytes::Bytes;
+use http_body::Body as _;
 
 /// Bytes are sent again as often as a retry asks; a stream only once.
 pub enum Resendable {
@@ -10,12 +11,25 @@ pub enum Resendable {
 }
 
 impl Resendable {
-    /// Bytes are copied once here, so that every attempt can send them.
-    pub fn new(body: reqwest::Body) -> Self {
-        match body.as_bytes() {
-            Some(bytes) => Resendable::Bytes(Bytes::copy_from_slice(bytes)),
-            None => Resendable::Stream(Some(body)),
+    /// Bytes are taken out of `body` as they are, without a copy.
+    pub async fn new(body: reqwest::Body) -> Self {
+        if body.as_bytes().is_none() {
+            return Resendable::Stream(Some(body));
         }
+        let mut body = std::pin::pin!(body);
+        let mut bytes = Vec::new();
+        while let Some(frame) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+            // A body of bytes yields them in one frame, and never fails.
+            if let Ok(data) = frame.map(http_body::Frame::into_data)
+                && let Ok(data) = data
+            {
+                bytes.push(data);
+            }
+        }
+        Resendable::Bytes(match bytes.len() {
+            1 => bytes.swap_remove(0),
+            _ => bytes.concat().into(),
+        })
     }
 
     /// The body for the next attempt; none once a stream has been sent.

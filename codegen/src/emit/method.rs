@@ -63,8 +63,10 @@ pub(super) fn operation_method(
         pub #signature {
             #(#checks)*
             #(#resendable)*
-            let repeat_safe = #repeat_safe;
+            // `attempt` first: it names the arguments, which `repeat_safe`
+            // could shadow; `repeat_safe` names only `body`.
             let attempt = || Some(self.raw.#method_ident(#(#arguments),*));
+            let repeat_safe = #repeat_safe;
             let sent = self.raw.inner.send(&self.raw.client, #hook_id, &repeat_safe, attempt).await;
             runtime::receive(&crate::shapes::#answers, self.raw.inner.drift(), sent, #success_decoder, #error_name::decode, &repeat_safe).await
         }
@@ -204,8 +206,9 @@ fn attempt_arguments(signature: &syn::Signature) -> (Vec<TokenStream>, Vec<Token
         arguments.push(match &*typed.ty {
             syn::Type::Reference(_) => quote!(#argument),
             ty if generic(ty) => {
-                statements
-                    .push(quote!(let mut #argument = runtime::Resendable::new(#argument.into());));
+                statements.push(
+                    quote!(let mut #argument = runtime::Resendable::new(#argument.into()).await;),
+                );
                 quote!(#argument.for_attempt()?)
             }
             // Simple enums and numbers are `Copy`; an opened enum, a text

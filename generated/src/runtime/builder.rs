@@ -222,7 +222,7 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .timeout(self.timeout)
                 .connect_timeout(self.connect_timeout)
-                // The client's own retries (`execute`) are the only ones.
+                // The client's own retries (`Inner::send`) are the only ones.
                 // reqwest's default retries HTTP/2 refusals, and copies every
                 // request for them; this crate does not enable reqwest's
                 // `http2`, so it speaks HTTP/1.1.

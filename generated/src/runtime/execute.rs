@@ -55,8 +55,8 @@ impl Inner {
     /// `tracing` span with the operation, attempt, status and latency;
     /// never headers or bodies.
     ///
-    /// Made afresh rather than copied: a request is then never copied for
-    /// an attempt that does not follow, and each attempt carries the
+    /// Made afresh rather than copied before it is sent: nothing is copied
+    /// for an attempt that does not follow, and each attempt carries the
     /// credentials current when it is sent.
     pub async fn send<Attempt>(
         &self,
@@ -75,20 +75,21 @@ impl Inner {
             .with_max_times(self.retry.max_attempts.saturating_sub(1) as usize)
             .with_jitter()
             .build();
+        let Some(mut sending) = attempt() else {
+            let unsent = "the request body was already sent".to_owned();
+            return Err(progenitor_client::Error::InvalidRequest(unsent));
+        };
         // Judged once, and only when an answer could be retried: an
         // upsert's rule reads the body.
         let mut repeatable: Option<bool> = None;
         let mut renewed_token = false;
         let mut number = 1u32;
-        // The answer to the attempt before: it stands if the next cannot be
-        // sent.
+        // The answer to the attempt before: it stands if the next is not
+        // sent (the rate limiter cannot admit it in time, or its
+        // credentials cannot be had).
         let mut previous: Option<Sent> = None;
         let mut wait = Duration::ZERO;
         loop {
-            let Some(sending) = attempt() else {
-                let unsent = "the request body was already sent".to_owned();
-                return previous.unwrap_or(Err(progenitor_client::Error::InvalidRequest(unsent)));
-            };
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
             }
@@ -101,8 +102,7 @@ impl Inner {
                 rate_available = tracing::field::Empty,
             );
             let outcome = sending.instrument(span.clone()).await;
-            if matches!(&outcome, Ok(response) if response.extensions().get::<NotSent>().is_some())
-            {
+            if not_sent(&outcome) {
                 return previous.unwrap_or(outcome);
             }
             number += 1;
@@ -111,29 +111,39 @@ impl Inner {
                 Ok(response) => response.extensions().get::<Refused>(),
                 Err(_) => None,
             };
-            // Boxed: a renewal's future is large, and every request's future
-            // would carry it.
+            // The next attempt is made (not sent) before a renewal or a
+            // wait is spent on it: a stream body cannot have one. Boxed: a
+            // renewal's future is large, and every request's future would
+            // carry it.
             if !renewed_token
                 && let Some(refused) = refused
+                && let Some(next) = attempt()
                 && Box::pin(self.renew_refused(http, refused)).await
             {
                 renewed_token = true;
                 previous = Some(outcome);
+                sending = next;
                 continue;
             }
-            let repeat_safe = || *repeatable.get_or_insert_with(&repeat_safe);
-            let Verdict::Repeat { asked_wait } = verdict(&outcome, repeat_safe) else {
+            // Whether a retry is left is asked first: `repeat_safe` may
+            // encode the body.
+            let Some(backoff_wait) = backoff.next() else {
                 return outcome;
             };
-            let Some(backoff_wait) = backoff.next() else {
+            let repeat_safe = || *repeatable.get_or_insert_with(&repeat_safe);
+            let Verdict::Repeat { asked_wait } = verdict(&outcome, repeat_safe) else {
                 return outcome;
             };
             wait = asked_wait.unwrap_or(backoff_wait);
             if wait > self.retry.max_delay {
                 return outcome;
             }
+            let Some(next) = attempt() else {
+                return outcome;
+            };
             span.in_scope(|| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"));
             previous = Some(outcome);
+            sending = next;
         }
     }
 
@@ -147,7 +157,15 @@ impl Inner {
         request: reqwest::Request,
         operation_id: &str,
     ) -> reqwest::Result<reqwest::Response> {
-        let span = tracing::Span::current();
+        // The span `send` opened, unless a subscriber's filter left it out:
+        // then the current span is someone else's, and is not written to.
+        let current = tracing::Span::current();
+        let span = match current.metadata() {
+            Some(meta) if meta.name() == "http_request" && meta.target() == module_path!() => {
+                current
+            }
+            _ => tracing::Span::none(),
+        };
         let limiter = self.limiter(operation_id);
         if let Err(not_sent) = limiter.acquire(self.retry.max_delay).await {
             return Ok(not_sent.into_response());
@@ -209,9 +227,21 @@ impl Inner {
     }
 }
 
+/// Whether an attempt was not sent: the rate limiter could not admit it in
+/// time, or the `pre` hook refused it (its credentials cannot be had).
+fn not_sent(outcome: &Sent) -> bool {
+    match outcome {
+        Ok(response) => response.extensions().get::<NotSent>().is_some(),
+        Err(progenitor_client::Error::InvalidRequest(_) | progenitor_client::Error::Custom(_)) => {
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 /// A failed connect and a 429 were not processed: always repeatable. A
 /// timeout or a 5xx may have been applied: repeatable when `repeat_safe`
-/// (asked only then) says so. A request refused before sending is final.
+/// (asked only then) says so.
 fn verdict(outcome: &Sent, mut repeat_safe: impl FnMut() -> bool) -> Verdict {
     use progenitor_client::Error::CommunicationError;
     let asked_wait = match outcome {

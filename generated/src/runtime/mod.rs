@@ -11,7 +11,8 @@
 //! file as its `mod.rs`, so each crate builds with crates.io packages only.
 //! Nothing here names the generated crate: the generated `client.rs` ties
 //! the runtime to its raw client (`Inner::pre_hook`, `Inner::execute`) and
-//! to its `Client` (`ClientBuilder::build_parts`).
+//! to its `Client` (`ClientBuilder::build_parts`, and `Inner::send`, through
+//! which each method sends).
 
 mod budget;
 mod builder;

@@ -1,0 +1,72 @@
+//! A subscriber that leaves the client's `http_request` spans out: what
+//! the client would have recorded in them goes nowhere, and never into the
+//! caller's span that is current instead. Alone in its test binary, as
+//! `tracing.rs` is, since tracing caches per callsite whether anyone
+//! listens.
+
+use highlevel_contacts::Client;
+use highlevel_contacts::types::UpdateContactRequest;
+use serde_json::json;
+use tracing::Instrument;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test]
+async fn a_filtered_out_attempt_writes_nothing_into_the_callers_span() {
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    // `http_request` is an `info` span: left out at `warn`.
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"succeded": true, "contact": {"id": "c1"}})),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder("token")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    // The caller's own span, with fields of the same names.
+    let outer = tracing::warn_span!(
+        "import_row",
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+        rate_available = tracing::field::Empty,
+    );
+    client
+        .update_contact("c1", &UpdateContactRequest::new())
+        .instrument(outer)
+        .await
+        .unwrap();
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("import_row"), "the caller's span closes: {log}");
+    assert!(!log.contains("http_request"), "{log}");
+    for field in ["status=", "latency_ms=", "rate_available="] {
+        assert!(!log.contains(field), "{field} in {log}");
+    }
+}
