@@ -254,10 +254,6 @@ async fn a_retry_without_credentials_leaves_the_answer_before_it() {
         .access_token("held", Duration::from_millis(300))
         .refresh_ahead(Duration::ZERO);
     let error = update(&server, refresh).await.unwrap_err();
-    assert_eq!(
-        error.status().map(|s| s.as_u16()),
-        Some(503),
-        "{error:?}"
-    );
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error:?}");
     assert_eq!(puts(&server).await, 1);
 }

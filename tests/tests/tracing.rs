@@ -2,6 +2,8 @@
 //! subscriber is set per thread, and tracing caches per callsite whether
 //! anyone listens, which other tests running at the same time would spoil.
 
+mod traced;
+
 use std::time::Duration;
 
 use highlevel_contacts::types::UpdateContactRequest;
@@ -14,29 +16,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// token and the body never appear in what tracing records.
 #[tokio::test]
 async fn attempts_are_traced_without_token_or_body() {
-    use std::sync::{Arc, Mutex};
-
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = traced::capture(tracing::Level::DEBUG);
 
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
@@ -63,7 +43,7 @@ async fn attempts_are_traced_without_token_or_body() {
         .await
         .unwrap();
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(log.contains("operation=\"update_contact\""), "{log}");
     assert!(
         log.contains("attempt=1") && log.contains("attempt=2"),

@@ -4,6 +4,8 @@
 //! `tracing.rs` is, since tracing caches per callsite whether anyone
 //! listens.
 
+mod traced;
+
 use highlevel_contacts::Client;
 use highlevel_contacts::types::UpdateContactRequest;
 use serde_json::json;
@@ -13,30 +15,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn a_filtered_out_attempt_writes_nothing_into_the_callers_span() {
-    use std::sync::{Arc, Mutex};
-
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    let captured = Captured::default();
-    let writer = captured.clone();
     // `http_request` is an `info` span: left out at `warn`.
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = traced::capture(tracing::Level::WARN);
 
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
@@ -63,8 +43,11 @@ async fn a_filtered_out_attempt_writes_nothing_into_the_callers_span() {
         .await
         .unwrap();
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(log.contains("import_row"), "the caller's span closes: {log}");
+    let log = captured.text();
+    assert!(
+        log.contains("import_row"),
+        "the caller's span closes: {log}"
+    );
     assert!(!log.contains("http_request"), "{log}");
     for field in ["status=", "latency_ms=", "rate_available="] {
         assert!(!log.contains(field), "{field} in {log}");

@@ -129,7 +129,8 @@ mod tests {
 
     #[test]
     fn the_unreleased_changes_join_the_release_and_stay_when_applied_again() {
-        let existing = "# Changelog\n\n## Unreleased\n\n### Runtime\n\n- faster.\n\n## 0.2.0\n\n- a.\n";
+        let existing =
+            "# Changelog\n\n## Unreleased\n\n### Runtime\n\n- faster.\n\n## 0.2.0\n\n- a.\n";
         let entry = "## 0.3.0\n\n### Rust API\n\n- b.\n";
         let released = with_entry(existing, "0.3.0", entry);
         assert_eq!(
