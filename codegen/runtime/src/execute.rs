@@ -98,7 +98,12 @@ impl Inner {
                 latency_ms = tracing::field::Empty,
                 rate_available = tracing::field::Empty,
             );
-            let outcome = sending.instrument(span.clone()).await;
+            // Entered on every poll only when a subscriber listens.
+            let outcome = if span.is_disabled() {
+                sending.await
+            } else {
+                sending.instrument(span.clone()).await
+            };
             if not_sent(&outcome) {
                 return previous.unwrap_or(outcome);
             }

@@ -121,7 +121,7 @@ pub async fn receive<T, E>(
             Some(Ok(value)) => Ok(Response {
                 status,
                 headers: answer.headers,
-                body: value,
+                body: Box::new(value),
                 raw_body: answer.body,
             }),
             Some(Err(error)) => Err(Error::AcceptedUndecodable(

@@ -17,7 +17,9 @@ use reqwest::header::HeaderMap;
 pub struct Response<T> {
     pub(super) status: StatusCode,
     pub(super) headers: HeaderMap,
-    pub(super) body: T,
+    /// Boxed: a decoded body can be kilobytes, and every move of the
+    /// result (out of the client, through the caller's `?`) would copy it.
+    pub(super) body: Box<T>,
     pub(super) raw_body: Bytes,
 }
 
@@ -40,7 +42,7 @@ impl<T> Response<T> {
     }
 
     pub fn into_body(self) -> T {
-        self.body
+        *self.body
     }
 
     /// The body exactly as received.
