@@ -151,26 +151,34 @@ impl Credential {
         )
     }
 
-    /// The token this credential put in `headers`, when it
-    /// [renews after a rejection](Credential::renews_after_rejection).
-    pub(super) fn sent_token(&self, headers: &reqwest::header::HeaderMap) -> Option<SecretToken> {
-        let (Credentials::OAuth(_), Placement::Header { name, prefix }) =
-            (&self.credentials, &self.placement)
-        else {
-            return None;
-        };
-        let sent = headers.get(name)?.to_str().ok()?.strip_prefix(*prefix)?;
-        Some(SecretToken::from(sent))
+    /// The header value this credential put in `headers`, when it
+    /// [renews after a rejection](Credential::renews_after_rejection): kept
+    /// as it is (a shared buffer) on every request, read only after a 401.
+    pub(super) fn sent_header(&self, headers: &reqwest::header::HeaderMap) -> Option<HeaderValue> {
+        match (&self.credentials, &self.placement) {
+            (Credentials::OAuth(_), Placement::Header { name, .. }) => headers.get(name).cloned(),
+            _ => None,
+        }
     }
 
-    /// After a 401 to a request that carried `sent`: drops that token and
+    /// After a 401 to a request that carried `sent` (its
+    /// [`sent_header`](Credential::sent_header)): drops that token and
     /// fetches a renewed one for one more try, as it may have expired or been
     /// revoked since it was handed out. Whether a renewed token is ready.
-    pub(super) async fn renew_rejected(&self, sent: &SecretToken, http: &reqwest::Client) -> bool {
-        let Credentials::OAuth(refresh) = &self.credentials else {
+    pub(super) async fn renew_rejected(&self, sent: &HeaderValue, http: &reqwest::Client) -> bool {
+        let (Credentials::OAuth(refresh), Placement::Header { prefix, .. }) =
+            (&self.credentials, &self.placement)
+        else {
             return false;
         };
-        refresh.reject(sent).await;
+        let Some(token) = sent
+            .to_str()
+            .ok()
+            .and_then(|text| text.strip_prefix(*prefix))
+        else {
+            return false;
+        };
+        refresh.reject(&SecretToken::from(token)).await;
         refresh.current(http).await.is_ok()
     }
 

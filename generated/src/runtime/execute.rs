@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use tracing::Instrument;
 
-use super::credentials::SecretToken;
 use super::rate_limit::NotSent;
 use super::retry::{is_transient, retry_after};
 use super::state::Inner;
@@ -34,10 +33,11 @@ impl NotSent {
     }
 }
 
-/// On a 401: the renewable tokens the refused request carried, by the
-/// position of their credential among those the client holds.
+/// On a 401: the renewable tokens the refused request carried, as its
+/// headers held them, by the position of their credential among those the
+/// client holds.
 #[derive(Clone)]
-struct Refused(Vec<(usize, SecretToken)>);
+struct Refused(Vec<(usize, reqwest::header::HeaderValue)>);
 
 /// What follows an attempt.
 enum Verdict {
@@ -207,13 +207,13 @@ impl Inner {
         &self,
         operation_id: &str,
         headers: &reqwest::header::HeaderMap,
-    ) -> Vec<(usize, SecretToken)> {
+    ) -> Vec<(usize, reqwest::header::HeaderValue)> {
         let sent = self
             .route(operation_id)
             .and_then(|route| route.sent.as_ref().ok());
         sent.into_iter()
             .flatten()
-            .filter_map(|&index| Some((index, self.credentials.held(index).sent_token(headers)?)))
+            .filter_map(|&index| Some((index, self.credentials.held(index).sent_header(headers)?)))
             .collect()
     }
 
