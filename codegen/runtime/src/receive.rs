@@ -54,12 +54,13 @@ impl<'a> Payload<'a> {
         if let Some(value) = self.checked {
             return T::deserialize(value);
         }
-        if let Some(value) = strictly(|| serde_json::from_slice::<T>(self.bytes)) {
-            return Ok(value);
-        }
-        // A value, not the text, for the tolerant pass: it also reads an
-        // object whose keys repeat, as the last one.
-        serde_json::from_slice::<serde_json::Value>(self.bytes).and_then(T::deserialize)
+        // One `Result` type all the way: a large body is not copied from
+        // one wrapper into another.
+        strictly(|| serde_json::from_slice::<T>(self.bytes)).or_else(|_| {
+            // A value, not the text, for the tolerant pass: it also reads an
+            // object whose keys repeat, as the last one.
+            serde_json::from_slice::<serde_json::Value>(self.bytes).and_then(T::deserialize)
+        })
     }
 
     /// The body as received.

@@ -35,9 +35,11 @@ thread_local! {
     static MODE: Cell<Mode> = const { Cell::new(Mode::Tolerant) };
 }
 
-/// Runs `decode` with every tolerant field read strictly: its value when
-/// no field needed the tolerant reader.
-pub(super) fn strictly<T, E>(decode: impl FnOnce() -> Result<T, E>) -> Option<T> {
+/// Runs `decode` with every tolerant field read strictly: its outcome, or
+/// an error when a field needed the tolerant reader.
+pub(super) fn strictly<T>(
+    decode: impl FnOnce() -> Result<T, serde_json::Error>,
+) -> Result<T, serde_json::Error> {
     /// Restores the mode even if `decode` panics.
     struct Restore(Mode);
     impl Drop for Restore {
@@ -46,8 +48,13 @@ pub(super) fn strictly<T, E>(decode: impl FnOnce() -> Result<T, E>) -> Option<T>
         }
     }
     let _restore = Restore(MODE.replace(Mode::Strict));
-    let decoded = decode().ok();
-    decoded.filter(|_| MODE.get() == Mode::Strict)
+    let decoded = decode();
+    if MODE.get() != Mode::Strict && decoded.is_ok() {
+        return Err(serde::de::Error::custom(
+            "a field needs the tolerant reader",
+        ));
+    }
+    decoded
 }
 
 /// Whether tolerant fields are read strictly here (see [`strictly`]).
