@@ -52,5 +52,5 @@ pub use runtime::{
     Error, FieldInfo, FieldKind, JsonType, Listed, NonFiniteNumber, Nullable,
     OAuthRefresh, Observation, Observed, OperationPolicy, RateBudget, RateLimit,
     RateStore, RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule,
-    SecretToken, UnexpectedResponse,
+    SecretToken, USER_AGENT, UnexpectedResponse,
 };

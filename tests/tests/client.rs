@@ -71,6 +71,27 @@ async fn update_contact_sends_auth_version_and_body_and_decodes_the_answer() {
 }
 
 #[tokio::test]
+async fn the_default_http_client_names_the_crate_and_its_version_as_user_agent() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(header("user-agent", highlevel_contacts::USER_AGENT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"contact": {"id": "c1"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .update_contact("c1", &UpdateContactRequest::new())
+        .await
+        .unwrap();
+    let version = highlevel_contacts::USER_AGENT.strip_prefix("highlevel-contacts/");
+    assert!(
+        version.is_some_and(|version| version.split('.').count() == 3),
+        "{}",
+        highlevel_contacts::USER_AGENT
+    );
+}
+
+#[tokio::test]
 async fn upsert_contact_posts_the_body_and_decodes_new_contact_and_trace_id() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

@@ -47,7 +47,7 @@ mod tolerant;
 mod transport;
 mod values;
 
-pub use builder::{BuildError, ClientBuilder, ClientParts};
+pub use builder::{BuildError, ClientBuilder, ClientParts, USER_AGENT};
 pub use credential::Credential;
 pub use credentials::{Credentials, OAuthRefresh, SecretToken};
 pub use drift::{DriftKind, DriftRecorder, DriftSink, JsonType, Observation, Observed};

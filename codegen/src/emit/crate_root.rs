@@ -39,7 +39,7 @@ pub(crate) fn lib_module(settings: &Settings, api: &Api) -> TokenStream {
         pub mod types;
 
         pub use client::{#(#exports),*};
-        pub use runtime::{ApiError, BuildError, ClientBuilder, Credentials, DriftFile, DriftKind, DriftSink, Error, FieldInfo, FieldKind, JsonType, Listed, NonFiniteNumber, Nullable, OAuthRefresh, Observation, Observed, OperationPolicy, RateBudget, RateLimit, RateStore, RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule, SecretToken, UnexpectedResponse};
+        pub use runtime::{ApiError, BuildError, ClientBuilder, Credentials, DriftFile, DriftKind, DriftSink, Error, FieldInfo, FieldKind, JsonType, Listed, NonFiniteNumber, Nullable, OAuthRefresh, Observation, Observed, OperationPolicy, RateBudget, RateLimit, RateStore, RejectedProperties, RequestFields, Response, RetryPolicy, RetryRule, SecretToken, USER_AGENT, UnexpectedResponse};
         #multipart
     }
 }

@@ -17,6 +17,10 @@ use super::retry::RetryPolicy;
 use super::security::HeldCredentials;
 use super::state::Inner;
 
+/// The `User-Agent` the client's own HTTP client sends: this crate's name
+/// and version, so that the API's operators can tell its requests apart.
+pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
 /// Settings for a generated crate's `Client`; start from `Client::builder`.
 #[derive(Debug)]
 pub struct ClientBuilder {
@@ -99,7 +103,9 @@ impl ClientBuilder {
     }
 
     /// Uses the caller's own `reqwest::Client` (proxies, TLS roots, pools);
-    /// the timeouts set here then do not apply.
+    /// the timeouts set here and the [`USER_AGENT`] header then do not
+    /// apply. `reqwest::Client::builder().user_agent(USER_AGENT)` keeps the
+    /// header.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -227,11 +233,7 @@ impl ClientBuilder {
                 // request for them; this crate does not enable reqwest's
                 // `http2`, so it speaks HTTP/1.1.
                 .retry(reqwest::retry::never().max_retries_per_request(0))
-                .user_agent(concat!(
-                    env!("CARGO_PKG_NAME"),
-                    "/",
-                    env!("CARGO_PKG_VERSION")
-                ))
+                .user_agent(USER_AGENT)
                 .build()
                 .map_err(BuildError::Http)?,
         };
