@@ -70,24 +70,57 @@ async fn update_contact_sends_auth_version_and_body_and_decodes_the_answer() {
     );
 }
 
-#[tokio::test]
-async fn the_default_http_client_names_the_crate_and_its_version_as_user_agent() {
-    let server = MockServer::start().await;
+/// One update through `client`; returns the `User-Agent` the server saw.
+async fn user_agent_sent(server: &MockServer, client: Client) -> Option<String> {
     Mock::given(method("PUT"))
-        .and(header("user-agent", highlevel_contacts::USER_AGENT))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"contact": {"id": "c1"}})))
-        .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
-    client(&server)
+    client
         .update_contact("c1", &UpdateContactRequest::new())
         .await
         .unwrap();
-    let version = highlevel_contacts::USER_AGENT.strip_prefix("highlevel-contacts/");
-    assert!(
-        version.is_some_and(|version| version.split('.').count() == 3),
-        "{}",
-        highlevel_contacts::USER_AGENT
+    let requests = server.received_requests().await.unwrap();
+    let agent = requests.last().unwrap().headers.get("user-agent");
+    agent.map(|value| value.to_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn the_default_http_client_names_the_crate_and_its_version_as_user_agent() {
+    let server = MockServer::start().await;
+    let sent = user_agent_sent(&server, client(&server)).await;
+    let manifest =
+        std::fs::read_to_string(xtask::repo_root().join("generated/Cargo.toml")).unwrap();
+    let version = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap();
+    let expected = format!("highlevel-contacts/{version}");
+    assert_eq!(highlevel_contacts::USER_AGENT, expected);
+    assert_eq!(sent.as_deref(), Some(expected.as_str()));
+}
+
+#[tokio::test]
+async fn a_callers_own_http_client_sends_its_own_user_agent_only() {
+    let server = MockServer::start().await;
+    let own = |http: reqwest::Client| {
+        Client::builder(TOKEN)
+            .base_url(server.uri())
+            .http_client(http)
+            .build()
+            .unwrap()
+    };
+    assert_eq!(
+        user_agent_sent(&server, own(reqwest::Client::new())).await,
+        None
+    );
+    let theirs = reqwest::Client::builder().user_agent("their-app/1.0");
+    assert_eq!(
+        user_agent_sent(&server, own(theirs.build().unwrap()))
+            .await
+            .as_deref(),
+        Some("their-app/1.0")
     );
 }
 
