@@ -89,14 +89,8 @@ async fn user_agent_sent(server: &MockServer, client: Client) -> Option<String> 
 async fn the_default_http_client_names_the_crate_and_its_version_as_user_agent() {
     let server = MockServer::start().await;
     let sent = user_agent_sent(&server, client(&server)).await;
-    let manifest =
-        std::fs::read_to_string(xtask::repo_root().join("generated/Cargo.toml")).unwrap();
-    let version = manifest
-        .lines()
-        .find_map(|line| line.strip_prefix("version = \""))
-        .and_then(|rest| rest.strip_suffix('"'))
-        .unwrap();
-    let expected = format!("highlevel-contacts/{version}");
+    let config = xtask::CodegenConfig::read(&xtask::repo_root().join("spec/codegen.toml")).unwrap();
+    let expected = format!("{}/{}", config.crate_name(), config.version());
     assert_eq!(highlevel_contacts::USER_AGENT, expected);
     assert_eq!(sent.as_deref(), Some(expected.as_str()));
 }
