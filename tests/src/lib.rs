@@ -78,7 +78,9 @@ pub fn write_workspace(
     std::fs::write(
         root.join("Cargo.toml"),
         format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n\
+             # Built to be compiled and run once, never debugged.\n\
+             [profile.dev]\ndebug = false\n",
             members.join(", ")
         ),
     )
