@@ -79,8 +79,8 @@ pub fn write_workspace(
         root.join("Cargo.toml"),
         format!(
             "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n\
-             # Built to be compiled and run once, never debugged.\n\
-             [profile.dev]\ndebug = false\n",
+             # Built once to be checked or run, never debugged or edited.\n\
+             [profile.dev]\ndebug = false\nincremental = false\n",
             members.join(", ")
         ),
     )

@@ -229,7 +229,9 @@ fn check(scratch: &Path, batch: &[(String, String)]) -> anyhow::Result<BTreeMap<
     std::fs::write(
         scratch.join("Cargo.toml"),
         format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n\
+             # Checked once, never edited: incremental state would only fill the disk.\n\
+             [profile.dev]\ndebug = false\nincremental = false\n",
             members.join(", ")
         ),
     )?;
