@@ -79,7 +79,8 @@ pub fn write_workspace(
         root.join("Cargo.toml"),
         format!(
             "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n\
-             # Built once to be checked or run, never debugged or edited.\n\
+             # Rewritten on every run and never debugged: incremental state and debug info\n\
+             # would only fill the disk.\n\
              [profile.dev]\ndebug = false\nincremental = false\n",
             members.join(", ")
         ),

@@ -221,6 +221,10 @@ fn package_generated_crate(root: &Path, cargo: &std::ffi::OsStr) -> anyhow::Resu
     eprintln!("==> cargo package (generated crate)");
     let output = Command::new(cargo)
         .args(["package", "--allow-dirty", "-p", "highlevel-contacts"])
+        // The packaged crate is verified as a workspace of its own, outside our
+        // profiles; without debug info its dependencies are the ones the
+        // workspace already built (aws-lc-sys among them), not a second copy.
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
         .current_dir(root)
         .output()
         .context("cargo package: could not start cargo")?;
