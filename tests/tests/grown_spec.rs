@@ -134,8 +134,7 @@ fn build_scratch(root: &Path) -> PathBuf {
     let output = Command::new(env!("CARGO"))
         .args(["build", "--quiet", "--bins"])
         .env("CARGO_TARGET_DIR", &target)
-        // Regenerated on every run and never edited: incremental state would only fill the
-        // disk.
+        // Regenerated on every run: incremental state would only fill the disk.
         .env("CARGO_INCREMENTAL", "0")
         .current_dir(&scratch)
         .output()
