@@ -72,18 +72,11 @@ pub fn write_workspace(
     let mut members = Vec::new();
     for (name, generated) in crates {
         xtask::write_atomically(&root.join(name), generated).map_err(|e| e.to_string())?;
-        members.push(format!("\"{name}\""));
+        members.push(name);
     }
-    // Its own workspace root stops cargo from finding ours above it.
     std::fs::write(
         root.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n\
-             # Rewritten on every run and never debugged: incremental state and debug info\n\
-             # would only fill the disk.\n\
-             [profile.dev]\ndebug = false\nincremental = false\n",
-            members.join(", ")
-        ),
+        xtask::scratch_workspace_manifest(&members),
     )
     .map_err(|e| e.to_string())?;
     // Start from this repository's lock file, so the crates resolve to the

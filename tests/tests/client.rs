@@ -89,7 +89,8 @@ async fn user_agent_sent(server: &MockServer, client: Client) -> Option<String> 
 async fn the_default_http_client_names_the_crate_and_its_version_as_user_agent() {
     let server = MockServer::start().await;
     let sent = user_agent_sent(&server, client(&server)).await;
-    let config = xtask::CodegenConfig::read(&xtask::repo_root().join("spec/codegen.toml")).unwrap();
+    let config =
+        xtask::CodegenConfig::read(&xtask::repo_root().join(xtask::CODEGEN_CONFIG)).unwrap();
     let expected = format!("{}/{}", config.crate_name(), config.version());
     assert_eq!(highlevel_contacts::USER_AGENT, expected);
     assert_eq!(sent.as_deref(), Some(expected.as_str()));

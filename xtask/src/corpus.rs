@@ -222,18 +222,10 @@ fn refusal(error: &str) -> Outcome {
 /// `cargo check` over the batch's crates in one scratch workspace, with one
 /// target folder for every batch; the first error of each crate that fails.
 fn check(scratch: &Path, batch: &[(String, String)]) -> anyhow::Result<BTreeMap<String, String>> {
-    let members: Vec<String> = batch
-        .iter()
-        .map(|(_, member)| format!("\"{member}\""))
-        .collect();
+    let members: Vec<&str> = batch.iter().map(|(_, member)| member.as_str()).collect();
     std::fs::write(
         scratch.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n\
-             # Checked once, never edited: incremental state would only fill the disk.\n\
-             [profile.dev]\ndebug = false\nincremental = false\n",
-            members.join(", ")
-        ),
+        crate::scratch_workspace_manifest(&members),
     )?;
     let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args([

@@ -10,6 +10,21 @@ use codegen::GeneratedCrate;
 /// building the crate there; a regeneration keeps them.
 const KEPT: [&str; 2] = ["target", "Cargo.lock"];
 
+/// The manifest of a scratch workspace over `members` (folder names): its own
+/// workspace root, so cargo does not find ours above it. Its crates are
+/// written anew on every run and never debugged, so they build without debug
+/// info or incremental state, which would only fill the disk.
+pub fn scratch_workspace_manifest<S: AsRef<str>>(members: &[S]) -> String {
+    let members: Vec<String> = members
+        .iter()
+        .map(|member| format!("\"{}\"", member.as_ref()))
+        .collect();
+    format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\nincremental = false\n",
+        members.join(", ")
+    )
+}
+
 /// How a folder differs from a generated crate.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Drift {
@@ -121,4 +136,27 @@ pub fn write_atomically(dir: &Path, generated: &GeneratedCrate) -> anyhow::Resul
         fs::remove_dir_all(&previous)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scratch_workspace_manifest;
+
+    #[test]
+    fn a_scratch_manifest_lists_its_members_and_builds_without_debug_info_or_incremental_state() {
+        let manifest: toml::Table =
+            toml::from_str(&scratch_workspace_manifest(&["spec-0001", "fixture"])).unwrap();
+        assert_eq!(
+            manifest["workspace"]["members"],
+            toml::Value::Array(vec!["spec-0001".into(), "fixture".into()])
+        );
+        assert_eq!(
+            manifest["profile"]["dev"]["debug"],
+            toml::Value::Boolean(false)
+        );
+        assert_eq!(
+            manifest["profile"]["dev"]["incremental"],
+            toml::Value::Boolean(false)
+        );
+    }
 }

@@ -18,7 +18,7 @@ mod wait;
 use std::path::{Path, PathBuf};
 
 pub use config::CodegenConfig;
-pub use files::{Drift, stale_files, write_atomically};
+pub use files::{Drift, scratch_workspace_manifest, stale_files, write_atomically};
 pub use generate::{expected_generated, generate_spec, regenerate_if_stale, repo_crate};
 pub use git::git_show;
 pub use resolvers::{FileResolver, GitResolver};
